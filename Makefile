@@ -1,0 +1,160 @@
+# hln - everything about hard links.
+#
+#   make                  build ./hln
+#   make check            install missing packages (make deps), then run the
+#                         cmocka unit tests and the bats CLI tests
+#   make sanitize         the whole suite under ASan + UBSan
+#   make portable-check   the whole suite on the portable POSIX path
+#   make lint             mandoc -Tlint, shellcheck, clang-format, cppcheck
+#   make windows          ./hln.exe with x86_64-w64-mingw32-gcc
+#   make install          PREFIX=/usr/local DESTDIR= (binary, man, completions)
+#   make demo | bench | clean | deps
+#
+# Objects go to build/$(VARIANT)/; VARIANT is release (./hln), test
+# (failpoints compiled in), asan or portable.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
+DESTDIR ?=
+
+PKG_CONFIG ?= pkg-config
+MINGW_CC ?= x86_64-w64-mingw32-gcc
+VARIANT ?= release
+UNAME_S := $(shell uname -s)
+ifeq ($(UNAME_S),Linux)
+PLATFORM ?= linux
+else
+PLATFORM ?= portable
+endif
+
+B := build/$(VARIANT)
+
+WARNINGS := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wpointer-arith -Wvla
+WERROR ?=
+CFLAGS ?= -O2 -g
+BSD_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbsd-overlay 2>/dev/null)
+BSD_LIBS := $(shell $(PKG_CONFIG) --libs libbsd-overlay 2>/dev/null)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+HLN_CPPFLAGS := -Iinclude -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64
+HLN_CFLAGS := -std=c11 -pthread $(WARNINGS) $(WERROR)
+HLN_LIBS := -pthread
+
+ifeq ($(VARIANT),test)
+HLN_CPPFLAGS += -DHLN_FAILPOINTS
+endif
+ifeq ($(VARIANT),asan)
+HLN_CPPFLAGS += -DHLN_FAILPOINTS
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+HLN_CFLAGS += $(SAN)
+HLN_LIBS += $(SAN)
+endif
+ifeq ($(VARIANT),portable)
+HLN_CPPFLAGS += -DHLN_FAILPOINTS
+PLATFORM := portable
+endif
+
+ENGINE_SRCS := src/failpoint.c src/message.c src/output.c src/inotab.c \
+	src/walk.c src/replace.c src/cmd_create.c src/cmd_count.c
+PLATFORM_SRCS_linux := src/platform/posix.c src/platform/linux.c
+PLATFORM_SRCS_portable := src/platform/posix.c src/platform/portable.c
+PLATFORM_SRCS_windows := src/platform/win32.c src/platform/compat.c
+LIB_SRCS := $(ENGINE_SRCS) $(PLATFORM_SRCS_$(PLATFORM))
+LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
+MAIN_OBJS := $(B)/src/main.o $(B)/src/platform/entry_posix.o
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+
+HEADERS := $(wildcard include/*.h include/hln/*.h src/platform/*.h)
+
+.PHONY: all check sanitize portable-check lint windows install uninstall \
+	demo bench clean deps units cli test-variant format
+
+all: hln
+
+hln: $(B)/hln
+	@if [ "$(VARIANT)" = release ]; then cp $(B)/hln hln; fi
+
+$(B)/hln: $(LIB_OBJS) $(MAIN_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(BSD_LIBS) $(HLN_LIBS)
+
+$(B)/%.o: %.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(HLN_CPPFLAGS) $(BSD_CFLAGS) $(CPPFLAGS) $(HLN_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c $(LIB_OBJS) tests/unit/unit.h
+	@mkdir -p $(@D)
+	$(CC) $(HLN_CPPFLAGS) $(BSD_CFLAGS) $(CPPFLAGS) $(HLN_CFLAGS) $(CFLAGS) \
+		-Itests/unit -o $@ $< $(LIB_OBJS) $(CMOCKA_LIBS) $(BSD_LIBS) $(HLN_LIBS) $(LDFLAGS)
+
+# ---- tests ----
+
+# The suite of one variant: unit tests, then the CLI tests against its hln.
+test-variant: $(B)/hln $(UNIT_BINS)
+	@sh tests/run.sh "$(B)" "$(or $(TEST_HLN),$(CURDIR)/$(B)/hln)" "$(CURDIR)/$(B)/hln"
+
+check: deps
+	$(MAKE) hln
+	$(MAKE) VARIANT=test TEST_HLN=$(CURDIR)/hln test-variant
+
+sanitize: deps
+	$(MAKE) VARIANT=asan CC=$(or $(SAN_CC),$(CC)) test-variant
+
+portable-check: deps
+	$(MAKE) VARIANT=portable test-variant
+
+deps:
+	@sh .ci/deps.sh
+
+# ---- the rest ----
+
+windows: hln.exe
+
+WIN_SRCS := $(ENGINE_SRCS) src/main.c $(PLATFORM_SRCS_windows)
+hln.exe: $(WIN_SRCS) $(HEADERS) $(wildcard src/platform/compat/*.h)
+	$(MINGW_CC) -std=c11 -O2 $(WARNINGS) -Werror -municode -Iinclude \
+		-Isrc/platform/compat -D_FILE_OFFSET_BITS=64 -D__USE_MINGW_ANSI_STDIO=1 \
+		-o $@ $(WIN_SRCS) -static -lpthread
+
+lint: deps
+	mandoc -Tlint -Wwarning man/hln.1
+	shellcheck -x .ci/run .ci/deps.sh tests/run.sh bench/*.sh demo/*.sh
+	shellcheck -s bash tests/cli/*.bash
+	clang-format --dry-run -Werror src/*.c src/platform/*.c src/platform/*.h \
+		include/*.h include/hln/*.h tests/unit/*.c tests/unit/*.h
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+		--inline-suppr --std=c11 -Iinclude -D__linux__ \
+		src/*.c src/platform/posix.c src/platform/linux.c src/platform/portable.c
+
+format:
+	clang-format -i src/*.c src/platform/*.c src/platform/*.h include/*.h \
+		include/hln/*.h tests/unit/*.c tests/unit/*.h
+
+demo: hln
+	@sh demo/demo.sh "$(CURDIR)/hln"
+
+bench: hln
+	@sh bench/run.sh "$(CURDIR)/hln"
+
+install: hln
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions \
+		$(DESTDIR)$(DATADIR)/zsh/site-functions \
+		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d
+	install -m 755 hln $(DESTDIR)$(BINDIR)/hln
+	install -m 644 man/hln.1 $(DESTDIR)$(MANDIR)/man1/hln.1
+	install -m 644 completions/hln.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/hln
+	install -m 644 completions/_hln $(DESTDIR)$(DATADIR)/zsh/site-functions/_hln
+	install -m 644 completions/hln.fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/hln.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/hln $(DESTDIR)$(MANDIR)/man1/hln.1 \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions/hln \
+		$(DESTDIR)$(DATADIR)/zsh/site-functions/_hln \
+		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d/hln.fish
+
+clean:
+	rm -rf build hln hln.exe

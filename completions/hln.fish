@@ -1,0 +1,68 @@
+# fish completion for hln(1)
+# Copyright (c) 2026, the hln developers.  SPDX-License-Identifier: BSD-2-Clause
+#
+# Installed as .../fish/vendor_completions.d/hln.fish.
+
+# The command: the first word after "hln" that is not an option.
+function __fish_hln_command
+    for w in (commandline -opc)[2..-1]
+        switch $w
+            case '-*'
+                continue
+            case '*'
+                echo $w
+                return 0
+        end
+    end
+    return 1
+end
+
+function __fish_hln_using -a name
+    set -l c (__fish_hln_command)
+    and test "$c" = "$name"
+end
+
+# No files unless a rule below asks for them.
+complete -c hln -f
+
+# Before the command.
+complete -c hln -n 'not __fish_hln_command' -a create -d 'Make hard links (TARGET first, as ln)'
+complete -c hln -n 'not __fish_hln_command' -a count -d 'Print link counts; summarize trees with -r'
+complete -c hln -n 'not __fish_hln_command' -a help -d 'Show the help of a command'
+complete -c hln -n 'not __fish_hln_command' -s h -l help -d 'Show help and exit'
+complete -c hln -n 'not __fish_hln_command' -l version -d 'Show the version and exit'
+
+# hln help COMMAND
+complete -c hln -n '__fish_hln_using help; and test (count (commandline -opc)) -le 2' -a 'create count help'
+
+# hln create
+set -l c '__fish_hln_using create'
+complete -c hln -n $c -F
+complete -c hln -n $c -s f -l force -d 'Replace an existing LINK_NAME atomically'
+complete -c hln -n $c -s i -l interactive -d 'Ask before replacing'
+complete -c hln -n $c -s L -l logical -d 'Link the file a symlink TARGET points to'
+complete -c hln -n $c -s P -l physical -d 'Link a symlink TARGET itself (default)'
+complete -c hln -n $c -s T -l no-target-directory -d 'Always treat the last operand as LINK_NAME'
+complete -c hln -n $c -s t -l target-directory -x -a '(__fish_complete_directories (commandline -ct | string replace -r -- "^--target-directory=" ""))' -d 'Link every operand into DIRECTORY'
+complete -c hln -n $c -s n -l dry-run -d 'Print what would be done, change nothing'
+complete -c hln -n $c -s v -l verbose -d 'Print one line per link'
+complete -c hln -n $c -s r -l recursive -d 'Replicate a directory tree with links (like cp -al)'
+complete -c hln -n $c -s R -d 'Same as -r'
+complete -c hln -n $c -l batch -d 'Read TARGET<TAB>LINK_NAME pairs from stdin'
+complete -c hln -n $c -s 0 -l null -d 'With --batch: NUL-separated pairs'
+complete -c hln -n $c -l progress -d 'Always show the progress line'
+complete -c hln -n $c -l no-progress -d 'Never show the progress line'
+complete -c hln -n $c -s h -l help -d 'Show help of create and exit'
+
+# hln count
+set -l n '__fish_hln_using count'
+complete -c hln -n $n -F
+complete -c hln -n $n -s r -l recursive -d 'Summarize the trees under the operands'
+complete -c hln -n $n -s j -l json -d 'Write JSON'
+complete -c hln -n $n -s L -l dereference -d 'Report on the file a symlink operand points to (default)'
+complete -c hln -n $n -s P -l no-dereference -d 'Report on a symlink operand itself'
+complete -c hln -n $n -l bytes -d 'With -r, print exact sizes in bytes'
+complete -c hln -n $n -s x -l one-file-system -d "With -r, stay on the operand's filesystem"
+complete -c hln -n $n -l progress -d 'Always show the progress line'
+complete -c hln -n $n -l no-progress -d 'Never show the progress line'
+complete -c hln -n $n -s h -l help -d 'Show help of count and exit'

@@ -1,0 +1,42 @@
+/*
+ * hln/failpoint.h - failure injection for tests (DESIGN.md #12).
+ *
+ * In a build with -DHLN_FAILPOINTS, every platform operation starts with
+ * HLN_FAILPOINT("name").  The environment variable HLN_FAILPOINTS, a comma
+ * separated list of NAME=N:ERRNO (N counts the calls of NAME from 1, or is
+ * '*' for every call; ERRNO is a name such as ENOSPC or a number), makes
+ * the Nth call of NAME fail with that errno.  HLN_FAILPOINT_TRACE=FILE
+ * appends the name of every operation reached, one per line, so a test can
+ * learn which failpoints a command passes and fail each in turn.
+ * In a release build the macro is empty and nothing below is compiled in.
+ */
+#ifndef HLN_FAILPOINT_H
+#define HLN_FAILPOINT_H
+
+#ifdef HLN_FAILPOINTS
+/*
+ * Count a call of the operation NAME.  Returns 0 to go on, or the negative
+ * errno the operation must fail with.
+ */
+int failpoint_hit(const char *name);
+
+/*
+ * (Re)read HLN_FAILPOINTS and HLN_FAILPOINT_TRACE and reset the counters.
+ * Returns 0, or -EINVAL if the variable is malformed.
+ */
+int failpoint_init(void);
+
+#define HLN_FAILPOINT(name)                                                    \
+	do {                                                                   \
+		int hln_fp_rc_ = failpoint_hit(name);                          \
+		if (hln_fp_rc_ < 0)                                            \
+			return hln_fp_rc_;                                     \
+	} while (0)
+#else
+#define HLN_FAILPOINT(name)                                                    \
+	do {                                                                   \
+	} while (0)
+static inline int failpoint_init(void) { return 0; }
+#endif
+
+#endif

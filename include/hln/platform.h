@@ -1,0 +1,223 @@
+/*
+ * hln/platform.h - the platform boundary.
+ *
+ * Every call hln makes to the operating system goes through this header.
+ * src/platform/posix.c (+ linux.c or portable.c) implement it on POSIX,
+ * src/platform/win32.c on Windows.  Nothing outside src/platform/ may test
+ * which OS it is built for.
+ *
+ * Conventions:
+ *  - paths are byte strings (POSIX) or UTF-8 (Windows, converted to UTF-16
+ *    only at the system call);
+ *  - functions return 0 (or a count) on success and a negative errno value
+ *    on failure; errno itself is never part of the interface;
+ *  - a file's identity is (dev, ino) of struct hln_stat.
+ */
+#ifndef HLN_PLATFORM_H
+#define HLN_PLATFORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* What kind of file a name refers to. */
+enum hln_type {
+	HLN_T_UNKNOWN = 0, /* not known without a stat (DT_UNKNOWN) */
+	HLN_T_REG,
+	HLN_T_DIR,
+	HLN_T_LNK,
+	HLN_T_OTHER /* fifo, socket, device */
+};
+
+/* A portable stat: filled the same way on every OS. */
+struct hln_stat {
+	uint64_t dev;    /* device (POSIX) or volume serial (Windows) */
+	uint64_t ino;    /* inode (POSIX) or 64-bit file index (Windows) */
+	uint64_t nlink;  /* number of hard links */
+	uint64_t size;   /* apparent size in bytes */
+	uint64_t mnt_id; /* mount id where known (Linux statx), else 0 */
+	uint32_t mode;   /* permission bits, 07777 */
+	uint32_t uid, gid;
+	enum hln_type type;
+	int64_t atime_sec, mtime_sec, ctime_sec;
+	int32_t atime_nsec, mtime_nsec, ctime_nsec;
+};
+
+/* One directory entry, as read (no stat done). */
+struct hln_dirent {
+	const char *name;  /* valid until the next hln_dir_next/close */
+	enum hln_type type; /* HLN_T_UNKNOWN when the filesystem does not say */
+	uint64_t ino;      /* d_ino where the OS gives one, else 0 */
+};
+
+/* An open directory: read it, and operate on names relative to it. */
+struct hln_dir;
+
+/* Flags for the stat and open functions. */
+#define HLN_FOLLOW 1   /* follow a final symlink */
+#define HLN_WANT_MNT 2 /* fill st->mnt_id where the OS can (costs a statx) */
+
+/*
+ * Stat PATH, following a final symlink when FLAGS has HLN_FOLLOW.
+ * Returns 0, or -errno (-ENOENT, -EACCES, -ELOOP, -ENAMETOOLONG, ...).
+ */
+int hln_stat_path(const char *path, int flags, struct hln_stat *st);
+
+/*
+ * Make NEWPATH a new name of TARGET (link(2) / CreateHardLinkW).  With
+ * HLN_FOLLOW a symlink TARGET is resolved first; without, the symlink
+ * itself is linked where the OS allows it.
+ * Returns 0, or -errno: -EEXIST (NEWPATH exists), -EXDEV, -EMLINK, -EPERM,
+ * -EISDIR/-EPERM (TARGET is a directory), -ENOENT, -EACCES, -EROFS,
+ * -ENOSPC, -ENAMETOOLONG, -ELOOP.
+ */
+int hln_link(const char *target, const char *newpath, int flags);
+
+/*
+ * Atomically rename FROM to TO in one directory, replacing TO if it exists
+ * and is not a directory.  Returns 0 or -errno.
+ */
+int hln_rename(const char *from, const char *to);
+
+/* Remove the non-directory name PATH.  Returns 0 or -errno. */
+int hln_unlink(const char *path);
+
+/* Create directory PATH with MODE (before umask).  Returns 0 or -errno. */
+int hln_mkdir(const char *path, uint32_t mode);
+
+/*
+ * Read the text of symlink PATH into BUF (NUL-terminated).
+ * Returns the length of the text, or -errno (-ENAMETOOLONG if it does not
+ * fit in SIZE-1 bytes, -EINVAL if PATH is not a symlink).
+ */
+int hln_readlink(const char *path, char *buf, size_t size);
+
+/*
+ * The mount point (top directory) of the filesystem that holds PATH, into
+ * BUF (NUL-terminated).  PATH need not exist: its nearest existing parent
+ * is used.  Returns the length, or -errno (-ENAMETOOLONG if BUF is small).
+ */
+int hln_mount_point(const char *path, char *buf, size_t size);
+
+/*
+ * The largest number of links the filesystem holding PATH allows for one
+ * file.  Returns the limit (> 0), or -errno (-ENOSYS when not known).
+ */
+long hln_link_max(const char *path);
+
+/*
+ * Whether the OS refuses links to files the caller does not own
+ * (Linux fs.protected_hardlinks=1).  Returns 1, 0, or -errno.
+ */
+int hln_protected_hardlinks(void);
+
+/* The effective user id, or (uint32_t)-1 where the OS has none. */
+uint32_t hln_euid(void);
+
+/* Whether FD (0, 1 or 2) is a terminal: 1 or 0. */
+int hln_isatty(int fd);
+
+/* Write LEN bytes of BUF to FD (0..2) completely.  Returns 0 or -errno. */
+int hln_write(int fd, const void *buf, size_t len);
+
+/*
+ * Read one line (up to and including '\n') of the user's answer to a
+ * question.  FROM_TTY reads the controlling terminal, else standard input.
+ * Returns the number of bytes stored in BUF (NUL-terminated, 0 at end of
+ * input), or -errno.
+ */
+int hln_read_answer(int from_tty, char *buf, size_t size);
+
+/* The number of CPUs available to this process (>= 1). */
+int hln_ncpus(void);
+
+/* A monotonic clock in nanoseconds. */
+uint64_t hln_now_ns(void);
+
+/* Sleep for MS milliseconds. */
+void hln_sleep_ms(unsigned ms);
+
+/* Fill BUF with LEN random bytes.  Returns 0 or -errno. */
+int hln_random(void *buf, size_t len);
+
+/*
+ * From now on, SIGINT and SIGTERM (Ctrl-C / console close on Windows) only
+ * set a flag that hln_signal_pending() reports, so that the operation in
+ * flight can finish or roll back.  Returns 0 or -errno.
+ */
+int hln_signals_catch(void);
+
+/* The signal caught since hln_signals_catch() (SIGINT=2, SIGTERM=15), or 0. */
+int hln_signal_pending(void);
+
+/* ---- directories ---- */
+
+/*
+ * Open the directory PATH (following a final symlink only with
+ * HLN_FOLLOW).  Returns 0 with *OUT set, or -errno (-ENOTDIR, -ELOOP for a
+ * symlink without HLN_FOLLOW, -ENOENT, -EACCES, -EMFILE).
+ */
+int hln_dir_open(const char *path, int flags, struct hln_dir **out);
+
+/*
+ * Open the subdirectory NAME of PARENT without following symlinks
+ * (openat O_NOFOLLOW|O_DIRECTORY), so a directory swapped for a symlink
+ * cannot lead elsewhere.  Returns 0 with *OUT set, or -errno (-ENOTDIR,
+ * -ELOOP, ...).
+ */
+int hln_dir_openat(struct hln_dir *parent, const char *name,
+		   struct hln_dir **out);
+
+/*
+ * Read the next entry of D ("." and ".." are skipped).
+ * Returns 1 with *E filled, 0 at the end, or -errno.
+ */
+int hln_dir_next(struct hln_dir *d, struct hln_dirent *e);
+
+/*
+ * Stat the directory D itself (st->mnt_id filled with HLN_WANT_MNT where
+ * the OS has it).  Returns 0 or -errno.
+ */
+int hln_dir_fstat(struct hln_dir *d, int flags, struct hln_stat *st);
+
+/*
+ * Stat NAME in D (symlinks not followed unless HLN_FOLLOW; st->mnt_id
+ * filled with HLN_WANT_MNT where the OS has it).  Returns 0 or -errno.
+ */
+int hln_dir_statat(struct hln_dir *d, const char *name, int flags,
+		   struct hln_stat *st);
+
+/*
+ * Link SNAME in SD as DNAME in DD, not following a symlink SNAME.
+ * Returns 0 or -errno (as hln_link).
+ */
+int hln_dir_linkat(struct hln_dir *sd, const char *sname, struct hln_dir *dd,
+		   const char *dname);
+
+/* Create directory NAME in D with MODE.  Returns 0 or -errno. */
+int hln_dir_mkdirat(struct hln_dir *d, const char *name, uint32_t mode);
+
+/* Create symlink NAME in D holding TEXT.  Returns 0 or -errno. */
+int hln_dir_symlinkat(struct hln_dir *d, const char *name, const char *text);
+
+/* Read symlink NAME in D, as hln_readlink.  Returns length or -errno. */
+int hln_dir_readlinkat(struct hln_dir *d, const char *name, char *buf,
+		       size_t size);
+
+/*
+ * Give NAME in D (not following symlinks; D may be NULL, then NAME is a
+ * path) the owner, mode and times of ST.  The owner is set only when HLN_META_OWNER is in WHAT, the mode with
+ * HLN_META_MODE (setuid/setgid dropped when the owner could not be set),
+ * the access and modification times with HLN_META_TIMES.  Returns 0, or
+ * the first -errno met (the other steps are still tried); a failure to set
+ * the owner as a non-root user is not an error.
+ */
+#define HLN_META_OWNER 1
+#define HLN_META_MODE 2
+#define HLN_META_TIMES 4
+int hln_dir_setmeta(struct hln_dir *d, const char *name,
+		    const struct hln_stat *st, int what);
+
+/* Close D.  Returns 0 or -errno. */
+int hln_dir_close(struct hln_dir *d);
+
+#endif

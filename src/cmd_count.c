@@ -1,0 +1,363 @@
+/*
+ * cmd_count.c - hln count: link counts (stat -c %h), and with -r what a
+ * tree really costs on disk.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hln.h"
+#include "hln/inotab.h"
+#include "hln/message.h"
+#include "hln/output.h"
+#include "hln/platform.h"
+#include "hln/walk.h"
+
+#define CMD "count"
+
+struct count_opts {
+	int recursive, json, bytes, one_fs;
+	int follow;   /* operands: 1 unless -P */
+	int progress; /* >0 --progress, <0 --no-progress */
+};
+
+void cmd_count_help(void)
+{
+	fputs("Usage: hln count [OPTION]... FILE...\n"
+	      "  or:  hln count -r [OPTION]... DIR...\n"
+	      "Print how many names (hard links) each FILE has; with -r, a\n"
+	      "summary of the trees: each file counted once, and what deleting\n"
+	      "them would really free.\n"
+	      "\n"
+	      "  -r, --recursive        summarize the trees under each DIR:\n"
+	      "                         names, files, linked, outside, apparent,\n"
+	      "                         used, saved, freed\n"
+	      "  -j, --json             print JSON\n"
+	      "  -L, --dereference      count what a symbolic link operand points\n"
+	      "                         to (default)\n"
+	      "  -P, --no-dereference   count a symbolic link operand itself\n"
+	      "      --bytes            exact byte counts instead of 1.5K, 23M...\n"
+	      "  -x, --one-file-system  with -r, stay on each DIR's filesystem\n"
+	      "      --progress         show progress of -r on stderr\n"
+	      "      --no-progress      never show progress\n"
+	      "  -h, --help             show this help\n"
+	      "\n"
+	      "One FILE: its link count alone.  Several: COUNT<TAB>FILE lines.\n"
+	      "Exit status: 0 all done, 1 some FILE failed, 2 usage error.\n",
+	      stdout);
+}
+
+/* ---- link counts of operands ---- */
+
+static int count_files(const struct count_opts *o, int n, char **files)
+{
+	struct out out;
+	out_init(&out, stdout, 1, o->json ? OUT_JSON : OUT_PLAIN);
+	int status = HLN_EXIT_OK, first = 1;
+	if (o->json)
+		fputc('[', stdout);
+	for (int i = 0; i < n; i++) {
+		struct hln_stat st;
+		int rc = hln_stat_path(files[i], o->follow ? HLN_FOLLOW : 0,
+				       &st);
+		if (rc < 0) {
+			msg_error(CMD, files[i], "%s", msg_reason(-rc));
+			status = HLN_EXIT_FAIL;
+			continue;
+		}
+		if (o->json) {
+			fputs(first ? "{\"path\":" : ",{\"path\":", stdout);
+			out_json_string(stdout, files[i]);
+			printf(",\"nlink\":%llu,\"dev\":%llu,\"ino\":%llu,"
+			       "\"size\":%llu}",
+			       (unsigned long long)st.nlink,
+			       (unsigned long long)st.dev,
+			       (unsigned long long)st.ino,
+			       (unsigned long long)st.size);
+		} else if (n == 1) {
+			printf("%llu\n", (unsigned long long)st.nlink);
+		} else {
+			printf("%llu\t", (unsigned long long)st.nlink);
+			out_name(&out, files[i]);
+			out_end(&out);
+		}
+		first = 0;
+	}
+	if (o->json)
+		fputs("]\n", stdout);
+	return status;
+}
+
+/* ---- -r: the summary ---- */
+
+/* What one worker adds up, without locks. */
+struct tally {
+	uint64_t names, apparent;
+	uint64_t single_files, single_size; /* inodes with one link */
+	char pad[32];                       /* keep workers' lines apart */
+};
+
+#define MAX_WORKERS 64
+
+struct summary {
+	pthread_mutex_t lock;
+	struct inotab multi; /* inodes with more than one link */
+	struct tally tally[MAX_WORKERS];
+	int status;
+};
+
+/* Count one name with stat ST, on worker W. */
+static int tally_name(struct summary *s, int w, const struct hln_stat *st)
+{
+	struct tally *t = &s->tally[w];
+	t->names++;
+	t->apparent += st->size;
+	if (st->nlink <= 1) {
+		t->single_files++;
+		t->single_size += st->size;
+		return 0;
+	}
+	int isnew;
+	pthread_mutex_lock(&s->lock);
+	struct inotab_entry *e = inotab_get(&s->multi, st->dev, st->ino, &isnew);
+	if (e) {
+		if (isnew) {
+			e->nlink = st->nlink;
+			e->size = st->size;
+		}
+		e->names++;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return e ? 0 : -ENOMEM;
+}
+
+static int sum_entry(void *ctx, const struct walk_entry *e)
+{
+	struct summary *s = ctx;
+	struct hln_stat st;
+	if (hln_signal_pending())
+		return 1;
+	if (!e->st) {
+		int rc = hln_dir_statat(e->dir, e->name, 0, &st);
+		if (rc < 0)
+			return rc == -ENOENT ? 0 : rc;
+	}
+	return tally_name(s, e->worker, e->st ? e->st : &st);
+}
+
+static void sum_error(void *ctx, const char *path, int err)
+{
+	struct summary *s = ctx;
+	msg_error(CMD, path, "%s", msg_reason(err));
+	pthread_mutex_lock(&s->lock);
+	s->status = HLN_EXIT_FAIL;
+	pthread_mutex_unlock(&s->lock);
+}
+
+/*
+ * Whether operand I lies inside another operand's tree, so that walking
+ * it again would count its names twice.  Of identical operands the first
+ * is kept.
+ */
+static int covered(int n, char **ops, const struct hln_stat *sts,
+		   const int *ok, int i)
+{
+	for (int j = 0; j < n; j++) {
+		if (j == i || !ok[j] || sts[j].type != HLN_T_DIR)
+			continue;
+		int same = sts[i].dev == sts[j].dev && sts[i].ino == sts[j].ino;
+		if (same && j > i)
+			continue;
+		if (same || walk_is_within(ops[i], sts[j].dev, sts[j].ino) == 1)
+			return 1;
+	}
+	return 0;
+}
+
+static void print_size(const struct count_opts *o, const char *key,
+		       uint64_t v)
+{
+	char buf[16];
+	if (o->bytes)
+		printf("%s: %llu\n", key, (unsigned long long)v);
+	else
+		printf("%s: %s\n", key, out_human(buf, sizeof buf, v));
+}
+
+static int count_trees(const struct count_opts *o, int n, char **ops)
+{
+	struct summary s;
+	memset(&s, 0, sizeof s);
+	pthread_mutex_init(&s.lock, NULL);
+	inotab_init(&s.multi);
+
+	struct hln_stat *sts = calloc((size_t)n, sizeof *sts);
+	int *ok = calloc((size_t)n, sizeof *ok);
+	if (!sts || !ok) {
+		free(sts);
+		free(ok);
+		msg_error(CMD, NULL, "%s", msg_reason(ENOMEM));
+		return HLN_EXIT_FAIL;
+	}
+	for (int i = 0; i < n; i++) {
+		int rc = hln_stat_path(ops[i], o->follow ? HLN_FOLLOW : 0,
+				       &sts[i]);
+		if (rc < 0) {
+			msg_error(CMD, ops[i], "%s", msg_reason(-rc));
+			s.status = HLN_EXIT_FAIL;
+		}
+		ok[i] = rc == 0;
+	}
+
+	struct progress prog;
+	memset(&prog, 0, sizeof prog);
+	progress_begin(&prog, progress_wanted(o->progress), NULL);
+	struct walk_opts wo = {0};
+	wo.threads = hln_ncpus();
+	if (wo.threads > MAX_WORKERS)
+		wo.threads = MAX_WORKERS;
+	wo.one_fs = o->one_fs;
+	wo.follow_root = o->follow;
+	wo.progress = &prog;
+	struct walk_ops wops = {NULL, sum_entry, NULL, sum_error};
+	hln_signals_catch();
+	for (int i = 0; i < n && !hln_signal_pending(); i++) {
+		if (!ok[i] || covered(n, ops, sts, ok, i))
+			continue;
+		if (sts[i].type != HLN_T_DIR) {
+			if (tally_name(&s, 0, &sts[i]) < 0)
+				sum_error(&s, ops[i], ENOMEM);
+			continue;
+		}
+		int rc = walk_tree(ops[i], &wo, &wops, &s);
+		if (rc < 0)
+			sum_error(&s, ops[i], -rc);
+	}
+	progress_end(&prog);
+	free(sts);
+	free(ok);
+	int sig = hln_signal_pending();
+	if (sig) {
+		inotab_free(&s.multi);
+		return HLN_EXIT_SIGBASE + sig;
+	}
+
+	uint64_t names = 0, apparent = 0, files = 0, used = 0, freed = 0;
+	for (int w = 0; w < MAX_WORKERS; w++) {
+		names += s.tally[w].names;
+		apparent += s.tally[w].apparent;
+		files += s.tally[w].single_files;
+		used += s.tally[w].single_size;
+		freed += s.tally[w].single_size;
+	}
+	uint64_t linked = 0, linked_names = 0, outside = 0;
+	size_t pos = 0;
+	for (struct inotab_entry *e; (e = inotab_next(&s.multi, &pos));) {
+		files++;
+		used += e->size;
+		linked++;
+		linked_names += e->names;
+		if (e->nlink > e->names)
+			outside++;
+		else
+			freed += e->size;
+	}
+	inotab_free(&s.multi);
+	pthread_mutex_destroy(&s.lock);
+
+	if (o->json) {
+		printf("{\"names\":%llu,\"files\":%llu,\"linked\":{\"inodes\":"
+		       "%llu,\"names\":%llu},\"outside\":%llu,\"apparent\":%llu,"
+		       "\"used\":%llu,\"saved\":%llu,\"freed\":%llu}\n",
+		       (unsigned long long)names, (unsigned long long)files,
+		       (unsigned long long)linked,
+		       (unsigned long long)linked_names,
+		       (unsigned long long)outside,
+		       (unsigned long long)apparent, (unsigned long long)used,
+		       (unsigned long long)(apparent - used),
+		       (unsigned long long)freed);
+	} else {
+		printf("names: %llu\nfiles: %llu\nlinked: %llu inodes, %llu "
+		       "names\noutside: %llu\n",
+		       (unsigned long long)names, (unsigned long long)files,
+		       (unsigned long long)linked,
+		       (unsigned long long)linked_names,
+		       (unsigned long long)outside);
+		print_size(o, "apparent", apparent);
+		print_size(o, "used", used);
+		print_size(o, "saved", apparent - used);
+		print_size(o, "freed", freed);
+	}
+	return s.status;
+}
+
+enum { OPT_BYTES = 256, OPT_PROGRESS, OPT_NO_PROGRESS };
+
+int cmd_count(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"recursive", no_argument, NULL, 'r'},
+		{"json", no_argument, NULL, 'j'},
+		{"dereference", no_argument, NULL, 'L'},
+		{"no-dereference", no_argument, NULL, 'P'},
+		{"bytes", no_argument, NULL, OPT_BYTES},
+		{"one-file-system", no_argument, NULL, 'x'},
+		{"progress", no_argument, NULL, OPT_PROGRESS},
+		{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct count_opts o = {0};
+	o.follow = 1;
+	int c;
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":rRjLPxh", longopts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'r':
+		case 'R':
+			o.recursive = 1;
+			break;
+		case 'j':
+			o.json = 1;
+			break;
+		case 'L':
+			o.follow = 1;
+			break;
+		case 'P':
+			o.follow = 0;
+			break;
+		case OPT_BYTES:
+			o.bytes = 1;
+			break;
+		case 'x':
+			o.one_fs = 1;
+			break;
+		case OPT_PROGRESS:
+			o.progress = 1;
+			break;
+		case OPT_NO_PROGRESS:
+			o.progress = -1;
+			break;
+		case 'h':
+			cmd_count_help();
+			return HLN_EXIT_OK;
+		default:
+			return msg_bad_option(CMD, c, argv, optind);
+		}
+	}
+	int n = argc - optind;
+	if (n == 0)
+		return msg_usage(CMD, "missing file operand");
+	int status = o.recursive ? count_trees(&o, n, argv + optind)
+				 : count_files(&o, n, argv + optind);
+	if (fflush(stdout) != 0 && status == HLN_EXIT_OK) {
+		msg_error(CMD, "stdout", "%s", msg_reason(errno ? errno : EIO));
+		status = HLN_EXIT_FAIL;
+	}
+	return status;
+}

@@ -1,0 +1,187 @@
+/*
+ * main.c - hln's global options, the dispatch table of subcommands,
+ * usage, and "did you mean".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hln.h"
+#include "hln/failpoint.h"
+#include "hln/message.h"
+#include "hln/platform.h"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	void (*help)(void);
+	const char *summary;
+};
+
+static int cmd_help(int argc, char **argv);
+static void cmd_help_help(void);
+
+static const struct command commands[] = {
+	{"create", cmd_create, cmd_create_help,
+	 "make hard links (ln, cp -al, mklink /H)"},
+	{"count", cmd_count, cmd_count_help,
+	 "link counts, and what a tree really costs on disk"},
+	{"help", cmd_help, cmd_help_help, "show help on a command"},
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *fp)
+{
+	fputs("Usage: hln COMMAND [OPTION]... OPERAND...\n", fp);
+	fputs("       hln --help | hln help COMMAND | hln --version\n", fp);
+}
+
+static void general_help(void)
+{
+	usage(stdout);
+	fputs("\nEverything about hard links.\n\nCommands:\n", stdout);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		printf("  %-8s %s\n", commands[i].name, commands[i].summary);
+	fputs("\n"
+	      "Options of every command are listed by 'hln COMMAND --help'.\n"
+	      "  -h, --help     show this help\n"
+	      "      --version  print the version\n"
+	      "\n"
+	      "Exit status: 0 all done, 1 some operand failed, 2 usage error,\n"
+	      "130/143 interrupted by SIGINT/SIGTERM.\n"
+	      "Manual: man hln\n",
+	      stdout);
+}
+
+static void cmd_help_help(void)
+{
+	fputs("Usage: hln help [COMMAND]\n"
+	      "Show the help of COMMAND, or the list of commands.\n",
+	      stdout);
+}
+
+/* Edit distance of A and B (Levenshtein), capped at 9. */
+static int distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 32 || lb > 32)
+		return 9;
+	int row[33];
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = (int)j;
+	for (size_t i = 1; i <= la; i++) {
+		int diag = row[0];
+		row[0] = (int)i;
+		for (size_t j = 1; j <= lb; j++) {
+			int up = row[j];
+			int best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb] < 9 ? row[lb] : 9;
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static int unknown_command(const char *name)
+{
+	const struct command *best = NULL;
+	int bestd = 3; /* suggest only within two edits */
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		int d = distance(name, commands[i].name);
+		if (d < bestd) {
+			bestd = d;
+			best = &commands[i];
+		}
+	}
+	const char *shown = msg_name(name, hln_isatty(2));
+	if (best)
+		fprintf(stderr,
+			"hln: '%s' is not a hln command; did you mean '%s'?\n",
+			shown, best->name);
+	else
+		fprintf(stderr,
+			"hln: '%s' is not a hln command; see 'hln --help'.\n",
+			shown);
+	return HLN_EXIT_USAGE;
+}
+
+int hln_help_command(const char *name)
+{
+	const struct command *c = find_command(name);
+	if (!c)
+		return -1;
+	c->help();
+	return 0;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	if (argc < 2) {
+		general_help();
+		return HLN_EXIT_OK;
+	}
+	if (argc > 2 && strcmp(argv[1], "--") != 0)
+		return msg_usage("help", "extra operand '%s'", argv[2]);
+	const char *name = strcmp(argv[1], "--") == 0 ? argv[2] : argv[1];
+	if (!name) {
+		general_help();
+		return HLN_EXIT_OK;
+	}
+	if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0) {
+		cmd_help_help();
+		return HLN_EXIT_OK;
+	}
+	if (hln_help_command(name) < 0)
+		return unknown_command(name);
+	return HLN_EXIT_OK;
+}
+
+int hln_main(int argc, char **argv)
+{
+	setprogname("hln");
+	if (failpoint_init() < 0) {
+		fputs("hln: HLN_FAILPOINTS is malformed (NAME=N:ERRNO,...)\n",
+		      stderr);
+		return HLN_EXIT_USAGE;
+	}
+	if (argc < 2) {
+		usage(stderr);
+		fputs("Try 'hln --help'.\n", stderr);
+		return HLN_EXIT_USAGE;
+	}
+	const char *first = argv[1];
+	if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0) {
+		general_help();
+		return fflush(stdout) == 0 ? HLN_EXIT_OK : HLN_EXIT_FAIL;
+	}
+	if (strcmp(first, "--version") == 0) {
+		puts("hln " HLN_VERSION);
+		return fflush(stdout) == 0 ? HLN_EXIT_OK : HLN_EXIT_FAIL;
+	}
+	if (first[0] == '-') {
+		fprintf(stderr, "hln: unknown option '%s'\n",
+			msg_name(first, hln_isatty(2)));
+		fputs("Try 'hln --help'.\n", stderr);
+		return HLN_EXIT_USAGE;
+	}
+	const struct command *c = find_command(first);
+	if (!c)
+		return unknown_command(first);
+	int status = c->run(argc - 1, argv + 1);
+	if (fflush(stdout) != 0 && status == HLN_EXIT_OK)
+		status = HLN_EXIT_FAIL;
+	return status;
+}

@@ -1,0 +1,242 @@
+/*
+ * output.c - plain / NUL / JSON writers, terminal escaping, human sizes
+ * and the progress line; see hln/output.h.
+ */
+#include <libutil.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hln/output.h"
+#include "hln/platform.h"
+
+void out_init(struct out *o, FILE *fp, int fd, enum out_format format)
+{
+	o->fp = fp;
+	o->format = format;
+	o->tty = hln_isatty(fd);
+}
+
+/*
+ * The length (1..4) of the valid UTF-8 sequence at P, or 0 if the byte at
+ * P does not start one (overlong forms, surrogates and values above
+ * U+10FFFF are invalid).
+ */
+static size_t utf8_len(const unsigned char *p)
+{
+	unsigned c = p[0];
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		unsigned lo = c == 0xe0 ? 0xa0 : 0x80;
+		unsigned hi = c == 0xed ? 0x9f : 0xbf;
+		return (p[1] >= lo && p[1] <= hi && (p[2] & 0xc0) == 0x80) ? 3
+									   : 0;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		unsigned lo = c == 0xf0 ? 0x90 : 0x80;
+		unsigned hi = c == 0xf4 ? 0x8f : 0xbf;
+		return (p[1] >= lo && p[1] <= hi && (p[2] & 0xc0) == 0x80 &&
+			(p[3] & 0xc0) == 0x80)
+			       ? 4
+			       : 0;
+	}
+	return 0;
+}
+
+/* The short escape of a C0 control character, or 0. */
+static char short_escape(unsigned char c)
+{
+	switch (c) {
+	case '\n':
+		return 'n';
+	case '\t':
+		return 't';
+	case '\r':
+		return 'r';
+	case '\b':
+		return 'b';
+	case '\f':
+		return 'f';
+	case '\v':
+		return 'v';
+	case '\a':
+		return 'a';
+	default:
+		return 0;
+	}
+}
+
+/* Append the escape of byte C to DST at *N (bounded by SIZE). */
+static void put_escaped(char *dst, size_t size, size_t *n, unsigned char c)
+{
+	char tmp[5];
+	char s = short_escape(c);
+	if (s)
+		snprintf(tmp, sizeof tmp, "\\%c", s);
+	else
+		snprintf(tmp, sizeof tmp, "\\%03o", c);
+	for (char *t = tmp; *t; t++, (*n)++)
+		if (*n + 1 < size)
+			dst[*n] = *t;
+}
+
+size_t out_escape(char *dst, size_t size, const char *src)
+{
+	const unsigned char *p = (const unsigned char *)src;
+	size_t n = 0;
+	while (*p) {
+		size_t len = utf8_len(p);
+		int c1 = len == 2 && p[0] == 0xc2 && p[1] < 0xa0;
+		if (len == 0 || c1 || *p < 0x20 || *p == 0x7f) {
+			size_t k = len ? len : 1;
+			for (size_t i = 0; i < k; i++)
+				put_escaped(dst, size, &n, p[i]);
+			p += k;
+			continue;
+		}
+		for (size_t i = 0; i < len; i++, n++)
+			if (n + 1 < size)
+				dst[n] = (char)p[i];
+		p += len;
+	}
+	if (size)
+		dst[n < size ? n : size - 1] = '\0';
+	return n;
+}
+
+static int needs_escape(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p >= 0x7f)
+			return 1;
+	return 0;
+}
+
+void out_name(struct out *o, const char *name)
+{
+	if (!o->tty || !needs_escape(name)) {
+		fputs(name, o->fp);
+		return;
+	}
+	char small[1024];
+	size_t need = out_escape(small, sizeof small, name);
+	if (need < sizeof small) {
+		fputs(small, o->fp);
+		return;
+	}
+	/* Rare: a long name full of escapes; write it byte by byte. */
+	for (const char *p = name; *p; p++) {
+		char one[2] = {*p, 0};
+		out_escape(small, sizeof small, one);
+		fputs(small, o->fp);
+	}
+}
+
+void out_end(struct out *o)
+{
+	fputc(o->format == OUT_NUL ? '\0' : '\n', o->fp);
+}
+
+void out_json_string(FILE *fp, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	fputc('"', fp);
+	while (*p) {
+		size_t len = utf8_len(p);
+		if (len == 0) {
+			fprintf(fp, "\\udc%02x", *p);
+			p++;
+		} else if (*p == '"' || *p == '\\') {
+			fputc('\\', fp);
+			fputc(*p++, fp);
+		} else if (*p < 0x20) {
+			char e = short_escape(*p);
+			if (e == 'n' || e == 't' || e == 'r' || e == 'b' ||
+			    e == 'f')
+				fprintf(fp, "\\%c", e);
+			else
+				fprintf(fp, "\\u%04x", *p);
+			p++;
+		} else {
+			fwrite(p, 1, len, fp);
+			p += len;
+		}
+	}
+	fputc('"', fp);
+}
+
+char *out_human(char *buf, size_t size, uint64_t bytes)
+{
+	/* "1.5K" like du -h: at most 4 characters and the NUL */
+	size_t len = size < 5 ? size : 5;
+	if (humanize_number(buf, len, (int64_t)bytes, "", HN_AUTOSCALE,
+			    HN_B | HN_NOSPACE | HN_DECIMAL) < 0)
+		snprintf(buf, size, "%llu", (unsigned long long)bytes);
+	return buf;
+}
+
+/* ---- progress ---- */
+
+int progress_wanted(int force)
+{
+	if (force)
+		return force > 0;
+	return hln_isatty(2);
+}
+
+static void progress_draw(struct progress *p)
+{
+	char line[256];
+	double secs = (double)(hln_now_ns() - p->start_ns) / 1e9;
+	int n = snprintf(line, sizeof line,
+			 "\r\033[K%llu entries, %llu directories",
+			 (unsigned long long)atomic_load(&p->entries),
+			 (unsigned long long)atomic_load(&p->dirs));
+	if (p->what && n > 0 && (size_t)n < sizeof line)
+		n += snprintf(line + n, sizeof line - (size_t)n, ", %llu %s",
+			      (unsigned long long)atomic_load(&p->found),
+			      p->what);
+	if (n > 0 && (size_t)n < sizeof line)
+		n += snprintf(line + n, sizeof line - (size_t)n, ", %.1fs",
+			      secs);
+	if (n > 0)
+		hln_write(2, line, strlen(line));
+}
+
+static void *progress_main(void *arg)
+{
+	struct progress *p = arg;
+	while (!atomic_load(&p->stop)) {
+		/* 100 ms between updates, in steps so the end is prompt */
+		for (int i = 0; i < 10 && !atomic_load(&p->stop); i++)
+			hln_sleep_ms(10);
+		if (!atomic_load(&p->stop))
+			progress_draw(p);
+	}
+	return NULL;
+}
+
+void progress_begin(struct progress *p, int enabled, const char *what)
+{
+	atomic_store(&p->entries, 0);
+	atomic_store(&p->dirs, 0);
+	atomic_store(&p->found, 0);
+	atomic_store(&p->stop, 0);
+	p->what = what;
+	p->start_ns = hln_now_ns();
+	p->enabled = enabled;
+	p->running = enabled && pthread_create(&p->thread, NULL, progress_main,
+					       p) == 0;
+}
+
+void progress_end(struct progress *p)
+{
+	if (!p->running)
+		return;
+	atomic_store(&p->stop, 1);
+	pthread_join(p->thread, NULL);
+	p->running = 0;
+	hln_write(2, "\r\033[K", 4);
+}

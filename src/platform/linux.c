@@ -1,0 +1,187 @@
+/*
+ * linux.c - the Linux answers to the hooks of fast.h: getdents64 for
+ * bulk directory reads, statx for mount ids, /proc/self/mountinfo for
+ * mount points, /proc/sys/fs/protected_hardlinks, sched_getaffinity.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "fast.h"
+#include "hln/failpoint.h"
+
+/* The record getdents64 fills (linux_dirent64). */
+struct dirent64_rec {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+static enum hln_type type_of_dtype(unsigned char t)
+{
+	switch (t) {
+	case DT_REG:
+		return HLN_T_REG;
+	case DT_DIR:
+		return HLN_T_DIR;
+	case DT_LNK:
+		return HLN_T_LNK;
+	case DT_UNKNOWN:
+		return HLN_T_UNKNOWN;
+	default:
+		return HLN_T_OTHER;
+	}
+}
+
+int fast_dir_next(int fd, struct fast_dirbuf *b, struct hln_dirent *e)
+{
+	if (b->pos >= b->len) {
+		ssize_t n = getdents64(fd, b->buf, sizeof b->buf);
+		if (n < 0)
+			return errno == ENOSYS ? -ENOSYS : -errno;
+		if (n == 0)
+			return 0;
+		b->len = (size_t)n;
+		b->pos = 0;
+	}
+	struct dirent64_rec *r = (struct dirent64_rec *)(void *)(b->buf + b->pos);
+	b->pos += r->d_reclen;
+	e->name = r->d_name;
+	e->ino = r->d_ino;
+	e->type = type_of_dtype(r->d_type);
+	return 1;
+}
+
+static void from_statx(const struct statx *sx, struct hln_stat *st)
+{
+	st->dev = makedev(sx->stx_dev_major, sx->stx_dev_minor);
+	st->ino = sx->stx_ino;
+	st->nlink = sx->stx_nlink;
+	st->size = sx->stx_size;
+	st->mnt_id = (sx->stx_mask & STATX_MNT_ID) ? sx->stx_mnt_id : 0;
+	st->mode = sx->stx_mode & 07777;
+	st->uid = sx->stx_uid;
+	st->gid = sx->stx_gid;
+	switch (sx->stx_mode & S_IFMT) {
+	case S_IFREG:
+		st->type = HLN_T_REG;
+		break;
+	case S_IFDIR:
+		st->type = HLN_T_DIR;
+		break;
+	case S_IFLNK:
+		st->type = HLN_T_LNK;
+		break;
+	default:
+		st->type = HLN_T_OTHER;
+	}
+	st->atime_sec = sx->stx_atime.tv_sec;
+	st->atime_nsec = (int32_t)sx->stx_atime.tv_nsec;
+	st->mtime_sec = sx->stx_mtime.tv_sec;
+	st->mtime_nsec = (int32_t)sx->stx_mtime.tv_nsec;
+	st->ctime_sec = sx->stx_ctime.tv_sec;
+	st->ctime_nsec = (int32_t)sx->stx_ctime.tv_nsec;
+}
+
+int fast_statat(int dirfd, const char *name, int flags, struct hln_stat *st)
+{
+	struct statx sx;
+	int at = AT_STATX_SYNC_AS_STAT;
+	if (!*name)
+		at |= AT_EMPTY_PATH;
+	if (!(flags & HLN_FOLLOW))
+		at |= AT_SYMLINK_NOFOLLOW;
+	if (statx(dirfd, name, at, STATX_BASIC_STATS | STATX_MNT_ID, &sx) < 0)
+		return errno == ENOSYS ? -ENOSYS : -errno;
+	if (!(sx.stx_mask & STATX_MNT_ID))
+		return -ENOSYS;
+	from_statx(&sx, st);
+	return 0;
+}
+
+/* Undo the octal escapes (\040 ...) of a mountinfo field, in place. */
+static void unescape(char *s)
+{
+	char *o = s;
+	while (*s) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' &&
+		    s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 +
+				      (s[3] - '0'));
+			s += 4;
+		} else {
+			*o++ = *s++;
+		}
+	}
+	*o = '\0';
+}
+
+int fast_mount_point(const char *path, char *buf, size_t size)
+{
+	struct hln_stat st;
+	int rc = fast_statat(AT_FDCWD, path, HLN_FOLLOW, &st);
+	if (rc < 0)
+		return rc;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return -ENOSYS;
+	char *line = NULL;
+	size_t cap = 0;
+	rc = -ENOSYS;
+	while (getline(&line, &cap, f) > 0) {
+		/* id parent major:minor root mountpoint ... */
+		unsigned long long id;
+		char *mp = NULL;
+		char *save = NULL;
+		char *tok = strtok_r(line, " ", &save);
+		if (!tok || sscanf(tok, "%llu", &id) != 1 || id != st.mnt_id)
+			continue;
+		for (int i = 0; i < 4 && tok; i++)
+			tok = strtok_r(NULL, " ", &save);
+		mp = tok;
+		if (!mp)
+			break;
+		unescape(mp);
+		size_t len = strlen(mp);
+		if (len + 1 > size) {
+			rc = -ENAMETOOLONG;
+		} else {
+			memcpy(buf, mp, len + 1);
+			rc = (int)len;
+		}
+		break;
+	}
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+int fast_protected_hardlinks(void)
+{
+	FILE *f = fopen("/proc/sys/fs/protected_hardlinks", "re");
+	if (!f)
+		return -ENOSYS;
+	int v = 0;
+	int ok = fscanf(f, "%d", &v) == 1;
+	fclose(f);
+	return ok ? (v != 0) : -ENOSYS;
+}
+
+int fast_ncpus(void)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof set, &set) < 0)
+		return -ENOSYS;
+	int n = CPU_COUNT(&set);
+	return n > 0 ? n : -ENOSYS;
+}

@@ -1,0 +1,530 @@
+/*
+ * posix.c - the platform layer on POSIX systems: link, stat, openat,
+ * readdir and friends, the portable path.  Where a kernel does better,
+ * it asks the hooks of fast.h (linux.c), which say -ENOSYS elsewhere.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fast.h"
+#include "hln/failpoint.h"
+#include "hln/platform.h"
+
+#define NEG_ERRNO() (errno ? -errno : -EIO)
+
+static enum hln_type type_of_mode(mode_t m)
+{
+	if (S_ISREG(m))
+		return HLN_T_REG;
+	if (S_ISDIR(m))
+		return HLN_T_DIR;
+	if (S_ISLNK(m))
+		return HLN_T_LNK;
+	return HLN_T_OTHER;
+}
+
+static void from_stat(const struct stat *sb, struct hln_stat *st)
+{
+	st->dev = (uint64_t)sb->st_dev;
+	st->ino = (uint64_t)sb->st_ino;
+	st->nlink = (uint64_t)sb->st_nlink;
+	st->size = sb->st_size > 0 ? (uint64_t)sb->st_size : 0;
+	st->mnt_id = 0;
+	st->mode = (uint32_t)(sb->st_mode & 07777);
+	st->uid = (uint32_t)sb->st_uid;
+	st->gid = (uint32_t)sb->st_gid;
+	st->type = type_of_mode(sb->st_mode);
+	st->atime_sec = (int64_t)sb->st_atim.tv_sec;
+	st->atime_nsec = (int32_t)sb->st_atim.tv_nsec;
+	st->mtime_sec = (int64_t)sb->st_mtim.tv_sec;
+	st->mtime_nsec = (int32_t)sb->st_mtim.tv_nsec;
+	st->ctime_sec = (int64_t)sb->st_ctim.tv_sec;
+	st->ctime_nsec = (int32_t)sb->st_ctim.tv_nsec;
+}
+
+static int statat(int dirfd, const char *name, int flags, struct hln_stat *st)
+{
+	HLN_FAILPOINT("stat");
+	if (flags & HLN_WANT_MNT) {
+		int rc = fast_statat(dirfd, name, flags, st);
+		if (rc != -ENOSYS)
+			return rc;
+	}
+	struct stat sb;
+	int rc;
+	if (*name)
+		rc = fstatat(dirfd, name, &sb,
+			     (flags & HLN_FOLLOW) ? 0 : AT_SYMLINK_NOFOLLOW);
+	else
+		rc = fstat(dirfd, &sb);
+	if (rc < 0)
+		return NEG_ERRNO();
+	from_stat(&sb, st);
+	return 0;
+}
+
+int hln_stat_path(const char *path, int flags, struct hln_stat *st)
+{
+	if (!*path)
+		return -ENOENT;
+	return statat(AT_FDCWD, path, flags, st);
+}
+
+/* linkat says EPERM for a directory on Linux; say what it is. */
+static int link_error(int dirfd, const char *target, int err)
+{
+	struct stat sb;
+	if (err == EPERM && fstatat(dirfd, target, &sb, 0) == 0 &&
+	    S_ISDIR(sb.st_mode))
+		return -EISDIR;
+	return -err;
+}
+
+int hln_link(const char *target, const char *newpath, int flags)
+{
+	HLN_FAILPOINT("link");
+	if (linkat(AT_FDCWD, target, AT_FDCWD, newpath,
+		   (flags & HLN_FOLLOW) ? AT_SYMLINK_FOLLOW : 0) < 0)
+		return link_error(AT_FDCWD, target, errno);
+	return 0;
+}
+
+int hln_rename(const char *from, const char *to)
+{
+	HLN_FAILPOINT("rename");
+	return rename(from, to) < 0 ? NEG_ERRNO() : 0;
+}
+
+int hln_unlink(const char *path)
+{
+	HLN_FAILPOINT("unlink");
+	return unlink(path) < 0 ? NEG_ERRNO() : 0;
+}
+
+int hln_mkdir(const char *path, uint32_t mode)
+{
+	HLN_FAILPOINT("mkdir");
+	return mkdir(path, (mode_t)mode) < 0 ? NEG_ERRNO() : 0;
+}
+
+static int readlink_at(int dirfd, const char *name, char *buf, size_t size)
+{
+	HLN_FAILPOINT("readlink");
+	if (size < 2)
+		return -ENAMETOOLONG;
+	ssize_t n = readlinkat(dirfd, name, buf, size);
+	if (n < 0)
+		return NEG_ERRNO();
+	if ((size_t)n >= size)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+int hln_readlink(const char *path, char *buf, size_t size)
+{
+	return readlink_at(AT_FDCWD, path, buf, size);
+}
+
+/*
+ * The nearest existing ancestor of PATH (PATH itself if it exists),
+ * resolved to an absolute path in malloc'd memory, or NULL.
+ */
+static char *existing_realpath(const char *path)
+{
+	char *p = strdup(path);
+	if (!p)
+		return NULL;
+	for (;;) {
+		char *r = realpath(*p ? p : ".", NULL);
+		if (r) {
+			free(p);
+			return r;
+		}
+		if (errno != ENOENT && errno != ENOTDIR)
+			break;
+		char *slash = strrchr(p, '/');
+		if (!slash) {
+			p[0] = '\0';
+			continue;
+		}
+		while (slash > p && slash[-1] == '/')
+			slash--;
+		if (slash == p)
+			slash[1] = '\0'; /* "/" */
+		else
+			*slash = '\0';
+	}
+	free(p);
+	return NULL;
+}
+
+int hln_mount_point(const char *path, char *buf, size_t size)
+{
+	char *real = existing_realpath(path);
+	if (!real)
+		return NEG_ERRNO();
+	int rc = fast_mount_point(real, buf, size);
+	if (rc != -ENOSYS) {
+		free(real);
+		return rc;
+	}
+	/* Walk up while the device stays the same. */
+	struct stat sb;
+	if (stat(real, &sb) < 0) {
+		rc = NEG_ERRNO();
+		free(real);
+		return rc;
+	}
+	dev_t dev = sb.st_dev;
+	size_t len = strlen(real);
+	while (len > 1) {
+		char *slash = strrchr(real, '/');
+		size_t plen = slash == real ? 1 : (size_t)(slash - real);
+		char save = real[plen];
+		real[plen] = '\0';
+		if (stat(real, &sb) < 0 || sb.st_dev != dev) {
+			real[plen] = save;
+			break;
+		}
+		len = plen;
+	}
+	real[len] = '\0';
+	if (len + 1 > size) {
+		free(real);
+		return -ENAMETOOLONG;
+	}
+	memcpy(buf, real, len + 1);
+	free(real);
+	return (int)len;
+}
+
+long hln_link_max(const char *path)
+{
+	errno = 0;
+	long v = pathconf(path, _PC_LINK_MAX);
+	if (v > 0)
+		return v;
+	return errno ? NEG_ERRNO() : -ENOSYS;
+}
+
+int hln_protected_hardlinks(void)
+{
+	int rc = fast_protected_hardlinks();
+	return rc == -ENOSYS ? 0 : rc;
+}
+
+uint32_t hln_euid(void) { return (uint32_t)geteuid(); }
+
+int hln_isatty(int fd) { return isatty(fd) ? 1 : 0; }
+
+int hln_write(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return NEG_ERRNO();
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int hln_read_answer(int from_tty, char *buf, size_t size)
+{
+	int fd = 0;
+	if (from_tty) {
+		fd = open("/dev/tty", O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return NEG_ERRNO();
+	}
+	size_t n = 0;
+	int rc = 0;
+	/* One byte at a time: what follows the line stays for the next. */
+	while (n + 1 < size) {
+		char c;
+		ssize_t r = read(fd, &c, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = NEG_ERRNO();
+			break;
+		}
+		if (r == 0)
+			break;
+		buf[n++] = c;
+		if (c == '\n')
+			break;
+	}
+	if (size)
+		buf[n] = '\0';
+	if (from_tty)
+		close(fd);
+	return rc < 0 ? rc : (int)n;
+}
+
+int hln_ncpus(void)
+{
+	int n = fast_ncpus();
+	if (n > 0)
+		return n;
+	long v = sysconf(_SC_NPROCESSORS_ONLN);
+	return v > 0 ? (int)v : 1;
+}
+
+uint64_t hln_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void hln_sleep_ms(unsigned ms)
+{
+	struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+int hln_random(void *buf, size_t len)
+{
+	HLN_FAILPOINT("random");
+	arc4random_buf(buf, len);
+	return 0;
+}
+
+static atomic_int caught;
+
+static void on_signal(int sig) { atomic_store(&caught, sig); }
+
+int hln_signals_catch(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
+		return NEG_ERRNO();
+	return 0;
+}
+
+int hln_signal_pending(void) { return atomic_load(&caught); }
+
+/* ---- directories ---- */
+
+struct hln_dir {
+	int fd;
+	DIR *dp;                 /* readdir, once the fast path said ENOSYS */
+	struct fast_dirbuf *fb;  /* the fast path's buffer while reading */
+	int fast;                /* still trying the fast path */
+	int done;
+};
+
+static int dir_from_fd(int fd, struct hln_dir **out)
+{
+	struct hln_dir *d = calloc(1, sizeof *d);
+	if (!d) {
+		close(fd);
+		return -ENOMEM;
+	}
+	d->fd = fd;
+	d->fast = 1;
+	*out = d;
+	return 0;
+}
+
+int hln_dir_open(const char *path, int flags, struct hln_dir **out)
+{
+	HLN_FAILPOINT("dir_open");
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+				    ((flags & HLN_FOLLOW) ? 0 : O_NOFOLLOW));
+	if (fd < 0)
+		return NEG_ERRNO();
+	return dir_from_fd(fd, out);
+}
+
+int hln_dir_openat(struct hln_dir *parent, const char *name,
+		   struct hln_dir **out)
+{
+	HLN_FAILPOINT("dir_open");
+	int fd = openat(parent->fd, name,
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return NEG_ERRNO();
+	return dir_from_fd(fd, out);
+}
+
+static enum hln_type type_of_dtype(unsigned char t)
+{
+	switch (t) {
+	case DT_REG:
+		return HLN_T_REG;
+	case DT_DIR:
+		return HLN_T_DIR;
+	case DT_LNK:
+		return HLN_T_LNK;
+	case DT_UNKNOWN:
+		return HLN_T_UNKNOWN;
+	default:
+		return HLN_T_OTHER;
+	}
+}
+
+static int is_dot(const char *n)
+{
+	return n[0] == '.' && (!n[1] || (n[1] == '.' && !n[2]));
+}
+
+int hln_dir_next(struct hln_dir *d, struct hln_dirent *e)
+{
+	HLN_FAILPOINT("dir_next");
+	if (d->done)
+		return 0;
+	if (d->fast) {
+		if (!d->fb) {
+			if (!(d->fb = malloc(sizeof *d->fb)))
+				return -ENOMEM;
+			d->fb->pos = d->fb->len = 0;
+		}
+		int rc;
+		do
+			rc = fast_dir_next(d->fd, d->fb, e);
+		while (rc == 1 && is_dot(e->name));
+		if (rc != -ENOSYS) {
+			if (rc == 0) {
+				d->done = 1;
+				free(d->fb);
+				d->fb = NULL;
+			}
+			return rc;
+		}
+		free(d->fb);
+		d->fb = NULL;
+		d->fast = 0;
+	}
+	if (!d->dp) {
+		/* fdopendir takes the descriptor; keep our own for openat. */
+		int fd2 = dup(d->fd);
+		if (fd2 < 0)
+			return NEG_ERRNO();
+		d->dp = fdopendir(fd2);
+		if (!d->dp) {
+			int rc = NEG_ERRNO();
+			close(fd2);
+			return rc;
+		}
+	}
+	for (;;) {
+		errno = 0;
+		struct dirent *de = readdir(d->dp);
+		if (!de) {
+			if (errno)
+				return NEG_ERRNO();
+			d->done = 1;
+			return 0;
+		}
+		if (is_dot(de->d_name))
+			continue;
+		e->name = de->d_name;
+		e->ino = (uint64_t)de->d_ino;
+		e->type = type_of_dtype(de->d_type);
+		return 1;
+	}
+}
+
+int hln_dir_fstat(struct hln_dir *d, int flags, struct hln_stat *st)
+{
+	return statat(d->fd, "", flags, st);
+}
+
+int hln_dir_statat(struct hln_dir *d, const char *name, int flags,
+		   struct hln_stat *st)
+{
+	return statat(d->fd, name, flags, st);
+}
+
+int hln_dir_linkat(struct hln_dir *sd, const char *sname, struct hln_dir *dd,
+		   const char *dname)
+{
+	HLN_FAILPOINT("link");
+	if (linkat(sd->fd, sname, dd->fd, dname, 0) < 0)
+		return link_error(sd->fd, sname, errno);
+	return 0;
+}
+
+int hln_dir_mkdirat(struct hln_dir *d, const char *name, uint32_t mode)
+{
+	HLN_FAILPOINT("mkdir");
+	return mkdirat(d->fd, name, (mode_t)mode) < 0 ? NEG_ERRNO() : 0;
+}
+
+int hln_dir_symlinkat(struct hln_dir *d, const char *name, const char *text)
+{
+	HLN_FAILPOINT("symlink");
+	return symlinkat(text, d->fd, name) < 0 ? NEG_ERRNO() : 0;
+}
+
+int hln_dir_readlinkat(struct hln_dir *d, const char *name, char *buf,
+		       size_t size)
+{
+	return readlink_at(d->fd, name, buf, size);
+}
+
+int hln_dir_setmeta(struct hln_dir *d, const char *name,
+		    const struct hln_stat *st, int what)
+{
+	HLN_FAILPOINT("setmeta");
+	int fd = d ? d->fd : AT_FDCWD;
+	int first = 0;
+	uint32_t mode = st->mode;
+	if (what & HLN_META_OWNER) {
+		if (fchownat(fd, name, (uid_t)st->uid, (gid_t)st->gid,
+			     AT_SYMLINK_NOFOLLOW) < 0) {
+			/* Not root: keeping the owner is not ours to do. */
+			if (errno != EPERM && !first)
+				first = NEG_ERRNO();
+			mode &= ~(uint32_t)(S_ISUID | S_ISGID);
+		}
+	}
+	/* A symlink has no mode of its own to set on most systems. */
+	if ((what & HLN_META_MODE) && st->type != HLN_T_LNK &&
+	    fchmodat(fd, name, (mode_t)mode, 0) < 0 && !first)
+		first = NEG_ERRNO();
+	if (what & HLN_META_TIMES) {
+		struct timespec ts[2] = {
+			{(time_t)st->atime_sec, st->atime_nsec},
+			{(time_t)st->mtime_sec, st->mtime_nsec},
+		};
+		if (utimensat(fd, name, ts, AT_SYMLINK_NOFOLLOW) < 0 && !first)
+			first = NEG_ERRNO();
+	}
+	return first;
+}
+
+int hln_dir_close(struct hln_dir *d)
+{
+	if (!d)
+		return 0;
+	int rc = 0;
+	if (d->dp)
+		closedir(d->dp);
+	if (close(d->fd) < 0)
+		rc = NEG_ERRNO();
+	free(d->fb);
+	free(d);
+	return rc;
+}

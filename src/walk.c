@@ -1,0 +1,375 @@
+/*
+ * walk.c - the parallel directory walker; see hln/walk.h.
+ *
+ * Workers share a LIFO stack of directories still to read.  A directory
+ * that has been read stays open (a "node") while any of its
+ * subdirectories waits on the stack, because a subdirectory is opened
+ * relative to its parent's descriptor (openat O_NOFOLLOW|O_DIRECTORY):
+ * a directory swapped for a symlink mid-walk then fails to open instead
+ * of leading elsewhere.  LIFO order keeps few nodes open (about the depth
+ * of the tree per worker) and the page cache warm.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hln/output.h"
+#include "hln/walk.h"
+
+struct node {
+	struct hln_dir *dir;
+	atomic_int refs;
+};
+
+struct job {
+	struct job *next;
+	struct node *parent; /* NULL for the root */
+	size_t nameoff;      /* where the last component starts in path */
+	int depth;
+	char path[];
+};
+
+struct walker {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct job *stack;
+	size_t outstanding; /* jobs on the stack or being worked on */
+	atomic_int stop;
+	const struct walk_opts *o;
+	const struct walk_ops *ops;
+	void *ctx;
+	struct hln_stat root;
+	size_t rootlen;
+};
+
+static void node_release(struct node *n)
+{
+	if (n && atomic_fetch_sub(&n->refs, 1) == 1) {
+		hln_dir_close(n->dir);
+		free(n);
+	}
+}
+
+static void report(struct walker *w, const char *path, int rc)
+{
+	if (w->ops->error)
+		w->ops->error(w->ctx, path, -rc);
+}
+
+static struct job *job_new(struct node *parent, const char *dir, size_t dirlen,
+			   const char *name, int depth)
+{
+	size_t nlen = strlen(name);
+	int slash = dirlen > 0 && dir[dirlen - 1] != '/';
+	struct job *j = malloc(sizeof *j + dirlen + (size_t)slash + nlen + 1);
+	if (!j)
+		return NULL;
+	memcpy(j->path, dir, dirlen);
+	if (slash)
+		j->path[dirlen] = '/';
+	memcpy(j->path + dirlen + slash, name, nlen + 1);
+	j->nameoff = dirlen + (size_t)slash;
+	j->parent = parent;
+	j->depth = depth;
+	j->next = NULL;
+	return j;
+}
+
+/* Whether a directory with stat ST is one the walk may enter. */
+static int may_enter(const struct walker *w, const struct hln_stat *st)
+{
+	if ((w->o->one_fs || w->o->same_mount) && st->dev != w->root.dev)
+		return 0;
+	if (w->o->same_mount && st->mnt_id && w->root.mnt_id &&
+	    st->mnt_id != w->root.mnt_id)
+		return 0;
+	return 1;
+}
+
+/* Per-worker state: a buffer for entry paths. */
+struct worker {
+	struct walker *w;
+	int index;
+	char *buf;
+	size_t cap;
+};
+
+static const char *entry_path(struct worker *k, const struct job *j,
+			      const char *name)
+{
+	size_t dlen = strlen(j->path), nlen = strlen(name);
+	int slash = dlen > 0 && j->path[dlen - 1] != '/';
+	size_t need = dlen + (size_t)slash + nlen + 1;
+	if (need > k->cap) {
+		char *b = realloc(k->buf, need * 2);
+		if (!b)
+			return NULL;
+		k->buf = b;
+		k->cap = need * 2;
+	}
+	memcpy(k->buf, j->path, dlen);
+	if (slash)
+		k->buf[dlen] = '/';
+	memcpy(k->buf + dlen + slash, name, nlen + 1);
+	return k->buf;
+}
+
+/* Read the directory of job J; push its subdirectories. */
+static void process(struct worker *k, struct job *j)
+{
+	struct walker *w = k->w;
+	struct hln_dir *d = NULL;
+	int rc;
+	int mnt = w->o->same_mount ? HLN_WANT_MNT : 0;
+
+	if (j->parent)
+		rc = hln_dir_openat(j->parent->dir, j->path + j->nameoff, &d);
+	else
+		rc = hln_dir_open(j->path,
+				  w->o->follow_root ? HLN_FOLLOW : 0, &d);
+	node_release(j->parent);
+	j->parent = NULL;
+	if (rc < 0) {
+		if (rc != -ENOENT) /* vanished since it was read: not an error */
+			report(w, j->path, rc);
+		return;
+	}
+
+	struct hln_stat st;
+	rc = hln_dir_fstat(d, mnt, &st);
+	if (rc < 0) {
+		report(w, j->path, rc);
+		hln_dir_close(d);
+		return;
+	}
+	if (j->depth > 0 && !may_enter(w, &st)) {
+		hln_dir_close(d);
+		return;
+	}
+
+	struct walk_dir wd = {d, j->path, w->rootlen, &st, j->depth};
+	void *data = NULL;
+	if (w->ops->dir_enter) {
+		rc = w->ops->dir_enter(w->ctx, &wd, &data);
+		if (rc != 0) {
+			if (rc < 0)
+				report(w, j->path, rc);
+			hln_dir_close(d);
+			return;
+		}
+	}
+	if (w->o->progress)
+		atomic_fetch_add(&w->o->progress->dirs, 1);
+
+	struct node *node = malloc(sizeof *node);
+	if (!node) {
+		report(w, j->path, -ENOMEM);
+		hln_dir_close(d);
+		return;
+	}
+	node->dir = d;
+	atomic_init(&node->refs, 1);
+
+	struct job *kids = NULL, *last = NULL;
+	size_t nkids = 0;
+	size_t plen = strlen(j->path);
+	struct hln_dirent de;
+	while (!atomic_load_explicit(&w->stop, memory_order_relaxed) &&
+	       (rc = hln_dir_next(d, &de)) > 0) {
+		if (w->o->progress)
+			atomic_fetch_add_explicit(&w->o->progress->entries, 1,
+						  memory_order_relaxed);
+		struct hln_stat est;
+		const struct hln_stat *stp = NULL;
+		enum hln_type type = de.type;
+		if (type == HLN_T_UNKNOWN) {
+			rc = hln_dir_statat(d, de.name, mnt, &est);
+			if (rc < 0) {
+				if (rc != -ENOENT)
+					report(w, entry_path(k, j, de.name),
+					       rc);
+				continue;
+			}
+			type = est.type;
+			stp = &est;
+		}
+		if (type == HLN_T_DIR) {
+			struct job *c = job_new(node, j->path, plen, de.name,
+						j->depth + 1);
+			if (!c) {
+				report(w, j->path, -ENOMEM);
+				continue;
+			}
+			atomic_fetch_add(&node->refs, 1);
+			if (!kids)
+				kids = c;
+			else
+				last->next = c;
+			last = c;
+			nkids++;
+			continue;
+		}
+		if (!w->ops->entry)
+			continue;
+		const char *path = entry_path(k, j, de.name);
+		if (!path) {
+			report(w, j->path, -ENOMEM);
+			continue;
+		}
+		struct walk_entry e = {d,    de.name, path,    w->rootlen, type,
+				       de.ino, stp,   data,    k->index};
+		rc = w->ops->entry(w->ctx, &e);
+		if (rc > 0)
+			atomic_store(&w->stop, 1);
+		else if (rc < 0)
+			report(w, path, rc);
+	}
+	if (rc < 0)
+		report(w, j->path, rc);
+	if (w->ops->dir_leave)
+		w->ops->dir_leave(w->ctx, &wd, data);
+	node_release(node);
+
+	if (kids) {
+		pthread_mutex_lock(&w->lock);
+		last->next = w->stack;
+		w->stack = kids;
+		w->outstanding += nkids;
+		pthread_cond_broadcast(&w->cond);
+		pthread_mutex_unlock(&w->lock);
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *k = arg;
+	struct walker *w = k->w;
+	for (;;) {
+		pthread_mutex_lock(&w->lock);
+		while (!w->stack && w->outstanding > 0)
+			pthread_cond_wait(&w->cond, &w->lock);
+		if (!w->stack) {
+			pthread_mutex_unlock(&w->lock);
+			break;
+		}
+		struct job *j = w->stack;
+		w->stack = j->next;
+		pthread_mutex_unlock(&w->lock);
+
+		if (atomic_load(&w->stop))
+			node_release(j->parent);
+		else
+			process(k, j);
+		free(j);
+
+		pthread_mutex_lock(&w->lock);
+		if (--w->outstanding == 0)
+			pthread_cond_broadcast(&w->cond);
+		pthread_mutex_unlock(&w->lock);
+	}
+	return NULL;
+}
+
+int walk_tree(const char *root, const struct walk_opts *o,
+	      const struct walk_ops *ops, void *ctx)
+{
+	struct walker w;
+	memset(&w, 0, sizeof w);
+	w.o = o;
+	w.ops = ops;
+	w.ctx = ctx;
+	int rc = hln_stat_path(root,
+			       (o->follow_root ? HLN_FOLLOW : 0) |
+				       (o->same_mount ? HLN_WANT_MNT : 0),
+			       &w.root);
+	if (rc < 0)
+		return rc;
+	if (w.root.type != HLN_T_DIR)
+		return -ENOTDIR;
+	size_t len = strlen(root);
+	w.rootlen = len > 0 && root[len - 1] == '/' ? len - 1 : len;
+
+	struct job *j = job_new(NULL, "", 0, root, 0);
+	if (!j)
+		return -ENOMEM;
+	pthread_mutex_init(&w.lock, NULL);
+	pthread_cond_init(&w.cond, NULL);
+	w.stack = j;
+	w.outstanding = 1;
+
+	int n = o->threads > 0 ? o->threads : hln_ncpus();
+	if (n > 64)
+		n = 64;
+	struct worker *ks = calloc((size_t)n, sizeof *ks);
+	pthread_t *tids = calloc((size_t)n, sizeof *tids);
+	if (!ks || !tids) {
+		free(ks);
+		free(tids);
+		free(j);
+		return -ENOMEM;
+	}
+	int started = 0;
+	for (int i = 0; i < n; i++) {
+		ks[i].w = &w;
+		ks[i].index = i;
+	}
+	/* Worker 0 is this thread; the others are started here. */
+	for (int i = 1; i < n; i++) {
+		if (pthread_create(&tids[i], NULL, worker_main, &ks[i]) != 0)
+			break;
+		started = i;
+	}
+	worker_main(&ks[0]);
+	for (int i = 1; i <= started; i++)
+		pthread_join(tids[i], NULL);
+	for (int i = 0; i < n; i++)
+		free(ks[i].buf);
+	free(ks);
+	free(tids);
+	pthread_mutex_destroy(&w.lock);
+	pthread_cond_destroy(&w.cond);
+	return atomic_load(&w.stop) ? 1 : 0;
+}
+
+int walk_is_within(const char *path, uint64_t dev, uint64_t ino)
+{
+	struct hln_stat st;
+	int rc = hln_stat_path(path, HLN_FOLLOW, &st);
+	if (rc < 0)
+		return rc;
+	if (st.dev == dev && st.ino == ino)
+		return 1;
+	size_t len = strlen(path);
+	/* Start from the directory: PATH itself, or its parent. */
+	char *p = malloc(len + 4 + 3 * 4096);
+	if (!p)
+		return -ENOMEM;
+	memcpy(p, path, len + 1);
+	if (st.type != HLN_T_DIR) {
+		char *slash = strrchr(p, '/');
+		if (slash)
+			slash[1] = '\0';
+		else
+			strcpy(p, ".");
+		len = strlen(p);
+	}
+	struct hln_stat cur;
+	rc = hln_stat_path(p, HLN_FOLLOW, &cur);
+	for (int depth = 0; rc == 0 && depth < 4096; depth++) {
+		if (cur.dev == dev && cur.ino == ino) {
+			free(p);
+			return 1;
+		}
+		memcpy(p + len, "/..", 4);
+		len += 3;
+		struct hln_stat up;
+		rc = hln_stat_path(p, HLN_FOLLOW, &up);
+		if (rc == 0 && up.dev == cur.dev && up.ino == cur.ino)
+			break; /* "/": its own parent */
+		cur = up;
+	}
+	free(p);
+	return rc < 0 ? rc : 0;
+}

@@ -1,0 +1,48 @@
+#!/bin/sh
+# tests/run.sh BUILD_DIR HLN HLN_FP
+# Runs the cmocka unit tests built in BUILD_DIR/tests and the bats CLI
+# tests against the binary HLN (HLN_FP: the same program with failpoints),
+# prints both runners' output and summaries, then one closing line
+# "check: N passed, N failed, N skipped".  Exits 1 if anything failed.
+set -u
+build=$1
+HLN=$2
+HLN_FP=${3:-$2}
+export HLN HLN_FP
+here=$(cd "$(dirname "$0")" && pwd)
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+upass=0 ufail=0
+for t in "$build"/tests/test_*; do
+	[ -x "$t" ] || continue
+	"$t" >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
+	upass=$((upass + ${p:-0}))
+	if [ "$rc" -ne 0 ] && [ -z "$f" ]; then
+		f=1 # crashed before cmocka could count
+		echo "unit: $t exited with status $rc"
+	fi
+	ufail=$((ufail + ${f:-0}))
+done
+echo "unit: $upass passed, $ufail failed"
+
+bats --tap "$here/cli" >"$log" 2>&1
+cat "$log"
+bpass=$(grep -c '^ok ' "$log" | tr -d ' ')
+bskip=$(grep -c '^ok .* # skip' "$log" | tr -d ' ')
+bfail=$(grep -c '^not ok ' "$log" | tr -d ' ')
+bpass=$((bpass - bskip))
+btotal=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$log" | head -n 1)
+if [ -z "$btotal" ] || [ $((bpass + bskip + bfail)) -ne "$btotal" ]; then
+	echo "bats: the run did not complete"
+	bfail=$((bfail + 1))
+fi
+echo "bats: ${btotal:-0} tests, $bfail failures, $bskip skipped"
+grep '^ok .* # skip' "$log" | sed 's/^/  skipped: /'
+
+echo "check: $((upass + bpass)) passed, $((ufail + bfail)) failed, $bskip skipped"
+[ $((ufail + bfail)) -eq 0 ]
