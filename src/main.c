@@ -26,6 +26,8 @@ static const struct command commands[] = {
 	 "make hard links (ln, cp -al, mklink /H)"},
 	{"count", cmd_count, cmd_count_help,
 	 "link counts, and what a tree really costs on disk"},
+	{"list", cmd_list, cmd_list_help,
+	 "every name of a file; the groups of names in a tree"},
 	{"help", cmd_help, cmd_help_help, "show help on a command"},
 };
 

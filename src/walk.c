@@ -80,11 +80,18 @@ static struct job *job_new(struct node *parent, const char *dir, size_t dirlen,
 /* Whether a directory with stat ST is one the walk may enter. */
 static int may_enter(const struct walker *w, const struct hln_stat *st)
 {
-	if ((w->o->one_fs || w->o->same_mount) && st->dev != w->root.dev)
+	if (w->o->one_fs && st->dev != w->root.dev)
 		return 0;
-	if (w->o->same_mount && st->mnt_id && w->root.mnt_id &&
-	    st->mnt_id != w->root.mnt_id)
-		return 0;
+	/*
+	 * A mount id tells bind mounts of the same filesystem apart; without
+	 * one, the device is all there is.  (Btrfs subvolumes have devices
+	 * of their own but share the mount: they are entered.)
+	 */
+	if (w->o->same_mount) {
+		if (st->mnt_id && w->root.mnt_id)
+			return st->mnt_id == w->root.mnt_id;
+		return st->dev == w->root.dev;
+	}
 	return 1;
 }
 

@@ -217,7 +217,29 @@ int hln_dir_readlinkat(struct hln_dir *d, const char *name, char *buf,
 int hln_dir_setmeta(struct hln_dir *d, const char *name,
 		    const struct hln_stat *st, int what);
 
+/*
+ * Whether the inode numbers in D's entries (hln_dirent.ino) are the files'
+ * st_ino on D's filesystem, so a scan may compare them before any stat.
+ * Returns 1 where known (ext2/3/4, XFS, Btrfs, tmpfs, F2FS, ...), 0 where
+ * not or unknown (overlayfs, FUSE, network filesystems, the portable path).
+ */
+int hln_dir_ino_trusted(struct hln_dir *d);
+
 /* Close D.  Returns 0 or -errno. */
 int hln_dir_close(struct hln_dir *d);
+
+/* ---- asking the filesystem for a file's names ---- */
+
+/*
+ * Ask the filesystem itself for every name of the file PATH (an absolute,
+ * resolved path): Btrfs BTRFS_IOC_INO_PATHS (root or CAP_DAC_READ_SEARCH),
+ * Windows FindFirstFileNameW.  FN(CTX, NAME) is called with each name as
+ * an absolute path; the caller checks each (dev, ino) itself.
+ * Returns the number of names passed to FN, or -errno: -ENOSYS where the
+ * OS or filesystem has no such query, -EPERM/-EACCES when not permitted,
+ * -E2BIG when the answer did not fit.
+ */
+int hln_file_names(const char *path, void (*fn)(void *ctx, const char *name),
+		   void *ctx);
 
 #endif

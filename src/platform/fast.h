@@ -40,6 +40,13 @@ int fast_mount_point(const char *path, char *buf, size_t size);
 /* Linux fs.protected_hardlinks: 1, 0, or -ENOSYS where there is none. */
 int fast_protected_hardlinks(void);
 
+/* Whether d_ino of the directory open as FD is st_ino: 1, 0, or -ENOSYS. */
+int fast_ino_trusted(int fd);
+
+/* hln_file_names, where the kernel has a query; else -ENOSYS. */
+int fast_file_names(const char *path, void (*fn)(void *ctx, const char *name),
+		    void *ctx);
+
 /* CPUs this process may run on, or -ENOSYS. */
 int fast_ncpus(void);
 

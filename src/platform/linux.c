@@ -13,6 +13,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/ioctl.h>
+#include <sys/statfs.h>
+#include <linux/btrfs.h>
 #include <unistd.h>
 
 #include "fast.h"
@@ -184,4 +187,125 @@ int fast_ncpus(void)
 		return -ENOSYS;
 	int n = CPU_COUNT(&set);
 	return n > 0 ? n : -ENOSYS;
+}
+
+/*
+ * Filesystems whose getdents64 d_ino is the inode's st_ino.  Overlayfs,
+ * FUSE and network filesystems are left out on purpose: their d_ino may be
+ * another layer's or the server's number.
+ */
+static const long trusted_magic[] = {
+	0xEF53,      /* ext2/3/4 */
+	0x58465342,  /* XFS */
+	0x9123683E,  /* Btrfs */
+	0x01021994,  /* tmpfs */
+	0xF2F52010,  /* F2FS */
+	0x858458f6,  /* ramfs */
+	0x3153464a,  /* JFS */
+	0x52654973,  /* ReiserFS */
+	(long)0xCA451A4E, /* bcachefs */
+};
+
+int fast_ino_trusted(int fd)
+{
+	struct statfs sf;
+	if (fstatfs(fd, &sf) < 0)
+		return -errno;
+	for (size_t i = 0; i < sizeof trusted_magic / sizeof trusted_magic[0];
+	     i++)
+		if ((long)sf.f_type == trusted_magic[i])
+			return 1;
+	return 0;
+}
+
+#define BTRFS_FIRST_FREE_OBJECTID 256
+
+/*
+ * The root directory of the Btrfs subvolume holding the existing file
+ * PATH, into a malloc'd string: walk up while the device stays the same
+ * until a directory with inode 256 (a subvolume's root).
+ */
+static char *btrfs_subvol_root(const char *path, dev_t dev)
+{
+	char *p = strdup(path);
+	if (!p)
+		return NULL;
+	for (;;) {
+		char *slash = strrchr(p, '/');
+		if (!slash)
+			break;
+		if (slash == p)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+		struct stat sb;
+		if (stat(p, &sb) < 0 || sb.st_dev != dev)
+			break;
+		if (sb.st_ino == BTRFS_FIRST_FREE_OBJECTID)
+			return p;
+		if (slash == p)
+			break;
+	}
+	free(p);
+	return NULL;
+}
+
+int fast_file_names(const char *path, void (*fn)(void *ctx, const char *name),
+		    void *ctx)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	struct statfs sf;
+	struct stat sb;
+	if (fstatfs(fd, &sf) < 0 || fstat(fd, &sb) < 0 ||
+	    (long)sf.f_type != 0x9123683E) {
+		close(fd);
+		return -ENOSYS;
+	}
+	char *root = btrfs_subvol_root(path, sb.st_dev);
+	if (!root) {
+		close(fd);
+		return -ENOSYS;
+	}
+	/* The kernel may cap one answer; grow until it fits, to a limit. */
+	int rc = -E2BIG;
+	for (size_t size = 4096; size <= (1u << 20); size *= 4) {
+		struct btrfs_data_container *dc = calloc(1, size);
+		if (!dc) {
+			rc = -ENOMEM;
+			break;
+		}
+		struct btrfs_ioctl_ino_path_args args;
+		memset(&args, 0, sizeof args);
+		args.inum = sb.st_ino;
+		args.size = size;
+		args.fspath = (uint64_t)(uintptr_t)dc;
+		if (ioctl(fd, BTRFS_IOC_INO_PATHS, &args) < 0) {
+			rc = -errno;
+			free(dc);
+			break;
+		}
+		if (dc->elem_missed > 0 || dc->bytes_missing > 0) {
+			free(dc);
+			continue;
+		}
+		size_t rlen = strlen(root);
+		for (uint32_t i = 0; i < dc->elem_cnt; i++) {
+			const char *rel = (const char *)dc->val + dc->val[i];
+			char *full = malloc(rlen + strlen(rel) + 2);
+			if (!full)
+				continue;
+			sprintf(full, "%s%s%s", root,
+				rlen && root[rlen - 1] == '/' ? "" : "/", rel);
+			fn(ctx, full);
+			free(full);
+		}
+		rc = (int)dc->elem_cnt;
+		free(dc);
+		break;
+	}
+	free(root);
+	close(fd);
+	return rc;
 }

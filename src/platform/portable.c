@@ -27,3 +27,16 @@ int fast_mount_point(const char *path, char *buf, size_t size)
 int fast_protected_hardlinks(void) { return -ENOSYS; }
 
 int fast_ncpus(void) { return -ENOSYS; }
+
+int fast_ino_trusted(int fd)
+{
+	(void)fd;
+	return -ENOSYS;
+}
+
+int fast_file_names(const char *path, void (*fn)(void *ctx, const char *name),
+		    void *ctx)
+{
+	(void)path, (void)fn, (void)ctx;
+	return -ENOSYS;
+}

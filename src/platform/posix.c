@@ -515,6 +515,19 @@ int hln_dir_setmeta(struct hln_dir *d, const char *name,
 	return first;
 }
 
+int hln_dir_ino_trusted(struct hln_dir *d)
+{
+	int rc = fast_ino_trusted(d->fd);
+	return rc == 1;
+}
+
+int hln_file_names(const char *path, void (*fn)(void *ctx, const char *name),
+		   void *ctx)
+{
+	HLN_FAILPOINT("file_names");
+	return fast_file_names(path, fn, ctx);
+}
+
 int hln_dir_close(struct hln_dir *d)
 {
 	if (!d)
