@@ -76,7 +76,7 @@ HEADERS := $(wildcard include/*.h include/hln/*.h src/platform/*.h)
 all: hln
 
 hln: $(B)/hln
-	@if [ "$(VARIANT)" = release ]; then cp $(B)/hln hln; fi
+	@if [ "$(VARIANT)" = release ]; then cp $(B)/hln hln.tmp && mv -f hln.tmp hln; fi
 
 $(B)/hln: $(LIB_OBJS) $(MAIN_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(BSD_LIBS) $(HLN_LIBS)

@@ -95,9 +95,9 @@ static int count_files(const struct count_opts *o, int n, char **files)
 
 /* What one worker adds up, without locks. */
 struct tally {
-	uint64_t names, apparent;
+	/* a cache line each, so workers do not share one */
+	_Alignas(64) uint64_t names, apparent;
 	uint64_t single_files, single_size; /* inodes with one link */
-	char pad[32];                       /* keep workers' lines apart */
 };
 
 #define MAX_WORKERS 64
@@ -125,7 +125,7 @@ static int tally_name(struct summary *s, int w, const struct hln_stat *st)
 	struct inotab_entry *e = inotab_get(&s->multi, st->dev, st->ino, &isnew);
 	if (e) {
 		if (isnew) {
-			e->nlink = st->nlink;
+			e->nlink = (uint32_t)st->nlink;
 			e->size = st->size;
 		}
 		e->names++;
@@ -221,7 +221,7 @@ static int count_trees(const struct count_opts *o, int n, char **ops)
 		wo.threads = MAX_WORKERS;
 	wo.one_fs = o->one_fs;
 	wo.follow_root = o->follow;
-	wo.progress = &prog;
+	wo.progress = prog.running ? &prog : NULL;
 	struct walk_ops wops = {NULL, sum_entry, NULL, sum_error};
 	hln_signals_catch();
 	for (int i = 0; i < n && !hln_signal_pending(); i++) {

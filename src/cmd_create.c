@@ -407,8 +407,9 @@ static int tree_entry(void *ctx, const struct walk_entry *e)
 		rc = hln_dir_linkat(e->dir, e->name, dd, e->name);
 	}
 	if (rc == 0) {
-		atomic_fetch_add_explicit(&t->progress.found, 1,
-					  memory_order_relaxed);
+		if (t->progress.running)
+			atomic_fetch_add_explicit(&t->progress.found, 1,
+						  memory_order_relaxed);
 		if (o->verbose) {
 			char *dp = dest_path(t, e->path, e->rootlen);
 			if (dp)
@@ -462,7 +463,7 @@ static int link_tree(struct create_opts *o, const char *src,
 	progress_begin(&t.progress, show, "links");
 	struct walk_opts wo = {0};
 	wo.follow_root = o->follow;
-	wo.progress = &t.progress;
+	wo.progress = t.progress.running ? &t.progress : NULL;
 	struct walk_ops ops = {tree_dir_enter, tree_entry, tree_dir_leave,
 			       tree_error};
 	rc = walk_tree(src, &wo, &ops, &t);

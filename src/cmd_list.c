@@ -432,11 +432,11 @@ static int scan_root(struct list_opts *o, const char *root,
 	struct progress prog;
 	memset(&prog, 0, sizeof prog);
 	progress_begin(&prog, progress_wanted(o->progress), "names");
-	s->progress = &prog;
+	s->progress = prog.running ? &prog : NULL;
 	struct walk_opts wo = {0};
 	wo.same_mount = 1;
 	wo.follow_root = 1;
-	wo.progress = &prog;
+	wo.progress = prog.running ? &prog : NULL;
 	struct walk_ops ops = {scan_dir_enter, scan_entry, NULL, scan_error};
 	int rc = walk_tree(root, &wo, &ops, s);
 	progress_end(&prog);
@@ -457,7 +457,7 @@ static int list_dir(struct list_opts *o, struct operand *op, struct scan *s)
 	struct walk_opts wo = {0};
 	wo.same_mount = 1;
 	wo.follow_root = o->follow;
-	wo.progress = &prog;
+	wo.progress = prog.running ? &prog : NULL;
 	struct walk_ops ops = {NULL, group_entry, NULL, group_error};
 	unsigned long before = s->unreadable;
 	int rc = walk_tree(op->arg, &wo, &ops, g);

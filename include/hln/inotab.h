@@ -8,13 +8,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* 32 bytes: the table holds one per multiply-linked inode of a tree. */
 struct inotab_entry {
 	uint64_t dev, ino;
-	uint64_t nlink;  /* the file's link count */
-	uint64_t size;   /* the file's size */
-	uint64_t names;  /* names of it seen so far */
-	void *data;      /* the caller's */
-	int used;
+	uint64_t size;  /* the file's size */
+	uint32_t nlink; /* the file's link count */
+	uint32_t names; /* names of it seen so far */
 };
 
 struct inotab {
@@ -28,8 +27,9 @@ void inotab_init(struct inotab *t);
 
 /*
  * The entry for (DEV, INO), inserted zeroed (but for dev and ino) if it
- * was not there; *ISNEW says which.  Returns NULL when out of memory.
- * The pointer is valid until the next insert.
+ * was not there; *ISNEW says which.  Returns NULL when out of memory, or
+ * for the one key the table cannot hold, (UINT64_MAX, UINT64_MAX), which
+ * marks its empty slots.  The pointer is valid until the next insert.
  */
 struct inotab_entry *inotab_get(struct inotab *t, uint64_t dev, uint64_t ino,
 				int *isnew);
@@ -44,7 +44,7 @@ struct inotab_entry *inotab_find(const struct inotab *t, uint64_t dev,
  */
 struct inotab_entry *inotab_next(const struct inotab *t, size_t *pos);
 
-/* Free the table's memory (not the entries' data). */
+/* Free the table's memory. */
 void inotab_free(struct inotab *t);
 
 #endif
