@@ -393,26 +393,32 @@ static void print_file(struct list_opts *o, struct operand *op, int several,
 
 /* ---- putting it together ---- */
 
-/* The path of operand OP's file from ROOT, when it has one link. */
-static char *single_name(const struct list_opts *o, const struct operand *op)
+/*
+ * The absolute, resolved path of operand OP: with -P the directory is
+ * resolved and the link's own name kept.  Malloc'd, or NULL.
+ */
+static char *resolved_path(const struct list_opts *o, const struct operand *op)
 {
 	char *real = NULL;
 	if (o->follow) {
-		real = realpath(op->arg, NULL);
-	} else {
-		/* -P: resolve the directory, keep the link's own name */
-		const char *slash = strrchr(op->arg, '/');
-		const char *base = slash ? slash + 1 : op->arg;
-		char *dir = slash ? strndup(op->arg, (size_t)(slash - op->arg) +
-								(slash == op->arg))
-				  : strdup(".");
-		char *rdir = dir ? realpath(dir, NULL) : NULL;
-		if (rdir && (real = malloc(strlen(rdir) + strlen(base) + 2)))
-			sprintf(real, "%s%s%s", rdir,
-				strcmp(rdir, "/") ? "/" : "", base);
-		free(dir);
-		free(rdir);
+		hln_realpath(op->arg, &real);
+		return real;
 	}
+	const char *slash = strrchr(op->arg, '/');
+	const char *base = slash ? slash + 1 : op->arg;
+	size_t dlen = slash ? (size_t)(slash - op->arg) + (slash == op->arg) : 1;
+	char *dir = malloc(dlen + 1);
+	char *rdir = NULL;
+	if (dir) {
+		memcpy(dir, slash ? op->arg : ".", dlen);
+		dir[dlen] = '\0';
+		hln_realpath(dir, &rdir);
+	}
+	if (rdir && (real = malloc(strlen(rdir) + strlen(base) + 2)))
+		sprintf(real, "%s%s%s", rdir, strcmp(rdir, "/") ? "/" : "",
+			base);
+	free(dir);
+	free(rdir);
 	return real;
 }
 
@@ -495,7 +501,7 @@ static int prepare(struct list_opts *o, struct operand *op)
 		op->explicit_root = 1;
 	} else {
 		char mp[4096];
-		char *real = single_name(o, op);
+		char *real = resolved_path(o, op);
 		rc = real ? hln_mount_point(real, mp, sizeof mp) : -ENOMEM;
 		if (rc >= 0 && op->st.nlink <= 1) {
 			/* the only name: no scan needed */
@@ -523,7 +529,7 @@ static void try_fast(struct list_opts *o, struct operand *op, struct scan *s)
 {
 	if (op->complete || op->explicit_root)
 		return;
-	char *real = single_name(o, op);
+	char *real = resolved_path(o, op);
 	if (!real)
 		return;
 	struct operand *one[1] = {op};

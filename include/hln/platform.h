@@ -92,6 +92,13 @@ int hln_mkdir(const char *path, uint32_t mode);
 int hln_readlink(const char *path, char *buf, size_t size);
 
 /*
+ * The absolute path of PATH with every symlink and "." or ".." resolved
+ * (realpath / GetFinalPathNameByHandleW), in malloc'd memory at *OUT.
+ * Returns 0, or -errno (-ENOENT if PATH does not exist).
+ */
+int hln_realpath(const char *path, char **out);
+
+/*
  * The mount point (top directory) of the filesystem that holds PATH, into
  * BUF (NUL-terminated).  PATH need not exist: its nearest existing parent
  * is used.  Returns the length, or -errno (-ENAMETOOLONG if BUF is small).

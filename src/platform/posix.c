@@ -135,6 +135,13 @@ int hln_readlink(const char *path, char *buf, size_t size)
 	return readlink_at(AT_FDCWD, path, buf, size);
 }
 
+int hln_realpath(const char *path, char **out)
+{
+	HLN_FAILPOINT("realpath");
+	*out = realpath(path, NULL);
+	return *out ? 0 : NEG_ERRNO();
+}
+
 /*
  * The nearest existing ancestor of PATH (PATH itself if it exists),
  * resolved to an absolute path in malloc'd memory, or NULL.
