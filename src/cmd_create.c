@@ -263,6 +263,14 @@ static int dry_link(const struct create_opts *o, const char *target,
 	return ns.type == HLN_T_DIR ? 0 : -ENOTDIR;
 }
 
+/* Whether TARGET is a directory (a symlink to one only with -L). */
+static int is_dir_nofollow(const struct create_opts *o, const char *target)
+{
+	struct hln_stat st;
+	return hln_stat_path(target, o->follow ? HLN_FOLLOW : 0, &st) == 0 &&
+	       st.type == HLN_T_DIR;
+}
+
 /* Make NAME (exactly that name) a hard link of TARGET. */
 static int link_one(struct create_opts *o, const char *target,
 		    const char *name)
@@ -275,7 +283,8 @@ static int link_one(struct create_opts *o, const char *target,
 			say_link(o, name, target, NULL);
 		return HLN_EXIT_OK;
 	}
-	if (rc == -EISDIR && o->recursive)
+	if (o->recursive && (rc == -EISDIR || rc == -EEXIST) &&
+	    is_dir_nofollow(o, target))
 		return link_tree(o, target, name);
 	if (rc == -EEXIST)
 		return replace_existing(o, target, name);
@@ -327,6 +336,8 @@ static int tree_dir_enter(void *ctx, const struct walk_dir *d, void **data)
 	if (!dp)
 		return -ENOMEM;
 	*data = NULL;
+	if (o->verbose || o->dry_run)
+		say_link(o, dp, d->path, NULL);
 	if (o->dry_run) {
 		free(dp);
 		return 0;

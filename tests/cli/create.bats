@@ -1,0 +1,968 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154 # $stderr is set by bats' run --separate-stderr
+# hln create (SPEC "hln create"; /tmp/hln-decisions.md "## hln create").
+
+load helpers
+
+# ---- helpers of this file ----------------------------------------------
+
+# make_tree DIR: every kind of entry create -r must handle, with distinct
+# modes, a foreign owner (as root) and distinct nanosecond dir mtimes.
+make_tree() {
+	local t=$1
+	mkdir -p "$t/sub/deep/deeper" "$t/empty" "$t/ro" "$t/mixed"
+	mkfile "$t/file"
+	mkfile "$t/with space"
+	mkfile "$t/sub/deep/deeper/leaf"
+	mksized "$t/sub/big" 100000
+	ln "$t/file" "$t/sub/second name"
+	ln -s ../file "$t/sub/rel-link"
+	ln -s /nonexistent/target "$t/dangling"
+	ln -s sub "$t/dirlink"
+	mkfifo "$t/fifo"
+	mkfile "$t/ro/inside"
+	mkfile "$t/mixed/"$'new\nline'
+	chmod 0640 "$t/with space"
+	chmod 0700 "$t/sub/deep"
+	chmod 2751 "$t/mixed"
+	chmod 0555 "$t/ro"
+	if [ "$(id -u)" -eq 0 ]; then
+		chown "$NOBODY:$NOBODY" "$t/sub/deep/deeper" "$t/sub/big"
+	fi
+	set_dir_times "$t"
+}
+
+# set_dir_times DIR: a distinct nanosecond mtime on every directory.
+set_dir_times() {
+	local d n=0
+	while IFS= read -r -d '' d; do
+		n=$((n + 1))
+		touch -d "@$((1000000000 + n * 86400)).123456789" "$d"
+	done < <(find "$1" -depth -type d -print0)
+}
+
+# tree_state DIR: one line per entry: dirs with mode, owner and mtime;
+# symlinks with their text; other files with mode, owner and inode.
+tree_state() {
+	(cd "$1" && find . \( -type d -printf '%p dir %m %U:%G %T@\n' \) \
+		-o \( -type l -printf '%p symlink -> %l\n' \) \
+		-o -printf '%p %y %m %U:%G ino=%i\n') | LC_ALL=C sort
+}
+
+# same_tree A B: tree_state of A and B are equal.
+same_tree() {
+	local a b
+	[ -d "$2" ] || fail "$2 is not a directory"
+	a=$(tree_state "$1")
+	b=$(tree_state "$2")
+	[ "$a" = "$b" ] || {
+		diff <(echo "$a") <(echo "$b") >&2
+		fail "trees $1 and $2 differ"
+	}
+}
+
+# expect_dir_exists_err DIR: LINK_NAME DIR is an existing directory and no -f
+# was given: EEXIST, or (as -f could not help) "a directory is never replaced".
+expect_dir_exists_err() {
+	expect_status 1
+	[ "$stderr" = "hln: create: $1: already exists; use -f to replace it" ] ||
+		[ "$stderr" = "hln: create: $1: is a directory; a directory is never replaced" ] ||
+		fail "not the EEXIST or the never-replaced message for $1"
+}
+
+# batch_in TEXT...: the printf arguments of a --batch input, into ./pairs.
+# shellcheck disable=SC2059
+batch_in() { printf "$@" >pairs; }
+
+# hbatch ARG...: hln create --batch ARG... < pairs
+hbatch() { run --separate-stderr "$HLN" create --batch "$@" <pairs; }
+
+# ---- the four forms, -t, -T --------------------------------------------
+
+@test "TARGET LINK_NAME: a second name of the same inode, nothing printed" {
+	mkfile a
+	hrun create a b
+	expect_status 0
+	expect_no_out
+	expect_no_err
+	same_file a b
+	expect_nlink a 2
+	expect_content b "data of a"
+}
+
+@test "TARGET alone: link in the current directory named basename(TARGET)" {
+	mkdir sub here
+	mkfile sub/t
+	cd here
+	hrun create ../sub/t
+	expect_status 0
+	same_file t ../sub/t
+	expect_nlink t 2
+}
+
+@test "TARGET... DIRECTORY: DIRECTORY/basename for each target" {
+	mkdir d sub
+	mkfile a
+	mkfile sub/b
+	hrun create a sub/b d
+	expect_status 0
+	same_file a d/a
+	same_file sub/b d/b
+}
+
+@test "TARGET DIRECTORY: a symlink to a directory counts as a directory" {
+	mkdir d
+	ln -s d dl
+	mkfile a
+	hrun create a dl
+	expect_status 0
+	same_file a d/a
+	[ -L dl ] || fail "the symlink dl was replaced"
+}
+
+@test "-t DIRECTORY TARGET... and --target-directory=DIR" {
+	mkdir d e
+	mkfile a
+	mkfile b
+	hrun create -t d a b
+	expect_status 0
+	same_file a d/a
+	same_file b d/b
+	hrun create --target-directory=e a
+	expect_status 0
+	same_file a e/a
+	expect_nlink a 3
+}
+
+@test "-T: LINK_NAME is taken as is, an existing directory is EEXIST" {
+	mkdir d
+	mkfile a
+	hrun create -T a d
+	expect_status 1
+	expect_dir_exists_err d
+	[ -d d ] || fail "d is no longer a directory"
+	expect_absent d/a
+	hrun create --no-target-directory a x
+	expect_status 0
+	same_file a x
+}
+
+@test "-T with other than 2 operands, and -t with -T: usage error" {
+	mkdir d
+	mkfile a
+	mkfile b
+	hrun create -T a b d
+	expect_usage_error create
+	hrun create -T a
+	expect_usage_error create
+	hrun create -T -t d a
+	expect_usage_error create
+	expect_absent d/a
+	expect_nlink a 1
+}
+
+@test "more than 2 operands and the last is not a directory: exit 1" {
+	mkfile a
+	mkfile b
+	mkfile x
+	hrun create a b x
+	expect_status 1
+	expect_err "hln: create: target 'x' is not a directory"
+	expect_nlink a 1
+	expect_nlink x 1
+}
+
+@test "every operand is processed: one missing target, the others linked" {
+	mkdir d
+	mkfile a
+	mkfile c
+	hrun create a missing c d
+	expect_status 1
+	expect_err "hln: create: missing: no such file or directory"
+	same_file a d/a
+	same_file c d/c
+	expect_absent d/missing
+}
+
+@test "the directory of LINK_NAME is missing: no such directory" {
+	mkfile a
+	hrun create a nodir/b
+	expect_status 1
+	expect_err "hln: create: nodir/b: no such directory: 'nodir'"
+}
+
+# ---- -f, -i ------------------------------------------------------------
+
+@test "existing LINK_NAME without -f: EEXIST suggests -f, name untouched" {
+	mkfile a new
+	mkfile b old
+	local old
+	old=$(ino b)
+	hrun create a b
+	expect_status 1
+	expect_no_out
+	expect_err "hln: create: b: already exists; use -f to replace it"
+	expect_ino b "$old"
+	expect_content b old
+}
+
+@test "-f replaces an existing LINK_NAME, no temporary left" {
+	mkfile a new
+	mkfile b old
+	hrun create -f a b
+	expect_status 0
+	expect_no_err
+	same_file a b
+	expect_content b new
+	no_temp_left
+	hrun create --force a b
+	expect_status 0
+	same_file a b
+}
+
+@test "-f replaces a symlink LINK_NAME itself, never what it points to" {
+	mkfile a new
+	mkfile other old
+	ln -s other b
+	ln -s nowhere dangling
+	hrun create a dangling
+	expect_status 1
+	expect_err "hln: create: dangling: already exists; use -f to replace it"
+	[ "$(readlink dangling)" = nowhere ] || fail "dangling changed"
+	hrun create -f a b
+	expect_status 0
+	[ ! -L b ] || fail "b is still a symlink"
+	same_file a b
+	expect_content other old
+	expect_nlink other 1
+}
+
+@test "-f with a directory TARGET: refused, LINK_NAME untouched" {
+	mkdir d
+	mkfile b old
+	local inode
+	inode=$(ino b)
+	hrun create -f d b
+	expect_status 1
+	expect_err "hln: create: d: is a directory: hard links to directories are not allowed; use -r to link a tree"
+	expect_ino b "$inode"
+	no_temp_left
+}
+
+@test "-f is atomic: a reader loop never sees LINK_NAME missing" {
+	mkfile a1 one
+	mkfile a2 two
+	ln a1 name
+	local rc=0 reader rounds=0 checks
+	printf 'a2\tname\na1\tname\n%.0s' $(seq 500) >pairs
+	(
+		n=0
+		while [ $n -lt 50000 ]; do
+			[ -e name ] || echo MISSING
+			n=$((n + 1))
+		done
+		echo "checks $n"
+	) >reader.out 3>&- &
+	reader=$!
+	# replace name over and over (1000 per batch, 2 per single run) for as
+	# long as the reader runs
+	while kill -0 "$reader" 2>/dev/null && [ $rounds -lt 1000 ]; do
+		"$HLN" create -f --batch <pairs || rc=1
+		[ name -ef a1 ] || rc=2
+		"$HLN" create -f a2 name || rc=1
+		[ name -ef a2 ] || rc=2
+		"$HLN" create -f a1 name || rc=1
+		[ name -ef a1 ] || rc=2
+		rounds=$((rounds + 1))
+	done
+	wait "$reader"
+	[ "$rc" -ne 1 ] || fail "a hln create -f failed"
+	[ "$rc" -eq 0 ] || fail "hln create -f did not replace name"
+	[ "$rounds" -ge 2 ] || fail "only $rounds rounds of replacements ran"
+	checks=$(sed -n 's/^checks //p' reader.out)
+	[ "$checks" = 50000 ] || fail "the reader did not finish"
+	if grep -q MISSING reader.out; then
+		fail "name was missing $(grep -c MISSING reader.out) times in $rounds rounds"
+	fi
+	same_file a1 name
+	expect_nlink a2 1
+	no_temp_left
+}
+
+@test "-f with a missing TARGET leaves LINK_NAME untouched" {
+	mkfile b old
+	local old
+	old=$(ino b)
+	hrun create -f missing b
+	expect_status 1
+	expect_err "hln: create: missing: no such file or directory"
+	expect_ino b "$old"
+	expect_content b old
+	no_temp_left
+}
+
+@test "-f never replaces a directory" {
+	mkdir d
+	mkfile d/inside
+	mkfile a
+	hrun create -f -T a d
+	expect_status 1
+	expect_err "hln: create: d: is a directory; a directory is never replaced"
+	[ -d d ] && [ -f d/inside ] || fail "the directory d was touched"
+	expect_nlink a 1
+	no_temp_left
+	# without -T the directory is where the link goes
+	hrun create -f a d
+	expect_status 0
+	same_file a d/a
+}
+
+@test "-f: the rename fails (failpoint): old LINK_NAME intact, no .hln- left" {
+	need_fp
+	mkfile a new
+	mkfile b old
+	local old err
+	old=$(ino b)
+	for err in EIO ENOSPC; do
+		fprun "rename=1:$err" create -f a b
+		expect_status 1
+		expect_err_has "hln: create: "
+		expect_ino b "$old"
+		expect_content b old
+		expect_nlink a 1
+		no_temp_left
+	done
+	expect_err_has "no space left on device"
+}
+
+@test "-f: the link fails (failpoint ENOSPC): old LINK_NAME intact" {
+	need_fp
+	mkfile a new
+	mkfile b old
+	local old
+	old=$(ino b)
+	fprun link=1:ENOSPC create -f a b
+	expect_status 1
+	expect_err_has "no space left on device"
+	expect_ino b "$old"
+	expect_nlink a 1
+	no_temp_left
+}
+
+@test "-f: a failure at any platform call leaves LINK_NAME whole, no .hln- left" {
+	need_fp
+	mkfile a new
+	mkfile b old
+	HLN_FAILPOINT_TRACE=$PWD/trace "$HLN_FP" create -f a b
+	same_file a b
+	local -A calls=()
+	local -a specs=()
+	local op fp_spec old
+	while IFS= read -r op; do
+		calls[$op]=$((${calls[$op]:-0} + 1))
+		specs+=("$op=${calls[$op]}:EIO")
+	done <trace
+	[ "${#specs[@]}" -ge 3 ] || fail "only ${#specs[@]} platform calls traced"
+	for fp_spec in "${specs[@]}"; do
+		rm -f b
+		mkfile b old
+		old=$(ino b)
+		fprun "$fp_spec" create -f a b
+		[ "$status" -eq 0 ] || [ "$status" -eq 1 ] || fail "$fp_spec: exit $status"
+		[ "$status" -eq 0 ] || expect_err_has "hln: create: "
+		if [ "$(ino b)" = "$old" ]; then
+			[ "$status" -eq 1 ] || fail "$fp_spec: exit 0 but b not replaced"
+			expect_content b old
+			expect_nlink a 1
+		else
+			same_file a b
+			expect_nlink a 2
+		fi
+		no_temp_left
+	done
+}
+
+@test "-f --batch interrupted by SIGTERM: exit 143, nothing half done" {
+	mkfile a
+	mkfile b1 old
+	mkfifo in
+	local pid st=0
+	"$HLN" create -f --batch <in 3>&- &
+	pid=$!
+	exec 4>in
+	printf 'a\tb1\n' >&4
+	sleep 0.5
+	kill -TERM "$pid"
+	printf 'a\tb2\n' >&4
+	exec 4>&-
+	wait "$pid" || st=$?
+	[ "$st" -eq 143 ] || fail "exit status $st, expected 143"
+	same_file a b1
+	no_temp_left
+}
+
+@test "-i: y or yes (any case) replaces; n, other or empty keeps (exit 0)" {
+	mkfile a new
+	mkfile b old
+	local old ans
+	old=$(ino b)
+	"$HLN" create -i a b <<<n 2>prompt
+	[ "$(od -An -c prompt)" = "$(printf "hln: create: replace 'b'? " | od -An -c)" ] ||
+		fail "the prompt is not exactly \"hln: create: replace 'b'? \""
+	for ans in n no x ""; do
+		run --separate-stderr "$HLN" create -i a b <<<"$ans"
+		expect_status 0
+		expect_err "hln: create: replace 'b'?"
+		expect_ino b "$old"
+	done
+	for ans in y YES; do
+		rm -f c
+		mkfile c old
+		run --separate-stderr "$HLN" create --interactive a c <<<"$ans"
+		expect_status 0
+		expect_err "hln: create: replace 'c'?"
+		same_file a c
+		no_temp_left
+	done
+}
+
+@test "-i does not ask when LINK_NAME does not exist" {
+	mkfile a
+	run --separate-stderr "$HLN" create -i a b </dev/null
+	expect_status 0
+	expect_no_err
+	same_file a b
+}
+
+@test "-i and -f: the last one given wins" {
+	mkfile a new
+	mkfile b old
+	local old
+	old=$(ino b)
+	run --separate-stderr "$HLN" create -f -i a b <<<"n"
+	expect_status 0
+	expect_err "hln: create: replace 'b'?"
+	expect_ino b "$old"
+	run --separate-stderr "$HLN" create -i -f a b </dev/null
+	expect_status 0
+	expect_no_err
+	same_file a b
+}
+
+# ---- -L, -P, -n, -v ----------------------------------------------------
+
+@test "-P (default) links a symlink TARGET itself, -L what it points to" {
+	mkfile f
+	ln -s f l
+	hrun create l p
+	expect_status 0
+	[ -L p ] || fail "p is not the symlink"
+	same_file l p
+	hrun create -P l p2
+	expect_status 0
+	same_file l p2
+	hrun create --physical l p3
+	same_file l p3
+	hrun create -L l q
+	expect_status 0
+	[ ! -L q ] || fail "q is a symlink"
+	same_file f q
+	hrun create --logical l q2
+	same_file f q2
+	expect_nlink f 3
+}
+
+@test "-n prints what would be done and changes nothing" {
+	mkdir d
+	mkfile a
+	mkfile b old
+	local old
+	old=$(ino b)
+	hrun create -n a new
+	expect_status 0
+	expect_out "'new' => 'a'"
+	expect_absent new
+	hrun create --dry-run -f a b
+	expect_status 0
+	expect_out "'b' => 'a'"
+	expect_ino b "$old"
+	hrun create -n a b d
+	expect_status 0
+	expect_out "'d/a' => 'a'
+'d/b' => 'b'"
+	expect_absent d/a d/b
+	expect_nlink a 1
+	no_temp_left
+}
+
+@test "-v prints 'LINK_NAME' => 'TARGET', one line per link" {
+	mkdir d e sub
+	mkfile a
+	mkfile b
+	hrun create -v a l
+	expect_status 0
+	expect_out "'l' => 'a'"
+	expect_no_err
+	hrun create --verbose a b d
+	expect_out "'d/a' => 'a'
+'d/b' => 'b'"
+	hrun create -v -t e a
+	expect_out "'e/a' => 'a'"
+	cd sub
+	hrun create -v ../a
+	expect_status 0
+	[ "$output" = "'a' => '../a'" ] || [ "$output" = "'./a' => '../a'" ] ||
+		fail "not 'a' => '../a' (or ./a as GNU ln)"
+	same_file a ../a
+}
+
+# ---- same file -----------------------------------------------------------
+
+@test "LINK_NAME already a name of TARGET: nothing done, exit 0" {
+	mkfile a
+	ln a b
+	local inode
+	inode=$(ino b)
+	hrun create a b
+	expect_status 0
+	expect_no_out
+	expect_no_err
+	expect_ino b "$inode"
+	expect_nlink a 2
+	hrun create -f a b
+	expect_status 0
+	expect_nlink a 2
+	no_temp_left
+	hrun create -v a b
+	expect_status 0
+	expect_out "'b' and 'a' are already linked"
+	hrun create a a
+	expect_status 0
+	expect_nlink a 2
+}
+
+@test "create -f a a: error 'same file', exit 1" {
+	mkfile a
+	local inode
+	inode=$(ino a)
+	hrun create -f a a
+	expect_status 1
+	expect_err "hln: create: a: 'a' and 'a' are the same file"
+	expect_ino a "$inode"
+	expect_nlink a 1
+	no_temp_left
+}
+
+# ---- -s, directories -----------------------------------------------------
+
+@test "-s and --symbolic are refused, exit 2" {
+	mkfile a
+	local opt
+	for opt in -s --symbolic; do
+		hrun create $opt a b
+		expect_status 2
+		expect_no_out
+		expect_err_has "hln: create: hln makes hard links only; use ln -s for symbolic links"
+		expect_absent b
+	done
+}
+
+@test "a directory TARGET without -r is refused with the message" {
+	mkdir d out
+	hrun create d e
+	expect_status 1
+	expect_err "hln: create: d: is a directory: hard links to directories are not allowed; use -r to link a tree"
+	expect_absent e
+	hrun create d out
+	expect_status 1
+	expect_err_has "d: is a directory: hard links to directories are not allowed; use -r to link a tree"
+	expect_absent out/d
+}
+
+# ---- -r ------------------------------------------------------------------
+
+@test "-r replicates a tree exactly as cp -al does" {
+	make_tree src
+	hrun create -r src dst
+	expect_status 0
+	expect_no_out
+	expect_no_err
+	cp -al src ref
+	same_tree src dst
+	same_tree ref dst
+	# spot checks of what same_tree compares
+	same_file src/file dst/file
+	same_file src/file "dst/sub/second name"
+	same_file src/mixed/$'new\nline' dst/mixed/$'new\nline'
+	[ "$(readlink dst/sub/rel-link)" = ../file ] || fail "symlink text changed"
+	[ "$(readlink dst/dangling)" = /nonexistent/target ] || fail "dangling text"
+	[ -L dst/dirlink ] && [ "$(readlink dst/dirlink)" = sub ] || fail "dirlink"
+	[ -p dst/fifo ] || fail "dst/fifo is not a fifo"
+	same_file src/fifo dst/fifo
+	[ -d dst/empty ] || fail "empty dir missing"
+	[ "$(stat -c %a dst/ro)" = 555 ] || fail "dst/ro is not 0555"
+	[ "$(stat -c %Y.%y dst/sub)" = "$(stat -c %Y.%y src/sub)" ] || fail "mtime"
+	expect_nlink src/file 6
+	no_temp_left dst
+}
+
+@test "-r preserves directory owners (root)" {
+	need_root
+	make_tree src
+	hrun create --recursive src dst
+	expect_status 0
+	[ "$(stat -c %u:%g dst/sub/deep/deeper)" = "$NOBODY:$NOBODY" ] ||
+		fail "owner of dst/sub/deep/deeper not kept"
+}
+
+@test "-r as an unprivileged user: 0555 directories, owners it cannot keep" {
+	need_nobody
+	mkdir -p src/ro/inner src/empty w
+	mkfile src/f
+	mkfile src/ro/g
+	mkfile src/ro/inner/h
+	ln -s f src/sl
+	find src ! -type d -exec chown -h "$NOBODY" {} +
+	chmod 0555 src/ro/inner src/ro
+	set_dir_times src
+	chown "$NOBODY" w
+	nrun create -r src w/dst
+	expect_status 0
+	expect_no_err
+	as_nobody cp -al src w/ref
+	same_tree w/ref w/dst
+	same_file src/ro/inner/h w/dst/ro/inner/h
+	[ "$(stat -c '%u %a' w/dst/ro/inner)" = "$NOBODY 555" ] || fail "w/dst/ro/inner"
+}
+
+@test "-R is -r; the last operand an existing directory gets DIR/basename" {
+	make_tree src
+	mkdir out
+	hrun create -R src out
+	expect_status 0
+	same_tree src out/src
+	[ "$(find out -mindepth 1 -maxdepth 1)" = out/src ] || fail "extra entries in out"
+}
+
+@test "-r merges into existing directories; a clash is EEXIST, -f replaces" {
+	mkdir -p src/sub out/src/sub
+	mkfile src/sub/clash new
+	mkfile src/sub/fresh
+	mkfile src/top
+	mkfile out/src/sub/clash old
+	mkfile out/src/sub/mine
+	local old
+	old=$(ino out/src/sub/clash)
+	hrun create -r src out
+	expect_status 1
+	expect_err "hln: create: out/src/sub/clash: already exists; use -f to replace it"
+	expect_ino out/src/sub/clash "$old"
+	same_file src/sub/fresh out/src/sub/fresh
+	same_file src/top out/src/top
+	expect_content out/src/sub/mine "data of out/src/sub/mine"
+	hrun create -rf src out
+	expect_status 0
+	same_file src/sub/clash out/src/sub/clash
+	expect_content out/src/sub/mine "data of out/src/sub/mine"
+	no_temp_left out
+}
+
+@test "-r into itself is refused" {
+	mkdir -p a/x
+	mkfile a/x/f
+	hrun create -r a a/b
+	expect_status 1
+	expect_err "hln: create: a/b: cannot link a directory into itself"
+	expect_absent a/b
+	expect_nlink a/x/f 1
+}
+
+@test "-r -v prints one line per entry, files as 'LINK' => 'TARGET'" {
+	mkdir -p src/d
+	mkfile src/f
+	mkfile src/d/g
+	hrun create -rv src dst
+	expect_status 0
+	expect_out_has "'dst/f' => 'src/f'"
+	expect_out_has "'dst/d/g' => 'src/d/g'"
+	local lines
+	lines=$(printf '%s\n' "$output" | wc -l)
+	[ "$lines" -ge 3 ] && [ "$lines" -le 4 ] || fail "$lines lines for 3 or 4 entries"
+}
+
+@test "-r -n creates nothing" {
+	make_tree src
+	hrun create -rn --no-progress src dst
+	expect_status 0
+	expect_out_has "'dst/file' => 'src/file'"
+	expect_absent dst
+	expect_nlink src/file 2
+}
+
+@test "-r: a mkdir failure (failpoint ENOSPC) is reported, exit 1" {
+	need_fp
+	make_tree src
+	fprun mkdir=2:ENOSPC create -r src dst
+	expect_status 1
+	expect_err_has "no space left on device"
+	no_temp_left dst
+}
+
+# ---- --batch -------------------------------------------------------------
+
+@test "--batch: TAB lines, names with spaces, last line without LF" {
+	mkdir sub d
+	mkfile a
+	mkfile "sub/x y"
+	batch_in 'a\tb c\nsub/x y\td/z z\na\tlast'
+	hbatch
+	expect_status 0
+	expect_no_out
+	expect_no_err
+	same_file a "b c"
+	same_file "sub/x y" "d/z z"
+	same_file a last
+	expect_nlink a 3
+}
+
+@test "--batch -0: NUL pairs, names with newlines, tabs and spaces" {
+	mkfile $'new\nline'
+	mkfile a
+	batch_in 'new\nline\0link\nname\0a\0tab\there x\0'
+	hbatch -0
+	expect_status 0
+	expect_no_err
+	same_file $'new\nline' $'link\nname'
+	same_file a $'tab\there x'
+	printf 'a\0nul-long\0' >pairs
+	hbatch --null
+	expect_status 0
+	same_file a nul-long
+}
+
+@test "--batch: bad lines reported with their number, skipped, exit 1" {
+	mkfile a
+	batch_in 'a\tok1\nno tab here\n\tempty-target\na\t\nmissing\tx\na\tok6\n'
+	hbatch
+	expect_status 1
+	expect_err "hln: create: stdin:2: no TAB between TARGET and LINK_NAME
+hln: create: stdin:3: empty target
+hln: create: stdin:4: empty link name
+hln: create: missing: no such file or directory"
+	same_file a ok1
+	same_file a ok6
+	expect_absent x empty-target
+	expect_nlink a 3
+}
+
+@test "--batch -0: an odd trailing record and an empty target" {
+	mkfile a
+	batch_in 'a\0p1\0\0p2\0a\0p3\0a\0'
+	hbatch -0
+	expect_status 1
+	expect_err "hln: create: stdin:2: empty target
+hln: create: stdin:4: TARGET without LINK_NAME"
+	same_file a p1
+	same_file a p3
+	expect_absent p2
+}
+
+@test "--batch never links into a directory (each pair is -T)" {
+	mkdir d
+	mkfile a
+	batch_in 'a\td\n'
+	hbatch
+	expect_status 1
+	expect_dir_exists_err d
+	expect_absent d/a
+	hbatch -f
+	expect_status 1
+	expect_err "hln: create: d: is a directory; a directory is never replaced"
+	[ -d d ] || fail "d replaced"
+}
+
+@test "--batch with -v, -n and -f" {
+	mkfile a
+	mkfile b
+	mkfile old
+	batch_in 'a\tl1\nb\told\n'
+	hbatch -n -f
+	expect_status 0
+	expect_out "'l1' => 'a'
+'old' => 'b'"
+	expect_absent l1
+	expect_nlink b 1
+	hbatch -v -f
+	expect_status 0
+	expect_out "'l1' => 'a'
+'old' => 'b'"
+	same_file a l1
+	same_file b old
+	no_temp_left
+}
+
+@test "--batch: empty input is fine; operands are a usage error" {
+	: >pairs
+	hbatch
+	expect_status 0
+	expect_no_out
+	expect_no_err
+	mkfile a
+	printf 'a\tb\n' >pairs
+	run --separate-stderr "$HLN" create --batch a c <pairs
+	expect_usage_error create
+	expect_absent b c
+}
+
+# ---- names ---------------------------------------------------------------
+
+@test "names with newline, space, tab and invalid UTF-8 are linked" {
+	mkdir d
+	local n
+	for n in $'new\nline' 'with space' $'tab\there' $'\xff\xfe' $'\xc3(\n'; do
+		mkfile "$n"
+		hrun create -v "$n" "$n.l"
+		expect_status 0
+		expect_out "'$n.l' => '$n'"
+		same_file "$n" "$n.l"
+		hrun create "$n" d
+		expect_status 0
+		same_file "$n" "d/$n"
+	done
+	[ "$(find d -type f -printf x)" = xxxxx ] || fail "not 5 files in d"
+}
+
+@test "names with a leading dash: after -- and as ./-x" {
+	mkfile -x
+	hrun create -- -x -y
+	expect_status 0
+	same_file ./-x ./-y
+	hrun create ./-x ./-z
+	expect_status 0
+	same_file ./-x ./-z
+	expect_nlink ./-x 3
+}
+
+# ---- errors --------------------------------------------------------------
+
+@test "missing TARGET: ENOENT message, exit 1" {
+	hrun create missing b
+	expect_status 1
+	expect_no_out
+	expect_err "hln: create: missing: no such file or directory"
+	expect_absent b
+}
+
+@test "cross-device: the message names both mount points" {
+	need_root
+	mount_tmpfs mnt
+	mkfile a
+	local m1 m2
+	m1=$(stat -c %m a)
+	m2=$(stat -c %m mnt)
+	[ "$m1" != "$m2" ] || fail "tmpfs not mounted"
+	hrun create a mnt/b
+	expect_status 1
+	expect_err "hln: create: mnt/b: hard links cannot cross filesystems: 'a' is on $m1, 'mnt/b' on $m2"
+	expect_absent mnt/b
+}
+
+@test "read-only file system: EROFS message" {
+	need_root
+	mount_tmpfs ro
+	mkfile ro/a
+	mount -o remount,ro ro
+	hrun create ro/a ro/b
+	expect_status 1
+	expect_err_has "hln: create: "
+	expect_err_has "read-only file system"
+	expect_absent ro/b
+}
+
+@test "no space: a full tmpfs gives ENOSPC" {
+	need_root
+	mount_tmpfs t size=4m,nr_inodes=3
+	mkfile t/a
+	ln t/a t/b
+	hrun create t/a t/c
+	expect_status 1
+	expect_err_has "hln: create: "
+	expect_err_has "no space left on device"
+	expect_absent t/c
+	expect_nlink t/a 2
+}
+
+@test "no space (failpoint link=1:ENOSPC)" {
+	need_fp
+	mkfile a
+	fprun link=1:ENOSPC create a b
+	expect_status 1
+	expect_err_has "no space left on device"
+	expect_absent b
+}
+
+@test "EMLINK on ext4: 64,999 links by --batch, the next one gives the count" {
+	need_root
+	mount_ext4 m 64
+	mkfile m/f
+	seq 1 64999 | awk '{ printf "m/f\tm/l%d\n", $1 }' >pairs
+	hbatch
+	expect_status 0
+	expect_nlink m/f 65000
+	hrun create m/f m/one-more
+	expect_status 1
+	expect_err "hln: create: m/f: already has 65000 links, the most this filesystem allows"
+	expect_absent m/one-more
+}
+
+@test "ENAMETOOLONG: a 300-byte name" {
+	mkfile a
+	local long
+	long=$(printf 'x%.0s' $(seq 300))
+	hrun create a "$long"
+	expect_status 1
+	expect_err_has "file name too long"
+	expect_nlink a 1
+}
+
+@test "ELOOP: -L on a symlink loop, a loop in LINK_NAME's directory" {
+	mkfile a
+	ln -s loop loop
+	hrun create -L loop x
+	expect_status 1
+	expect_err_has "hln: create: "
+	expect_err_has "too many levels of symbolic links"
+	expect_absent x
+	hrun create a loop/b
+	expect_status 1
+	expect_err_has "hln: create: loop/b: "
+	expect_err_has "too many levels of symbolic links"
+	expect_nlink a 1
+}
+
+@test "EACCES: an unprivileged user, directory not writable" {
+	need_nobody
+	mkdir locked
+	mkfile a
+	chown "$NOBODY" a
+	nrun create a locked/b
+	expect_status 1
+	expect_err_has "hln: create: "
+	expect_err_has "permission denied"
+	expect_absent locked/b
+}
+
+@test "protected_hardlinks: EPERM message names fs.protected_hardlinks" {
+	need_nobody
+	[ "$(cat /proc/sys/fs/protected_hardlinks)" = 1 ] ||
+		skip "fs.protected_hardlinks is 0"
+	mkdir pub
+	chmod 1777 pub
+	mkfile pub/secret
+	chmod 0600 pub/secret
+	nrun create pub/secret pub/mine
+	expect_status 1
+	expect_err "hln: create: pub/secret: not permitted: fs.protected_hardlinks=1 lets only the owner (or a user who can read and write the file) link it"
+	expect_absent pub/mine
+	expect_nlink pub/secret 1
+}

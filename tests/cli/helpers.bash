@@ -1,0 +1,202 @@
+# shellcheck shell=bash
+# Shared helpers of the hln end-to-end tests (load with `load helpers`).
+#
+# $HLN is the binary under test (absolute path, set by tests/run.sh; the
+# repo's ./hln when unset); $HLN_FP is the same CLI built with failpoints
+# (HLN_FAILPOINTS=op=N:ERRNO), used only where a failure cannot be produced
+# for real.  Every test runs in its own $BATS_TEST_TMPDIR; mounts made with
+# the helpers below are undone in teardown.
+
+bats_require_minimum_version 1.5.0
+
+HLN=${HLN:-$BATS_TEST_DIRNAME/../../hln}
+HLN_FP=${HLN_FP:-}
+NOBODY=65534
+
+setup() {
+	cd "$BATS_TEST_TMPDIR" || return 1
+	[ -x "$HLN" ] || skip "no hln binary at $HLN (run make)"
+}
+
+teardown() {
+	cd "$BATS_TEST_TMPDIR" 2>/dev/null || cd /
+	unmount_all
+	chmod -R u+rwx "$BATS_TEST_TMPDIR" 2>/dev/null || true
+}
+
+# ---- running hln -------------------------------------------------------
+
+# hrun ARG...: run hln; sets $status, $output (stdout) and $stderr.
+hrun() { run --separate-stderr "$HLN" "$@"; }
+
+# fprun SPEC ARG...: run the failpoint build with HLN_FAILPOINTS=SPEC.
+fprun() {
+	local spec=$1
+	shift
+	run --separate-stderr env HLN_FAILPOINTS="$spec" "$HLN_FP" "$@"
+}
+
+# as_nobody CMD...: run CMD as the unprivileged user nobody (need_nobody).
+as_nobody() {
+	setpriv --reuid="$NOBODY" --regid="$NOBODY" --clear-groups "$@"
+}
+
+# nrun ARG...: run hln as nobody.
+nrun() { run --separate-stderr as_nobody "$HLN" "$@"; }
+
+# ---- assertions (each prints the whole run on failure) ------------------
+
+show_run() {
+	{
+		printf -- '--- exit status: %s\n' "${status-}"
+		printf -- '--- stdout:\n%s\n' "${output-}"
+		printf -- '--- stderr:\n%s\n' "${stderr-}"
+	} >&2
+}
+
+fail() {
+	printf 'FAILED: %s\n' "$*" >&2
+	show_run
+	return 1
+}
+
+expect_status() {
+	[ "$status" -eq "$1" ] || fail "expected exit status $1, got $status"
+}
+
+# expect_out TEXT: stdout is exactly TEXT (bats strips trailing newlines).
+expect_out() {
+	[ "$output" = "$1" ] || fail "expected stdout: $(printf '%q' "$1")"
+}
+
+expect_out_has() {
+	[[ $output == *"$1"* ]] || fail "stdout lacks: $(printf '%q' "$1")"
+}
+
+expect_no_out() { [ -z "$output" ] || fail "expected empty stdout"; }
+
+# expect_err TEXT: stderr is exactly TEXT.
+expect_err() {
+	[ "$stderr" = "$1" ] || fail "expected stderr: $(printf '%q' "$1")"
+}
+
+expect_err_has() {
+	[[ $stderr == *"$1"* ]] || fail "stderr lacks: $(printf '%q' "$1")"
+}
+
+expect_no_err() { [ -z "$stderr" ] || fail "expected empty stderr"; }
+
+# expect_usage_error COMMAND: exit 2, stdout empty, stderr is one line
+# `hln: COMMAND: ...` then `Try 'hln COMMAND --help'.`
+expect_usage_error() {
+	expect_status 2
+	expect_no_out
+	local first rest
+	first=${stderr%%$'\n'*}
+	rest=${stderr#*$'\n'}
+	[[ $first == "hln: $1: "?* ]] || fail "first line is not 'hln: $1: ...'"
+	[ "$rest" = "Try 'hln $1 --help'." ] || fail "second line is not the Try line"
+}
+
+# ---- files -------------------------------------------------------------
+
+ino() { stat -c %i -- "$1"; }
+nlink() { stat -c %h -- "$1"; }
+
+# mkfile NAME [CONTENT]
+mkfile() { printf '%s' "${2-data of $1}" >"$1"; }
+
+# mksized NAME BYTES: a file of exactly BYTES bytes.
+mksized() { head -c "$2" /dev/zero >"$1"; }
+
+same_file() {
+	[ -e "$1" ] || [ -L "$1" ] || fail "$(printf '%q' "$1") does not exist"
+	[ -e "$2" ] || [ -L "$2" ] || fail "$(printf '%q' "$2") does not exist"
+	[ "$(ino "$1")" = "$(ino "$2")" ] ||
+		fail "$(printf '%q' "$1") and $(printf '%q' "$2") are not one inode"
+}
+
+expect_nlink() {
+	[ "$(nlink "$1")" = "$2" ] ||
+		fail "$(printf '%q' "$1") has $(nlink "$1") links, expected $2"
+}
+
+expect_ino() {
+	[ "$(ino "$1")" = "$2" ] || fail "$(printf '%q' "$1") is not inode $2"
+}
+
+expect_absent() {
+	local f
+	for f; do
+		if [ -e "$f" ] || [ -L "$f" ]; then
+			fail "$(printf '%q' "$f") exists"
+			return 1
+		fi
+	done
+}
+
+expect_content() {
+	[ "$(cat -- "$1")" = "$2" ] || fail "$(printf '%q' "$1") does not hold '$2'"
+}
+
+# no_temp_left [DIR]: no .hln-* name anywhere under DIR (default .).
+no_temp_left() {
+	local left
+	left=$(find "${1:-.}" -name '.hln-*' -print)
+	[ -z "$left" ] || fail "temporary names left: $left"
+}
+
+# ---- privileges, mounts ------------------------------------------------
+
+need_root() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root (mounts, setpriv, chown)"
+}
+
+need_fp() {
+	if [ -z "$HLN_FP" ] || [ ! -x "$HLN_FP" ]; then
+		skip "needs the failpoint build in \$HLN_FP"
+	fi
+}
+
+# need_nobody: root, setpriv, and a path to $BATS_TEST_TMPDIR that the
+# user nobody can traverse (bats makes its run directory 0700).
+need_nobody() {
+	need_root
+	command -v setpriv >/dev/null || skip "setpriv (util-linux) is missing"
+	local d=$BATS_TEST_TMPDIR stop
+	stop=$(dirname "$BATS_RUN_TMPDIR")
+	while [ "$d" != "$stop" ] && [ "$d" != / ]; do
+		chmod o+x "$d"
+		d=$(dirname "$d")
+	done
+	as_nobody test -x "$HLN" || skip "user nobody cannot run $HLN"
+}
+
+# mount_fs DIR ARG...: mount ARG... on DIR (created), recorded for teardown.
+mount_fs() {
+	local dir=$1
+	shift
+	mkdir -p "$dir"
+	mount "$@" "$dir" || skip "cannot mount $* here"
+	realpath "$dir" >>"$BATS_TEST_TMPDIR/.mounts"
+}
+
+# mount_tmpfs DIR [OPTIONS]
+mount_tmpfs() { mount_fs "$1" -t tmpfs -o "${2:-size=4m}" tmpfs; }
+
+# mount_ext4 DIR MIB: a fresh ext4 image of MIB MiB, loop-mounted on DIR.
+mount_ext4() {
+	local img=$BATS_TEST_TMPDIR/.img.$RANDOM
+	truncate -s "${2}M" "$img"
+	mkfs.ext4 -q -F "$img" || skip "mkfs.ext4 failed"
+	mount_fs "$1" -o loop "$img"
+}
+
+unmount_all() {
+	local list=$BATS_TEST_TMPDIR/.mounts m
+	[ -f "$list" ] || return 0
+	tac "$list" | while IFS= read -r m; do
+		umount "$m" 2>/dev/null || umount -l "$m"
+	done
+	rm -f "$list"
+}

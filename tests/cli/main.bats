@@ -1,0 +1,141 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154 # $stderr is set by bats' run --separate-stderr
+# hln: global behaviour (SPEC "Common rules"; /tmp/hln-decisions.md header).
+
+load helpers
+
+# expect_general_help: exit 0, help on stdout naming both commands.
+expect_general_help() {
+	expect_status 0
+	expect_out_has "create"
+	expect_out_has "count"
+	expect_no_err
+}
+
+# expect_command_help CMD: exit 0, the command's usage on stdout.
+expect_command_help() {
+	expect_status 0
+	expect_out_has "hln $1"
+	expect_no_err
+}
+
+@test "hln with no arguments: usage on stderr, exit 2" {
+	hrun
+	expect_status 2
+	expect_no_out
+	[[ $stderr == *hln* ]] && [[ $stderr == *[Uu]sage* ]] || fail "no usage text"
+}
+
+@test "hln --help, -h and help: general help on stdout, exit 0" {
+	local form
+	for form in --help -h help; do
+		hrun $form
+		expect_general_help
+	done
+}
+
+@test "hln help COMMAND, COMMAND --help, COMMAND -h: command help, exit 0" {
+	local cmd
+	for cmd in create count; do
+		hrun help $cmd
+		expect_command_help $cmd
+		local text=$output
+		hrun $cmd --help
+		expect_command_help $cmd
+		[ "$output" = "$text" ] || fail "'$cmd --help' differs from 'help $cmd'"
+		hrun $cmd -h
+		expect_command_help $cmd
+	done
+}
+
+@test "create --help lists every option and warns about mklink /H order" {
+	hrun create --help
+	expect_status 0
+	local opt
+	for opt in --force --interactive --logical --physical --no-target-directory \
+		--target-directory --dry-run --verbose --recursive --batch --null; do
+		expect_out_has "$opt"
+	done
+	expect_out_has "mklink"
+}
+
+@test "count --help lists every option" {
+	hrun count --help
+	expect_status 0
+	local opt
+	for opt in --recursive --json --dereference --no-dereference --bytes \
+		--one-file-system; do
+		expect_out_has "$opt"
+	done
+}
+
+@test "hln --version prints 'hln X.Y.Z' on stdout" {
+	hrun --version
+	expect_status 0
+	expect_no_err
+	[[ $output =~ ^hln\ [0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "not 'hln X.Y.Z'"
+	expect_out "hln 0.1.0"
+}
+
+@test "unknown command close to a real one: did you mean, exit 2" {
+	hrun creat a b
+	expect_status 2
+	expect_no_out
+	expect_err "hln: 'creat' is not a hln command; did you mean 'create'?"
+	hrun cout a
+	expect_status 2
+	expect_err "hln: 'cout' is not a hln command; did you mean 'count'?"
+	expect_absent b
+}
+
+@test "unknown command far from all: points to --help, exit 2" {
+	hrun xyzzy
+	expect_status 2
+	expect_no_out
+	expect_err "hln: 'xyzzy' is not a hln command; see 'hln --help'."
+}
+
+@test "hln help on an unknown command: unknown-command message, exit 2" {
+	hrun help nosuchcmd
+	expect_status 2
+	expect_no_out
+	expect_err_has "'nosuchcmd' is not a hln command"
+}
+
+@test "unknown option: one line plus Try 'hln COMMAND --help'., exit 2" {
+	mkfile a
+	hrun create --bogus a b
+	expect_usage_error create
+	expect_err_has "bogus"
+	expect_absent b
+	hrun create -Q a b
+	expect_usage_error create
+	expect_absent b
+	hrun count --bogus a
+	expect_usage_error count
+	expect_err_has "bogus"
+}
+
+@test "missing operand: one line plus Try line, exit 2" {
+	hrun create
+	expect_usage_error create
+	hrun count
+	expect_usage_error count
+	hrun count -r
+	expect_usage_error count
+}
+
+@test "options may follow operands (permutation) and -- ends options" {
+	mkfile a
+	hrun create a b -v
+	expect_status 0
+	expect_out "'b' => 'a'"
+	same_file a b
+	mkfile -v
+	hrun create -- -v c
+	expect_status 0
+	same_file -v c
+	hrun count -- -v
+	expect_status 0
+	expect_out 2
+}
