@@ -8,9 +8,9 @@
 #define HLN_VERSION "0.1.0"
 
 /* Exit statuses (SPEC.md, common rules). */
-#define HLN_EXIT_OK 0     /* every operand done */
-#define HLN_EXIT_FAIL 1   /* at least one operand failed */
-#define HLN_EXIT_USAGE 2  /* usage error, nothing done */
+#define HLN_EXIT_OK 0 /* every operand done */
+#define HLN_EXIT_FAIL 1 /* at least one operand failed */
+#define HLN_EXIT_USAGE 2 /* usage error, nothing done */
 #define HLN_EXIT_SIGBASE 128 /* 128 + signal number after SIGINT/SIGTERM */
 
 /*

@@ -20,7 +20,7 @@
 
 struct count_opts {
 	int recursive, json, bytes, one_fs;
-	int follow;   /* operands: 1 unless -P */
+	int follow; /* operands: 1 unless -P */
 	int progress; /* >0 --progress, <0 --no-progress */
 };
 
@@ -29,23 +29,29 @@ void cmd_count_help(void)
 	fputs("Usage: hln count [OPTION]... FILE...\n"
 	      "  or:  hln count -r [OPTION]... DIR...\n"
 	      "Print how many names (hard links) each FILE has; with -r, a\n"
-	      "summary of the trees: each file counted once, and what deleting\n"
+	      "summary of the trees: each file counted once, and what "
+	      "deleting\n"
 	      "them would really free.\n"
 	      "\n"
 	      "  -r, --recursive        summarize the trees under each DIR:\n"
-	      "                         names, files, linked, outside, apparent,\n"
+	      "                         names, files, linked, outside, "
+	      "apparent,\n"
 	      "                         used, saved, freed\n"
 	      "  -j, --json             print JSON\n"
-	      "  -L, --dereference      count what a symbolic link operand points\n"
+	      "  -L, --dereference      count what a symbolic link operand "
+	      "points\n"
 	      "                         to (default)\n"
 	      "  -P, --no-dereference   count a symbolic link operand itself\n"
-	      "      --bytes            exact byte counts instead of 1.5K, 23M...\n"
-	      "  -x, --one-file-system  with -r, stay on each DIR's filesystem\n"
+	      "      --bytes            exact byte counts instead of 1.5K, "
+	      "23M...\n"
+	      "  -x, --one-file-system  with -r, stay on each DIR's "
+	      "filesystem\n"
 	      "      --progress         show progress of -r on stderr\n"
 	      "      --no-progress      never show progress\n"
 	      "  -h, --help             show this help\n"
 	      "\n"
-	      "One FILE: its link count alone.  Several: COUNT<TAB>FILE lines.\n"
+	      "One FILE: its link count alone.  Several: COUNT<TAB>FILE "
+	      "lines.\n"
 	      "Exit status: 0 all done, 1 some FILE failed, 2 usage error.\n",
 	      stdout);
 }
@@ -122,7 +128,8 @@ static int tally_name(struct summary *s, int w, const struct hln_stat *st)
 	}
 	int isnew;
 	pthread_mutex_lock(&s->lock);
-	struct inotab_entry *e = inotab_get(&s->multi, st->dev, st->ino, &isnew);
+	struct inotab_entry *e =
+		inotab_get(&s->multi, st->dev, st->ino, &isnew);
 	if (e) {
 		if (isnew) {
 			e->nlink = (uint32_t)st->nlink;
@@ -162,8 +169,8 @@ static void sum_error(void *ctx, const char *path, int err)
  * it again would count its names twice.  Of identical operands the first
  * is kept.
  */
-static int covered(int n, char **ops, const struct hln_stat *sts,
-		   const int *ok, int i)
+static int covered(int n, char **ops, const struct hln_stat *sts, const int *ok,
+		   int i)
 {
 	for (int j = 0; j < n; j++) {
 		if (j == i || !ok[j] || sts[j].type != HLN_T_DIR)
@@ -177,8 +184,7 @@ static int covered(int n, char **ops, const struct hln_stat *sts,
 	return 0;
 }
 
-static void print_size(const struct count_opts *o, const char *key,
-		       uint64_t v)
+static void print_size(const struct count_opts *o, const char *key, uint64_t v)
 {
 	char buf[16];
 	if (o->bytes)
@@ -270,7 +276,8 @@ static int count_trees(const struct count_opts *o, int n, char **ops)
 
 	if (o->json) {
 		printf("{\"names\":%llu,\"files\":%llu,\"linked\":{\"inodes\":"
-		       "%llu,\"names\":%llu},\"outside\":%llu,\"apparent\":%llu,"
+		       "%llu,\"names\":%llu},\"outside\":%llu,\"apparent\":%"
+		       "llu,"
 		       "\"used\":%llu,\"saved\":%llu,\"freed\":%llu}\n",
 		       (unsigned long long)names, (unsigned long long)files,
 		       (unsigned long long)linked,

@@ -22,7 +22,7 @@ enum replace_mode { REPLACE_NEVER, REPLACE_FORCE, REPLACE_ASK };
 
 struct create_opts {
 	enum replace_mode replace;
-	int follow;        /* -L: link what a symlink TARGET points to */
+	int follow; /* -L: link what a symlink TARGET points to */
 	int no_target_dir; /* -T */
 	const char *target_dir;
 	int dry_run, verbose, recursive, batch, null;
@@ -42,19 +42,29 @@ void cmd_create_help(void)
 	      "The order is ln's: the existing file first, the new name last\n"
 	      "(mklink /H takes the new name first).\n"
 	      "\n"
-	      "  -f, --force          replace an existing LINK_NAME atomically\n"
+	      "  -f, --force          replace an existing LINK_NAME "
+	      "atomically\n"
 	      "  -i, --interactive    ask before replacing a name\n"
-	      "  -L, --logical        link what a symbolic link TARGET points to\n"
-	      "  -P, --physical       link a symbolic link TARGET itself (default)\n"
+	      "  -L, --logical        link what a symbolic link TARGET points "
+	      "to\n"
+	      "  -P, --physical       link a symbolic link TARGET itself "
+	      "(default)\n"
 	      "  -T, --no-target-directory  LINK_NAME is the name, never a\n"
 	      "                       directory to link into\n"
-	      "  -t, --target-directory=DIRECTORY  link every TARGET into DIRECTORY\n"
-	      "  -n, --dry-run        print what would be done, change nothing\n"
-	      "  -v, --verbose        print 'LINK_NAME' => 'TARGET' for each link\n"
-	      "  -r, -R, --recursive  TARGET may be a directory: make a copy of the\n"
-	      "                       tree whose files are hard links (cp -al)\n"
-	      "      --batch          read TARGET<TAB>LINK_NAME lines from stdin\n"
-	      "  -0, --null           with --batch: TARGET\\0LINK_NAME\\0 records\n"
+	      "  -t, --target-directory=DIRECTORY  link every TARGET into "
+	      "DIRECTORY\n"
+	      "  -n, --dry-run        print what would be done, change "
+	      "nothing\n"
+	      "  -v, --verbose        print 'LINK_NAME' => 'TARGET' for each "
+	      "link\n"
+	      "  -r, -R, --recursive  TARGET may be a directory: make a copy "
+	      "of the\n"
+	      "                       tree whose files are hard links (cp "
+	      "-al)\n"
+	      "      --batch          read TARGET<TAB>LINK_NAME lines from "
+	      "stdin\n"
+	      "  -0, --null           with --batch: TARGET\\0LINK_NAME\\0 "
+	      "records\n"
 	      "      --progress       show progress of -r on stderr\n"
 	      "      --no-progress    never show progress\n"
 	      "  -h, --help           show this help\n"
@@ -192,8 +202,7 @@ static int ask_replace(const struct create_opts *o, const char *name)
 
 /* ---- one link ---- */
 
-static int link_tree(struct create_opts *o, const char *src,
-		     const char *dest);
+static int link_tree(struct create_opts *o, const char *src, const char *dest);
 
 /*
  * NAME exists and link() said EEXIST: decide between "already linked",
@@ -272,12 +281,11 @@ static int is_dir_nofollow(const struct create_opts *o, const char *target)
 }
 
 /* Make NAME (exactly that name) a hard link of TARGET. */
-static int link_one(struct create_opts *o, const char *target,
-		    const char *name)
+static int link_one(struct create_opts *o, const char *target, const char *name)
 {
-	int rc = o->dry_run ? dry_link(o, target, name)
-			    : hln_link(target, name,
-				       o->follow ? HLN_FOLLOW : 0);
+	int rc = o->dry_run
+			 ? dry_link(o, target, name)
+			 : hln_link(target, name, o->follow ? HLN_FOLLOW : 0);
 	if (rc == 0) {
 		if (o->verbose || o->dry_run)
 			say_link(o, name, target, NULL);
@@ -448,8 +456,7 @@ static void tree_error(void *ctx, const char *path, int err)
 	tree_fail(t);
 }
 
-static int link_tree(struct create_opts *o, const char *src,
-		     const char *dest)
+static int link_tree(struct create_opts *o, const char *src, const char *dest)
 {
 	struct hln_stat ss, ds;
 	int rc = hln_stat_path(src, o->follow ? HLN_FOLLOW : 0, &ss);
@@ -523,8 +530,7 @@ static const char *base_of(const char *path, char *buf, size_t size)
 }
 
 /* Link TARGET into the directory DIR under its own base name. */
-static int link_into(struct create_opts *o, const char *target,
-		     const char *dir)
+static int link_into(struct create_opts *o, const char *target, const char *dir)
 {
 	char base[4096];
 	base_of(target, base, sizeof base);
@@ -777,8 +783,9 @@ int cmd_create(int argc, char **argv)
 	if (!o.batch && n == 0)
 		return msg_usage(CMD, "missing file operand");
 	if (o.no_target_dir && n != 2)
-		return msg_usage(CMD, n < 2 ? "missing LINK_NAME after '%s'"
-					    : "extra operand '%s'",
+		return msg_usage(CMD,
+				 n < 2 ? "missing LINK_NAME after '%s'"
+				       : "extra operand '%s'",
 				 ops[n < 2 ? 0 : 2]);
 
 	out_init(&o.out, stdout, 1, OUT_PLAIN);

@@ -26,7 +26,7 @@
 
 struct list_opts {
 	const char *root; /* --root, or NULL for each FILE's mount point */
-	int follow;       /* operands: 1 unless -P */
+	int follow; /* operands: 1 unless -P */
 	int verbose;
 	int progress;
 	struct out out;
@@ -69,13 +69,13 @@ static int cmp_str(const void *a, const void *b)
 
 /* One operand. */
 struct operand {
-	const char *arg;     /* as given */
-	struct hln_stat st;  /* what it names */
-	int ok;              /* stat succeeded */
-	int is_dir;          /* a DIR operand: groups inside it */
-	char *root;          /* where its scan starts */
+	const char *arg; /* as given */
+	struct hln_stat st; /* what it names */
+	int ok; /* stat succeeded */
+	int is_dir; /* a DIR operand: groups inside it */
+	char *root; /* where its scan starts */
 	int explicit_root;
-	struct names names;  /* FILE: its names found */
+	struct names names; /* FILE: its names found */
 	int complete;
 	int scanned;
 	struct groups *groups; /* DIR: the groups found */
@@ -88,15 +88,18 @@ void cmd_list_help(void)
 	      "Print every name (hard link) of each FILE, sorted; for a DIR,\n"
 	      "the groups of names inside it that are one file.\n"
 	      "\n"
-	      "      --root=DIR         search under DIR instead of the top of\n"
+	      "      --root=DIR         search under DIR instead of the top "
+	      "of\n"
 	      "                         each FILE's filesystem\n"
 	      "  -0, --null             end every name with NUL, every group\n"
 	      "                         with an empty record\n"
 	      "  -j, --json             print JSON\n"
 	      "  -L, --dereference      a symbolic link operand means what it\n"
 	      "                         points to (default)\n"
-	      "  -P, --no-dereference   list the names of a symbolic link itself\n"
-	      "  -v, --verbose          warn about incomplete answers under --root\n"
+	      "  -P, --no-dereference   list the names of a symbolic link "
+	      "itself\n"
+	      "  -v, --verbose          warn about incomplete answers under "
+	      "--root\n"
 	      "      --progress         show progress on stderr\n"
 	      "      --no-progress      never show progress\n"
 	      "  -h, --help             show this help\n"
@@ -111,8 +114,8 @@ void cmd_list_help(void)
 struct scan {
 	struct operand **targets; /* FILE operands of this root, by ino */
 	size_t ntargets;
-	size_t remaining;         /* targets not yet complete */
-	int trusted;              /* d_ino is st_ino on this filesystem */
+	size_t remaining; /* targets not yet complete */
+	int trusted; /* d_ino is st_ino on this filesystem */
 	pthread_mutex_t lock;
 	struct progress *progress;
 	/* unreadable directories, for the summary */
@@ -270,7 +273,11 @@ static int group_entry(void *ctx, const struct walk_entry *e)
 		g->v = v;
 		g->cap = cap;
 	}
-	g->v[g->n++] = (struct rec){stp->dev, stp->ino, stp->nlink, path};
+	struct rec *r = &g->v[g->n++];
+	r->dev = stp->dev;
+	r->ino = stp->ino;
+	r->nlink = stp->nlink;
+	r->path = path;
 	pthread_mutex_unlock(&g->lock);
 	return 0;
 }
@@ -406,7 +413,8 @@ static char *resolved_path(const struct list_opts *o, const struct operand *op)
 	}
 	const char *slash = strrchr(op->arg, '/');
 	const char *base = slash ? slash + 1 : op->arg;
-	size_t dlen = slash ? (size_t)(slash - op->arg) + (slash == op->arg) : 1;
+	size_t dlen =
+		slash ? (size_t)(slash - op->arg) + (slash == op->arg) : 1;
 	char *dir = malloc(dlen + 1);
 	char *rdir = NULL;
 	if (dir) {
@@ -572,8 +580,8 @@ static int run(struct list_opts *o, int n, char **args)
 		size_t nb = 0;
 		for (int j = i; j < n; j++) {
 			struct operand *q = &ops[j];
-			if (q->ok && !q->is_dir && !q->complete && !q->scanned &&
-			    strcmp(q->root, op->root) == 0) {
+			if (q->ok && !q->is_dir && !q->complete &&
+			    !q->scanned && strcmp(q->root, op->root) == 0) {
 				q->scanned = 1;
 				batch[nb++] = q;
 			}
@@ -627,7 +635,8 @@ static int run(struct list_opts *o, int n, char **args)
 				  op->root);
 			status = HLN_EXIT_FAIL;
 		} else if (o->verbose) {
-			msg_error(CMD, op->arg, "found %zu of %llu names under %s",
+			msg_error(CMD, op->arg,
+				  "found %zu of %llu names under %s",
 				  op->names.n, (unsigned long long)op->st.nlink,
 				  op->root);
 		}
@@ -636,13 +645,14 @@ static int run(struct list_opts *o, int n, char **args)
 		fputs("]\n", stdout);
 	fflush(stdout);
 	if (s.unreadable) {
-		msg_error(CMD, NULL,
-			  "%lu %s could not be read (the first: %s: %s)",
-			  s.unreadable,
-			  s.unreadable == 1 ? "directory" : "directories",
-			  msg_name(s.first_unreadable ? s.first_unreadable : "?",
-				   hln_isatty(2)),
-			  msg_reason(s.first_err));
+		msg_error(
+			CMD, NULL,
+			"%lu %s could not be read (the first: %s: %s)",
+			s.unreadable,
+			s.unreadable == 1 ? "directory" : "directories",
+			msg_name(s.first_unreadable ? s.first_unreadable : "?",
+				 hln_isatty(2)),
+			msg_reason(s.first_err));
 	}
 	for (int i = 0; i < n; i++) {
 		names_free(&ops[i].names);

@@ -227,8 +227,8 @@ void progress_begin(struct progress *p, int enabled, const char *what)
 	p->what = what;
 	p->start_ns = hln_now_ns();
 	p->enabled = enabled;
-	p->running = enabled && pthread_create(&p->thread, NULL, progress_main,
-					       p) == 0;
+	p->running = enabled &&
+		     pthread_create(&p->thread, NULL, progress_main, p) == 0;
 }
 
 void progress_end(struct progress *p)

@@ -26,7 +26,7 @@ struct node {
 struct job {
 	struct job *next;
 	struct node *parent; /* NULL for the root */
-	size_t nameoff;      /* where the last component starts in path */
+	size_t nameoff; /* where the last component starts in path */
 	int depth;
 	char path[];
 };
@@ -134,12 +134,13 @@ static void process(struct worker *k, struct job *j)
 	if (j->parent)
 		rc = hln_dir_openat(j->parent->dir, j->path + j->nameoff, &d);
 	else
-		rc = hln_dir_open(j->path,
-				  w->o->follow_root ? HLN_FOLLOW : 0, &d);
+		rc = hln_dir_open(j->path, w->o->follow_root ? HLN_FOLLOW : 0,
+				  &d);
 	node_release(j->parent);
 	j->parent = NULL;
 	if (rc < 0) {
-		if (rc != -ENOENT) /* vanished since it was read: not an error */
+		if (rc !=
+		    -ENOENT) /* vanished since it was read: not an error */
 			report(w, j->path, rc);
 		return;
 	}
@@ -225,8 +226,8 @@ static void process(struct worker *k, struct job *j)
 			report(w, j->path, -ENOMEM);
 			continue;
 		}
-		struct walk_entry e = {d,    de.name, path,    w->rootlen, type,
-				       de.ino, stp,   data,    k->index};
+		struct walk_entry e = {d,      de.name, path, w->rootlen, type,
+				       de.ino, stp,     data, k->index};
 		rc = w->ops->entry(w->ctx, &e);
 		if (rc > 0)
 			atomic_store(&w->stop, 1);

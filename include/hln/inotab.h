@@ -11,14 +11,14 @@
 /* 32 bytes: the table holds one per multiply-linked inode of a tree. */
 struct inotab_entry {
 	uint64_t dev, ino;
-	uint64_t size;  /* the file's size */
+	uint64_t size; /* the file's size */
 	uint32_t nlink; /* the file's link count */
 	uint32_t names; /* names of it seen so far */
 };
 
 struct inotab {
 	struct inotab_entry *slots;
-	size_t cap;   /* a power of two, or 0 */
+	size_t cap; /* a power of two, or 0 */
 	size_t count; /* entries in use */
 };
 

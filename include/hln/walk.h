@@ -20,23 +20,24 @@ struct progress;
 /* A directory reached by the walk. */
 struct walk_dir {
 	struct hln_dir *dir;
-	const char *path;          /* the root as given, then /name/... */
-	size_t rootlen;            /* path + rootlen is "" or "/rel/path" */
+	const char *path; /* the root as given, then /name/... */
+	size_t rootlen; /* path + rootlen is "" or "/rel/path" */
 	const struct hln_stat *st; /* its stat */
-	int depth;                 /* 0 for the root */
+	int depth; /* 0 for the root */
 };
 
 /* A non-directory entry reached by the walk. */
 struct walk_entry {
-	struct hln_dir *dir;   /* the directory holding it */
-	const char *name;      /* its name there */
-	const char *path;      /* full path, as walk_dir.path */
+	struct hln_dir *dir; /* the directory holding it */
+	const char *name; /* its name there */
+	const char *path; /* full path, as walk_dir.path */
 	size_t rootlen;
-	enum hln_type type;    /* HLN_T_UNKNOWN only if it vanished */
-	uint64_t ino;          /* d_ino, or 0 */
-	const struct hln_stat *st; /* its stat when the walker made one, else NULL */
-	void *dirdata;         /* what dir_enter set for its directory */
-	int worker;            /* index of the worker thread, 0..threads-1 */
+	enum hln_type type; /* HLN_T_UNKNOWN only if it vanished */
+	uint64_t ino; /* d_ino, or 0 */
+	const struct hln_stat
+		*st; /* its stat when the walker made one, else NULL */
+	void *dirdata; /* what dir_enter set for its directory */
+	int worker; /* index of the worker thread, 0..threads-1 */
 };
 
 struct walk_ops {
@@ -62,10 +63,10 @@ struct walk_ops {
 };
 
 struct walk_opts {
-	int threads;          /* worker threads; <= 0: the number of CPUs */
-	int one_fs;           /* do not enter directories of another device */
-	int same_mount;       /* do not enter another mount, bind mounts too */
-	int follow_root;      /* follow the root if it is a symlink */
+	int threads; /* worker threads; <= 0: the number of CPUs */
+	int one_fs; /* do not enter directories of another device */
+	int same_mount; /* do not enter another mount, bind mounts too */
+	int follow_root; /* follow the root if it is a symlink */
 	struct progress *progress; /* counters to update, or NULL */
 };
 
