@@ -111,11 +111,18 @@ void cmd_list_help(void)
 
 /* ---- scanning for FILEs ---- */
 
+/* Whether ST is on another mount than the walk's root (a bind mount). */
+static int other_mount(uint64_t root_mnt, const struct hln_stat *st)
+{
+	return root_mnt && st->mnt_id && st->mnt_id != root_mnt;
+}
+
 struct scan {
 	struct operand **targets; /* FILE operands of this root, by ino */
 	size_t ntargets;
 	size_t remaining; /* targets not yet complete */
 	int trusted; /* d_ino is st_ino on this filesystem */
+	uint64_t mnt_id; /* the root's mount */
 	pthread_mutex_t lock;
 	struct progress *progress;
 	/* unreadable directories, for the summary */
@@ -164,8 +171,10 @@ static int scan_dir_enter(void *ctx, const struct walk_dir *d, void **data)
 {
 	struct scan *s = ctx;
 	(void)data;
-	if (d->depth == 0)
+	if (d->depth == 0) {
 		s->trusted = hln_dir_ino_trusted(d->dir);
+		s->mnt_id = d->st->mnt_id;
+	}
 	return 0;
 }
 
@@ -211,11 +220,13 @@ static int scan_entry(void *ctx, const struct walk_entry *e)
 	struct hln_stat st;
 	const struct hln_stat *stp = e->st;
 	if (!stp) {
-		int rc = hln_dir_statat(e->dir, e->name, 0, &st);
+		int rc = hln_dir_statat(e->dir, e->name, HLN_WANT_MNT, &st);
 		if (rc < 0)
 			return rc == -ENOENT ? 0 : rc;
 		stp = &st;
 	}
+	if (other_mount(s->mnt_id, stp))
+		return 0;
 	size_t i = find_ino(s, stp->ino);
 	if (i == s->ntargets || s->targets[i]->st.ino != stp->ino)
 		return 0;
@@ -241,9 +252,19 @@ struct rec {
 struct groups {
 	struct rec *v;
 	size_t n, cap;
+	uint64_t mnt_id; /* the root's mount, to skip files bind-mounted in */
 	pthread_mutex_t lock;
 	struct scan *scan; /* for unreadable directories */
 };
+
+static int group_dir_enter(void *ctx, const struct walk_dir *d, void **data)
+{
+	struct groups *g = ctx;
+	(void)data;
+	if (d->depth == 0)
+		g->mnt_id = d->st->mnt_id;
+	return 0;
+}
 
 static int group_entry(void *ctx, const struct walk_entry *e)
 {
@@ -251,12 +272,13 @@ static int group_entry(void *ctx, const struct walk_entry *e)
 	struct hln_stat st;
 	const struct hln_stat *stp = e->st;
 	if (!stp) {
-		int rc = hln_dir_statat(e->dir, e->name, 0, &st);
+		int rc = hln_dir_statat(e->dir, e->name, HLN_WANT_MNT, &st);
 		if (rc < 0)
 			return rc == -ENOENT ? 0 : rc;
 		stp = &st;
 	}
-	if (stp->nlink < 2 || stp->type == HLN_T_DIR)
+	if (stp->nlink < 2 || stp->type == HLN_T_DIR ||
+	    other_mount(g->mnt_id, stp))
 		return 0;
 	char *path = strdup(e->path);
 	if (!path)
@@ -383,12 +405,6 @@ static void print_file(struct list_opts *o, struct operand *op, int several,
 		*first = 0;
 		return;
 	}
-	if (several && o->out.format == OUT_PLAIN) {
-		if (!*first)
-			fputc('\n', stdout);
-		out_name(&o->out, op->arg);
-		fputs(":\n", stdout);
-	}
 	for (size_t i = 0; i < op->names.n; i++) {
 		out_name(&o->out, op->names.v[i]);
 		out_end(&o->out);
@@ -472,7 +488,8 @@ static int list_dir(struct list_opts *o, struct operand *op, struct scan *s)
 	wo.same_mount = 1;
 	wo.follow_root = o->follow;
 	wo.progress = prog.running ? &prog : NULL;
-	struct walk_ops ops = {NULL, group_entry, NULL, group_error};
+	struct walk_ops ops = {group_dir_enter, group_entry, NULL,
+			       group_error};
 	unsigned long before = s->unreadable;
 	int rc = walk_tree(op->arg, &wo, &ops, g);
 	progress_end(&prog);
@@ -490,6 +507,27 @@ static void groups_free(struct groups *g)
 	free(g->v);
 	pthread_mutex_destroy(&g->lock);
 	free(g);
+}
+
+/*
+ * The mount point for the resolved path REAL: with -P the link's own
+ * directory decides, not what the link points to.
+ */
+static int mount_point_of(const struct list_opts *o, const char *real,
+			  char *buf, size_t size)
+{
+	if (o->follow)
+		return hln_mount_point(real, buf, size);
+	const char *slash = strrchr(real, '/');
+	size_t len = slash && slash != real ? (size_t)(slash - real) : 1;
+	char *dir = malloc(len + 1);
+	if (!dir)
+		return -ENOMEM;
+	memcpy(dir, real, len);
+	dir[len] = '\0';
+	int rc = hln_mount_point(dir, buf, size);
+	free(dir);
+	return rc;
 }
 
 /* Give each FILE operand its root; answer the single-link ones at once. */
@@ -510,7 +548,7 @@ static int prepare(struct list_opts *o, struct operand *op)
 	} else {
 		char mp[4096];
 		char *real = resolved_path(o, op);
-		rc = real ? hln_mount_point(real, mp, sizeof mp) : -ENOMEM;
+		rc = real ? mount_point_of(o, real, mp, sizeof mp) : -ENOMEM;
 		if (rc >= 0 && op->st.nlink <= 1) {
 			/* the only name: no scan needed */
 			names_add(&op->names, real);
@@ -603,22 +641,26 @@ static int run(struct list_opts *o, int n, char **args)
 		}
 	}
 
-	int first = 1;
+	int first = 1; /* JSON: no comma before the first object */
+	int any = 0;   /* plain: an operand was printed, a blank line next */
 	if (o->out.format == OUT_JSON)
 		fputc('[', stdout);
 	for (int i = 0; i < n; i++) {
 		struct operand *op = &ops[i];
 		if (!op->ok)
 			continue;
+		if (n > 1 && o->out.format == OUT_PLAIN) {
+			if (any)
+				fputc('\n', stdout);
+			out_name(&o->out, op->arg);
+			fputs(":\n", stdout);
+			any = 1;
+		}
 		if (op->is_dir) {
-			if (n > 1 && o->out.format == OUT_PLAIN) {
-				if (!first)
-					fputc('\n', stdout);
-				out_name(&o->out, op->arg);
-				fputs(":\n", stdout);
-				first = 1;
-			}
-			print_groups(o, op->groups, &first);
+			int gfirst = 1;
+			print_groups(o, op->groups,
+				     o->out.format == OUT_JSON ? &first
+							       : &gfirst);
 			if (!op->complete)
 				status = HLN_EXIT_FAIL;
 			continue;

@@ -184,8 +184,9 @@ static void process(struct worker *k, struct job *j)
 	size_t nkids = 0;
 	size_t plen = strlen(j->path);
 	struct hln_dirent de;
+	int more = 0;
 	while (!atomic_load_explicit(&w->stop, memory_order_relaxed) &&
-	       (rc = hln_dir_next(d, &de)) > 0) {
+	       (more = hln_dir_next(d, &de)) > 0) {
 		if (w->o->progress)
 			atomic_fetch_add_explicit(&w->o->progress->entries, 1,
 						  memory_order_relaxed);
@@ -234,8 +235,9 @@ static void process(struct worker *k, struct job *j)
 		else if (rc < 0)
 			report(w, path, rc);
 	}
-	if (rc < 0)
-		report(w, j->path, rc);
+	/* ENOENT: the directory was removed while it was read. */
+	if (more < 0 && more != -ENOENT)
+		report(w, j->path, more);
 	if (w->ops->dir_leave)
 		w->ops->dir_leave(w->ctx, &wd, data);
 	node_release(node);

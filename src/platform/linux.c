@@ -268,9 +268,12 @@ int fast_file_names(const char *path, void (*fn)(void *ctx, const char *name),
 		close(fd);
 		return -ENOSYS;
 	}
-	/* The kernel may cap one answer; grow until it fits, to a limit. */
+	/*
+	 * Kernels cap one answer at 4 KiB; a larger buffer is tried once in
+	 * case a kernel does not, then the scan answers instead.
+	 */
 	int rc = -E2BIG;
-	for (size_t size = 4096; size <= (1u << 20); size *= 4) {
+	for (size_t size = 4096; size <= 65536; size *= 16) {
 		struct btrfs_data_container *dc = calloc(1, size);
 		if (!dc) {
 			rc = -ENOMEM;
