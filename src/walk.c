@@ -145,19 +145,22 @@ static void process(struct worker *k, struct job *j)
 		return;
 	}
 
+	/* A stat of the directory only for whoever needs one. */
 	struct hln_stat st;
-	rc = hln_dir_fstat(d, mnt, &st);
+	int need_st = w->o->one_fs || w->o->same_mount || w->ops->dir_enter;
+	rc = need_st ? hln_dir_fstat(d, mnt, &st) : 0;
 	if (rc < 0) {
 		report(w, j->path, rc);
 		hln_dir_close(d);
 		return;
 	}
-	if (j->depth > 0 && !may_enter(w, &st)) {
+	if (j->depth > 0 && need_st && !may_enter(w, &st)) {
 		hln_dir_close(d);
 		return;
 	}
 
-	struct walk_dir wd = {d, j->path, w->rootlen, &st, j->depth};
+	struct walk_dir wd = {d, j->path, w->rootlen, need_st ? &st : NULL,
+			      j->depth};
 	void *data = NULL;
 	if (w->ops->dir_enter) {
 		rc = w->ops->dir_enter(w->ctx, &wd, &data);

@@ -22,7 +22,8 @@ struct walk_dir {
 	struct hln_dir *dir;
 	const char *path; /* the root as given, then /name/... */
 	size_t rootlen; /* path + rootlen is "" or "/rel/path" */
-	const struct hln_stat *st; /* its stat */
+	const struct hln_stat *st; /* its stat (NULL if no dir_enter, -x or
+				      mount check asked for one) */
 	int depth; /* 0 for the root */
 };
 
