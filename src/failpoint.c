@@ -11,6 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+extern char **environ;
 
 #define MAX_RULES 32
 
@@ -31,16 +35,16 @@ static const struct {
 	const char *name;
 	int value;
 } errnames[] = {
-	{"EPERM", EPERM},   {"ENOENT", ENOENT},
-	{"EIO", EIO},       {"EACCES", EACCES},
-	{"EEXIST", EEXIST}, {"EXDEV", EXDEV},
+	{"EPERM", EPERM},     {"ENOENT", ENOENT},
+	{"EIO", EIO},         {"EACCES", EACCES},
+	{"EEXIST", EEXIST},   {"EXDEV", EXDEV},
 	{"ENOTDIR", ENOTDIR}, {"EISDIR", EISDIR},
-	{"EINVAL", EINVAL}, {"EMFILE", EMFILE},
-	{"ENOSPC", ENOSPC}, {"EROFS", EROFS},
-	{"EMLINK", EMLINK}, {"ENAMETOOLONG", ENAMETOOLONG},
-	{"ELOOP", ELOOP},   {"ENOMEM", ENOMEM},
-	{"EINTR", EINTR},   {"EBUSY", EBUSY},
-	{"ENOSYS", ENOSYS}, {"EDQUOT", EDQUOT},
+	{"EINVAL", EINVAL},   {"EMFILE", EMFILE},
+	{"ENOSPC", ENOSPC},   {"EROFS", EROFS},
+	{"EMLINK", EMLINK},   {"ENAMETOOLONG", ENAMETOOLONG},
+	{"ELOOP", ELOOP},     {"ENOMEM", ENOMEM},
+	{"EINTR", EINTR},     {"EBUSY", EBUSY},
+	{"ENOSYS", ENOSYS},   {"EDQUOT", EDQUOT},
 };
 
 static int parse_errno(const char *s)
@@ -117,15 +121,35 @@ int failpoint_hit(const char *name)
 		fflush(trace);
 		pthread_mutex_unlock(&trace_lock);
 	}
+	/* Every rule for NAME counts the call; the first that fires wins. */
+	int rc = 0;
 	for (int i = 0; i < nrules; i++) {
 		struct rule *r = &rules[i];
 		if (strcmp(r->name, name) != 0)
 			continue;
 		long n = atomic_fetch_add(&r->calls, 1) + 1;
-		if (r->nth == 0 || r->nth == n)
-			return -r->err;
+		if (!rc && (r->nth == 0 || r->nth == n))
+			rc = -r->err;
 	}
-	return 0;
+	return rc;
+}
+
+void failpoint_hook(const char *name)
+{
+	const char *spec = getenv("HLN_TEST_HOOK");
+	size_t len = strlen(name);
+	if (!spec || strncmp(spec, name, len) != 0 || spec[len] != ':')
+		return;
+	/* Not system(): it would ignore the SIGINT a hook may send us. */
+	fflush(NULL);
+	char *argv[] = {"sh", "-c", (char *)(spec + len + 1), NULL};
+	pid_t pid;
+	if (posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ) != 0) {
+		perror("hln: test hook");
+		return;
+	}
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
 }
 #else
 /* ISO C forbids an empty translation unit. */

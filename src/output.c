@@ -4,6 +4,7 @@
  */
 #include <libutil.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hln/output.h"
@@ -126,12 +127,15 @@ void out_name(struct out *o, const char *name)
 		fputs(small, o->fp);
 		return;
 	}
-	/* Rare: a long name full of escapes; write it byte by byte. */
-	for (const char *p = name; *p; p++) {
-		char one[2] = {*p, 0};
-		out_escape(small, sizeof small, one);
-		fputs(small, o->fp);
+	/* Rare: a long name full of escapes. */
+	char *big = malloc(need + 1);
+	if (!big) {
+		fputs(small, o->fp); /* truncated, but never raw */
+		return;
 	}
+	out_escape(big, need + 1, name);
+	fputs(big, o->fp);
+	free(big);
 }
 
 void out_end(struct out *o)
@@ -171,7 +175,10 @@ char *out_human(char *buf, size_t size, uint64_t bytes)
 {
 	/* "1.5K" like du -h: at most 4 characters and the NUL */
 	size_t len = size < 5 ? size : 5;
-	if (humanize_number(buf, len, (int64_t)bytes, "", HN_AUTOSCALE,
+	if (bytes > (uint64_t)INT64_MAX) { /* beyond humanize_number's int64_t */
+		double e = (double)bytes / (double)(1ULL << 60);
+		snprintf(buf, size, e < 9.95 ? "%.1fE" : "%.0fE", e);
+	} else if (humanize_number(buf, len, (int64_t)bytes, "", HN_AUTOSCALE,
 			    HN_B | HN_NOSPACE | HN_DECIMAL) < 0)
 		snprintf(buf, size, "%llu", (unsigned long long)bytes);
 	return buf;

@@ -26,6 +26,7 @@ struct node {
 struct job {
 	struct job *next;
 	struct node *parent; /* NULL for the root */
+	struct hln_dir *opened; /* the root, opened by walk_tree */
 	size_t nameoff; /* where the last component starts in path */
 	int depth;
 	char path[];
@@ -72,6 +73,7 @@ static struct job *job_new(struct node *parent, const char *dir, size_t dirlen,
 	memcpy(j->path + dirlen + slash, name, nlen + 1);
 	j->nameoff = dirlen + (size_t)slash;
 	j->parent = parent;
+	j->opened = NULL;
 	j->depth = depth;
 	j->next = NULL;
 	return j;
@@ -131,11 +133,12 @@ static void process(struct worker *k, struct job *j)
 	int rc;
 	int mnt = w->o->same_mount ? HLN_WANT_MNT : 0;
 
-	if (j->parent)
+	if (j->opened) {
+		d = j->opened;
+		rc = 0;
+	} else {
 		rc = hln_dir_openat(j->parent->dir, j->path + j->nameoff, &d);
-	else
-		rc = hln_dir_open(j->path, w->o->follow_root ? HLN_FOLLOW : 0,
-				  &d);
+	}
 	node_release(j->parent);
 	j->parent = NULL;
 	if (rc < 0) {
@@ -304,9 +307,17 @@ int walk_tree(const char *root, const struct walk_opts *o,
 	size_t len = strlen(root);
 	w.rootlen = len > 0 && root[len - 1] == '/' ? len - 1 : len;
 
+	/* The root is opened here, so that its failure is the caller's. */
+	struct hln_dir *rd;
+	rc = hln_dir_open(root, o->follow_root ? HLN_FOLLOW : 0, &rd);
+	if (rc < 0)
+		return rc;
 	struct job *j = job_new(NULL, "", 0, root, 0);
-	if (!j)
+	if (!j) {
+		hln_dir_close(rd);
 		return -ENOMEM;
+	}
+	j->opened = rd;
 	pthread_mutex_init(&w.lock, NULL);
 	pthread_cond_init(&w.cond, NULL);
 	w.stack = j;

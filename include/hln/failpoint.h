@@ -32,11 +32,24 @@ int failpoint_init(void);
 		if (hln_fp_rc_ < 0)                                            \
 			return hln_fp_rc_;                                     \
 	} while (0)
+
+/*
+ * A test hook: when the environment variable HLN_TEST_HOOK is NAME:COMMAND,
+ * run COMMAND with /bin/sh (and wait for it) each time the hook NAME is
+ * reached, so a test can act at a precise moment (change the file being
+ * copied, replace a name before the swap, send a signal).
+ */
+void failpoint_hook(const char *name);
+
+#define HLN_HOOK(name) failpoint_hook(name)
 #else
 #define HLN_FAILPOINT(name)                                                    \
 	do {                                                                   \
 	} while (0)
 static inline int failpoint_init(void) { return 0; }
+#define HLN_HOOK(name)                                                         \
+	do {                                                                   \
+	} while (0)
 #endif
 
 #endif
