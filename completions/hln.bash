@@ -4,12 +4,16 @@
 # Installed as .../bash-completion/completions/hln; or source it from ~/.bashrc.
 # Self-contained: works with or without the bash-completion package.
 
-_hln_commands='create count help'
+_hln_commands='create count list break help'
 _hln_global_opts='-h --help --version'
 _hln_create_opts='-f --force -i --interactive -L --logical -P --physical
     -T --no-target-directory -t --target-directory= -n --dry-run
     -v --verbose -r -R --recursive --batch -0 --null
     --progress --no-progress -h --help'
+_hln_list_opts='--root= -0 --null -j --json -L --dereference
+    -P --no-dereference -v --verbose --progress --no-progress -h --help'
+_hln_break_opts='-r -R --recursive --reflink --reflink= -n --dry-run
+    -v --verbose -j --json --progress --no-progress -h --help'
 _hln_count_opts='-r --recursive -j --json -L --dereference
     -P --no-dereference --bytes -x --one-file-system
     --progress --no-progress -h --help'
@@ -96,10 +100,54 @@ _hln()
             ((batch)) && return 0
             _hln_paths file "$cur"
             ;;
+        break)
+            if ((!after_dashdash)); then
+                if [[ $cur == --reflink=* ]]; then
+                    _hln_words 'auto always never' "${cur#--reflink=}"
+                    COMPREPLY=("${COMPREPLY[@]/#/--reflink=}")
+                    return 0
+                fi
+                if [[ $prev == = && ${COMP_WORDS[COMP_CWORD - 2]} == --reflink ]]; then
+                    _hln_words 'auto always never' "$cur"
+                    return 0
+                fi
+                if [[ $cur == -* ]]; then
+                    _hln_words "$_hln_break_opts" "$cur"
+                    return 0
+                fi
+            fi
+            _hln_paths file "$cur"
+            ;;
         count)
             if ((!after_dashdash)) && [[ $cur == -* ]]; then
                 _hln_words "$_hln_count_opts" "$cur"
                 return 0
+            fi
+            _hln_paths file "$cur"
+            ;;
+        list)
+            # "--root DIR", "--root=DIR" (split at '=' as for create -t).
+            if ((!after_dashdash)); then
+                if [[ $prev == --root ]]; then
+                    _hln_paths dir "$cur"
+                    return 0
+                fi
+                if [[ $prev == = && ${COMP_WORDS[COMP_CWORD - 2]} == --root ]]; then
+                    _hln_paths dir "$cur"
+                    return 0
+                fi
+                if [[ $cur == --root=* ]]; then
+                    _hln_paths dir "${cur#--root=}"
+                    COMPREPLY=("${COMPREPLY[@]/#/--root=}")
+                    return 0
+                fi
+                if [[ $cur == -* ]]; then
+                    _hln_words "$_hln_list_opts" "$cur"
+                    if ((${#COMPREPLY[@]} == 1)) && [[ ${COMPREPLY[0]} == *= ]]; then
+                        compopt -o nospace 2>/dev/null
+                    fi
+                    return 0
+                fi
             fi
             _hln_paths file "$cur"
             ;;

@@ -28,12 +28,14 @@ complete -c hln -f
 # Before the command.
 complete -c hln -n 'not __fish_hln_command' -a create -d 'Make hard links (TARGET first, as ln)'
 complete -c hln -n 'not __fish_hln_command' -a count -d 'Print link counts; summarize trees with -r'
+complete -c hln -n 'not __fish_hln_command' -a list -d 'Print every name of a file, or the link groups in a directory'
+complete -c hln -n 'not __fish_hln_command' -a break -d 'Make a name an independent copy (clone where possible)'
 complete -c hln -n 'not __fish_hln_command' -a help -d 'Show the help of a command'
 complete -c hln -n 'not __fish_hln_command' -s h -l help -d 'Show help and exit'
 complete -c hln -n 'not __fish_hln_command' -l version -d 'Show the version and exit'
 
 # hln help COMMAND
-complete -c hln -n '__fish_hln_using help; and test (count (commandline -opc)) -le 2' -a 'create count help'
+complete -c hln -n '__fish_hln_using help; and test (count (commandline -opc)) -le 2' -a 'create count list break help'
 
 # hln create
 set -l c '__fish_hln_using create'
@@ -66,3 +68,28 @@ complete -c hln -n $n -s x -l one-file-system -d "With -r, stay on the operand's
 complete -c hln -n $n -l progress -d 'Always show the progress line'
 complete -c hln -n $n -l no-progress -d 'Never show the progress line'
 complete -c hln -n $n -s h -l help -d 'Show help of count and exit'
+
+# hln list
+set -l l '__fish_hln_using list'
+complete -c hln -n $l -F
+complete -c hln -n $l -l root -x -a '(__fish_complete_directories (commandline -ct | string replace -r -- "^--root=" ""))' -d 'Search under DIR instead of the mount point'
+complete -c hln -n $l -s 0 -l null -d 'End every name with NUL'
+complete -c hln -n $l -s j -l json -d 'Write JSON'
+complete -c hln -n $l -s L -l dereference -d 'List the file a symlink operand points to (default)'
+complete -c hln -n $l -s P -l no-dereference -d 'List the names of a symlink operand itself'
+complete -c hln -n $l -s v -l verbose -d 'Warn about incomplete answers under --root'
+complete -c hln -n $l -l progress -d 'Always show the progress line'
+complete -c hln -n $l -l no-progress -d 'Never show the progress line'
+complete -c hln -n $l -s h -l help -d 'Show help of list and exit'
+
+# hln break
+set -l b '__fish_hln_using break'
+complete -c hln -n $b -F
+complete -c hln -n $b -s r -s R -l recursive -d 'Break every shared name under the directories'
+complete -c hln -n $b -l reflink -x -a 'auto always never' -d 'Share data blocks copy-on-write (default auto)'
+complete -c hln -n $b -s n -l dry-run -d 'Print what would be done, change nothing'
+complete -c hln -n $b -s v -l verbose -d 'Print one line per file, saying clone or copy'
+complete -c hln -n $b -s j -l json -d 'Write a JSON summary'
+complete -c hln -n $b -l progress -d 'Always show the progress line'
+complete -c hln -n $b -l no-progress -d 'Never show the progress line'
+complete -c hln -n $b -s h -l help -d 'Show help of break and exit'

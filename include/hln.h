@@ -20,11 +20,13 @@
 int cmd_create(int argc, char **argv);
 int cmd_count(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+int cmd_break(int argc, char **argv);
 
 /* Print the help of each subcommand to stdout. */
 void cmd_create_help(void);
 void cmd_count_help(void);
 void cmd_list_help(void);
+void cmd_break_help(void);
 
 /*
  * The whole program: global options, dispatch to a subcommand.  ARGV holds

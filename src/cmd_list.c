@@ -488,8 +488,7 @@ static int list_dir(struct list_opts *o, struct operand *op, struct scan *s)
 	wo.same_mount = 1;
 	wo.follow_root = o->follow;
 	wo.progress = prog.running ? &prog : NULL;
-	struct walk_ops ops = {group_dir_enter, group_entry, NULL,
-			       group_error};
+	struct walk_ops ops = {group_dir_enter, group_entry, NULL, group_error};
 	unsigned long before = s->unreadable;
 	int rc = walk_tree(op->arg, &wo, &ops, g);
 	progress_end(&prog);
@@ -642,7 +641,7 @@ static int run(struct list_opts *o, int n, char **args)
 	}
 
 	int first = 1; /* JSON: no comma before the first object */
-	int any = 0;   /* plain: an operand was printed, a blank line next */
+	int any = 0; /* plain: an operand was printed, a blank line next */
 	if (o->out.format == OUT_JSON)
 		fputc('[', stdout);
 	for (int i = 0; i < n; i++) {
@@ -670,17 +669,17 @@ static int run(struct list_opts *o, int n, char **args)
 			continue;
 		if (!op->explicit_root) {
 			msg_error(CMD, op->arg,
-				  "found %zu of %llu names under %s; the rest "
+				  "found %llu of %llu names under %s; the rest "
 				  "are in directories that could not be read, "
 				  "or the file changed during the search",
-				  op->names.n, (unsigned long long)op->st.nlink,
-				  op->root);
+				  (unsigned long long)op->names.n,
+				  (unsigned long long)op->st.nlink, op->root);
 			status = HLN_EXIT_FAIL;
 		} else if (o->verbose) {
 			msg_error(CMD, op->arg,
-				  "found %zu of %llu names under %s",
-				  op->names.n, (unsigned long long)op->st.nlink,
-				  op->root);
+				  "found %llu of %llu names under %s",
+				  (unsigned long long)op->names.n,
+				  (unsigned long long)op->st.nlink, op->root);
 		}
 	}
 	if (o->out.format == OUT_JSON)

@@ -28,6 +28,8 @@ static const struct command commands[] = {
 	 "link counts, and what a tree really costs on disk"},
 	{"list", cmd_list, cmd_list_help,
 	 "every name of a file; the groups of names in a tree"},
+	{"break", cmd_break, cmd_break_help,
+	 "make a name an independent copy (atomic, clone where possible)"},
 	{"help", cmd_help, cmd_help_help, "show help on a command"},
 };
 

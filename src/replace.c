@@ -38,35 +38,175 @@ int replace_tmpname(const char *name, char *buf, size_t size)
 	return 0;
 }
 
+/* The directory part of NAME ("." if none) into BUF. */
+static int dir_of(const char *name, char *buf, size_t size)
+{
+	const char *slash = strrchr(name, '/');
+	size_t len = !slash ? 0 : slash == name ? 1 : (size_t)(slash - name);
+	if (len + 2 > size)
+		return -ENAMETOOLONG;
+	if (len == 0)
+		memcpy(buf, ".", 2);
+	else
+		memcpy(buf, name, len), buf[len] = '\0';
+	return 0;
+}
+
+static int same_file(const struct hln_stat *a, const struct hln_stat *b)
+{
+	return a->dev == b->dev && a->ino == b->ino;
+}
+
+int replace_tmp_create(const char *name, struct replace_tmp *t)
+{
+	char dir[sizeof t->path];
+	t->f = NULL;
+	t->path[0] = '\0';
+	int rc = dir_of(name, dir, sizeof dir);
+	if (rc < 0)
+		return rc;
+	rc = hln_file_tmpfile(dir, &t->f);
+	if (rc != -ENOSYS)
+		return rc;
+	/* A few tries: another process could take the same random name. */
+	for (int tries = 0; tries < 8; tries++) {
+		rc = replace_tmpname(name, t->path, sizeof t->path);
+		if (rc < 0)
+			break;
+		rc = hln_file_open(t->path, HLN_OPEN_CREATE, &t->f);
+		if (rc != -EEXIST)
+			break;
+	}
+	if (rc < 0) {
+		t->f = NULL;
+		t->path[0] = '\0';
+	}
+	return rc;
+}
+
+int replace_tmp_name(const char *name, struct replace_tmp *t)
+{
+	int rc = 0;
+	if (t->path[0])
+		return 0;
+	for (int tries = 0; tries < 8; tries++) {
+		rc = replace_tmpname(name, t->path, sizeof t->path);
+		if (rc < 0)
+			break;
+		rc = hln_file_link(t->f, t->path);
+		if (rc != -EEXIST)
+			break;
+	}
+	if (rc < 0)
+		t->path[0] = '\0';
+	return rc;
+}
+
+int replace_tmp_discard(struct replace_tmp *t)
+{
+	int rc = hln_file_close(t->f);
+	t->f = NULL;
+	if (t->path[0]) {
+		int rc2 = hln_unlink(t->path);
+		if (rc2 < 0 && rc == 0)
+			rc = rc2;
+		t->path[0] = '\0';
+	}
+	return rc;
+}
+
+/* Where names cannot be exchanged: check NAME, then rename over it. */
+static int swap_by_rename(struct replace_tmp *t, const char *name,
+			  const struct hln_stat *expect, const char *dir)
+{
+	struct hln_stat now;
+	int rc = hln_stat_path(name, 0, &now);
+	if (rc < 0)
+		return rc;
+	if (!same_file(&now, expect))
+		return -ECANCELED;
+	rc = hln_rename(t->path, name);
+	if (rc < 0)
+		return rc;
+	/*
+	 * rename() of two names of one file does nothing and leaves both:
+	 * then the temporary name is still ours to remove.
+	 */
+	struct hln_stat left;
+	if (hln_stat_path(t->path, 0, &left) == 0 && same_file(&left, &now))
+		hln_unlink(t->path);
+	t->path[0] = '\0';
+	return hln_dir_sync(dir);
+}
+
+int replace_swap(struct replace_tmp *t, const char *name,
+		 const struct hln_stat *expect)
+{
+	char dir[sizeof t->path];
+	int rc = dir_of(name, dir, sizeof dir);
+	if (rc < 0)
+		return rc;
+	rc = hln_exchange(t->path, name);
+	if (rc == -ENOSYS)
+		return swap_by_rename(t, name, expect, dir);
+	if (rc < 0)
+		return rc;
+	/* What came out of NAME must be the file that was copied. */
+	struct hln_stat out;
+	rc = hln_stat_path(t->path, 0, &out);
+	if (rc < 0 || !same_file(&out, expect)) {
+		if (rc == 0)
+			rc = -ECANCELED;
+		if (hln_exchange(t->path, name) < 0) {
+			/*
+			 * Stuck half-way: NAME holds the new file and
+			 * T->path what NAME held, perhaps someone else's
+			 * file, which must not be removed.
+			 */
+			t->path[0] = '\0';
+		}
+		return rc;
+	}
+	rc = hln_unlink(t->path);
+	if (rc < 0) {
+		/* Undo, so that the old file keeps no extra name. */
+		if (hln_exchange(t->path, name) < 0)
+			t->path[0] = '\0';
+		return rc;
+	}
+	t->path[0] = '\0';
+	return hln_dir_sync(dir);
+}
+
 int replace_with_link(const char *target, const char *name, int flags)
 {
-	char tmp[4096 + 32];
+	struct replace_tmp t = {NULL, ""};
 	int rc;
 	/* A few tries: another process could take the same random name. */
 	for (int tries = 0; tries < 8; tries++) {
-		rc = replace_tmpname(name, tmp, sizeof tmp);
+		rc = replace_tmpname(name, t.path, sizeof t.path);
 		if (rc < 0)
 			return rc;
-		rc = hln_link(target, tmp, flags);
+		rc = hln_link(target, t.path, flags);
 		if (rc != -EEXIST)
 			break;
 	}
 	if (rc < 0)
 		return rc;
-	struct hln_stat before;
-	int have = hln_stat_path(tmp, 0, &before) == 0;
-	rc = hln_rename(tmp, name);
-	if (rc < 0) {
-		hln_unlink(tmp);
-		return rc;
+	struct hln_stat expect;
+	rc = hln_stat_path(name, 0, &expect);
+	if (rc == -ENOENT) {
+		/* Nothing there to keep: a plain rename makes the name. */
+		rc = hln_rename(t.path, name);
+		if (rc == 0)
+			return 0;
+	} else if (rc == 0 && expect.type == HLN_T_DIR) {
+		rc = -EISDIR;
+	} else if (rc == 0) {
+		rc = replace_swap(&t, name, &expect);
+		if (rc == 0 || !t.path[0])
+			return rc;
 	}
-	/*
-	 * rename() of two names of one file does nothing and leaves both:
-	 * then the temporary name is still ours to remove.
-	 */
-	struct hln_stat after;
-	if (have && hln_stat_path(tmp, 0, &after) == 0 &&
-	    after.dev == before.dev && after.ino == before.ino)
-		hln_unlink(tmp);
-	return 0;
+	hln_unlink(t.path);
+	return rc;
 }

@@ -249,4 +249,149 @@ int hln_dir_close(struct hln_dir *d);
 int hln_file_names(const char *path, void (*fn)(void *ctx, const char *name),
 		   void *ctx);
 
+/* ---- independent copies (break) ---- */
+
+/*
+ * An open regular file, for making an independent copy of it.  Every
+ * function below takes part in `hln break` and `create -f`; each starts
+ * with a failpoint named as its comment says (hln/failpoint.h).
+ */
+struct hln_file;
+
+/*
+ * How hln_file_open opens PATH.  HLN_OPEN_READ: read only, no final
+ * symlink, O_NOATIME where permitted, never blocking on a fifo.
+ * HLN_OPEN_CREATE: a new file, read-write, O_CREAT|O_EXCL|O_NOFOLLOW, mode
+ * 0600.
+ */
+#define HLN_OPEN_READ 1
+#define HLN_OPEN_CREATE 2
+
+/*
+ * Open PATH as HOW says (failpoint "open").  Returns 0 with *OUT set, or
+ * -errno: -ELOOP (a symlink), -EEXIST (HLN_OPEN_CREATE and PATH exists),
+ * -ENOENT, -EACCES, -EMFILE, -ENOSPC, ...
+ */
+int hln_file_open(const char *path, int how, struct hln_file **out);
+
+/*
+ * Create a new file without a name in the directory DIR, read-write, mode
+ * 0600 (Linux O_TMPFILE; failpoint "tmpfile").  If the process dies it
+ * vanishes.  Returns 0 with *OUT set, -ENOSYS where the OS or the
+ * filesystem has no such files (then create a named one), or -errno.
+ */
+int hln_file_tmpfile(const char *dir, struct hln_file **out);
+
+/*
+ * Give the unnamed file F (from hln_file_tmpfile) the name PATH, in its
+ * directory (failpoint "link").  Returns 0, or -errno (-EEXIST if PATH
+ * exists, -ENOSYS where unnamed files do not exist).
+ */
+int hln_file_link(struct hln_file *f, const char *path);
+
+/* Stat the open file F (failpoint "stat").  Returns 0 or -errno. */
+int hln_file_stat(struct hln_file *f, struct hln_stat *st);
+
+/*
+ * The bytes F really occupies (allocated blocks; less than its size when
+ * sparse) into *USED, and the bytes an unprivileged user may still
+ * allocate on F's filesystem into *AVAIL (failpoint "statfs").
+ * Returns 0 or -errno.
+ */
+int hln_file_space(struct hln_file *f, uint64_t *used, uint64_t *avail);
+
+/*
+ * Make DST share all the data blocks of SRC copy-on-write (FICLONE;
+ * failpoint "clone").  Returns 0, -EOPNOTSUPP where the filesystem or OS
+ * cannot clone these files, or another -errno (-ENOSPC, -EIO, ...).
+ */
+int hln_file_clone(struct hln_file *dst, struct hln_file *src);
+
+/*
+ * Copy up to LEN bytes at offset OFF of SRC to the same offset of DST in
+ * the kernel (copy_file_range; failpoint "copy_range").  Returns the
+ * number copied (0 at the end of SRC), -ENOSYS where the kernel cannot
+ * copy between these files (then read and write), or another -errno.
+ */
+int64_t hln_file_copy_range(struct hln_file *dst, struct hln_file *src,
+			    uint64_t off, uint64_t len);
+
+/*
+ * Read up to LEN bytes at OFF (failpoint "read").  Returns the number
+ * read (0 at the end), or -errno.
+ */
+int64_t hln_file_read(struct hln_file *f, void *buf, size_t len, uint64_t off);
+
+/*
+ * Write all LEN bytes of BUF at OFF (failpoint "write").  Returns LEN, or
+ * -errno (-ENOSPC, -EDQUOT, -EIO, ...).
+ */
+int64_t hln_file_write(struct hln_file *f, const void *buf, size_t len,
+		       uint64_t off);
+
+/*
+ * Where the next data (HOLE 0) or hole (HOLE 1) of F starts at or after
+ * OFF (SEEK_DATA / SEEK_HOLE; failpoint "seek").  Returns the offset,
+ * -ENXIO when there is no data after OFF, -ENOSYS where the OS or the
+ * filesystem does not say (then treat the whole file as data), or -errno.
+ */
+int64_t hln_file_seek_data(struct hln_file *f, uint64_t off, int hole);
+
+/* Set F's size to SIZE (failpoint "truncate").  Returns 0 or -errno. */
+int hln_file_truncate(struct hln_file *f, uint64_t size);
+
+/* Flush F's data and metadata to disk (failpoint "sync").  0 or -errno. */
+int hln_file_sync(struct hln_file *f);
+
+/*
+ * Give F the owner, mode and times of ST, as hln_dir_setmeta says
+ * (HLN_META_* in WHAT; setuid/setgid dropped when the owner could not be
+ * kept; failpoint "setmeta").  Returns 0 or the first -errno met.
+ */
+int hln_file_setmeta(struct hln_file *f, const struct hln_stat *st, int what);
+
+/*
+ * The names of F's extended attributes (POSIX ACLs and security.* among
+ * them), each NUL-terminated, into BUF (failpoint "xattr_list").  SIZE 0
+ * asks for the size needed.  Returns the length, -ERANGE if BUF is too
+ * small, -ENOSYS where the OS has no extended attributes here, or -errno.
+ */
+int hln_file_xattr_list(struct hln_file *f, char *buf, size_t size);
+
+/*
+ * The value of F's extended attribute NAME into BUF (failpoint
+ * "xattr_get"); SIZE 0 asks for the size.  Returns the length, -ERANGE,
+ * -ENODATA if it vanished, -ENOSYS, or -errno.
+ */
+int hln_file_xattr_get(struct hln_file *f, const char *name, void *buf,
+		       size_t size);
+
+/*
+ * Set F's extended attribute NAME to LEN bytes of VAL (failpoint
+ * "xattr_set").  Returns 0, -EPERM where not permitted (trusted.*,
+ * some security.*), -ENOSYS, or -errno.
+ */
+int hln_file_xattr_set(struct hln_file *f, const char *name, const void *val,
+		       size_t len);
+
+/*
+ * Close F (failpoint "close"; F is closed and freed even when it fails).
+ * Returns 0 or -errno.  F may be NULL.
+ */
+int hln_file_close(struct hln_file *f);
+
+/*
+ * Exchange the names A and B atomically, both in one directory (renameat2
+ * RENAME_EXCHANGE; failpoint "rename", which it is).  Returns 0, -ENOSYS
+ * where the OS or the filesystem cannot exchange (then check and rename),
+ * or -errno (-ENOENT if either is missing).
+ */
+int hln_exchange(const char *a, const char *b);
+
+/*
+ * Flush the directory DIR (its entries) to disk (failpoint "dir_sync").
+ * Returns 0 or -errno.
+ */
+int hln_dir_sync(const char *dir);
+
 #endif

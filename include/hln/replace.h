@@ -25,4 +25,52 @@ int replace_tmpname(const char *name, char *buf, size_t size);
  */
 int replace_with_link(const char *target, const char *name, int flags);
 
+/* ---- a new file swapped in for a name (break; create -f shares it) ---- */
+
+struct hln_file;
+struct hln_stat;
+
+/* A new file made to replace a name, in the name's directory. */
+struct replace_tmp {
+	struct hln_file *f; /* open read-write; NULL for a link (create -f) */
+	char path[4096 + 32]; /* its ".hln-" name, "" while it has none */
+};
+
+/*
+ * Make a new empty file T to replace NAME, in NAME's directory: without a
+ * name where the OS can (O_TMPFILE), else under a fresh ".hln-" name
+ * opened O_CREAT|O_EXCL|O_NOFOLLOW with mode 0600.
+ * Returns 0, or -errno; then nothing was made.
+ */
+int replace_tmp_create(const char *name, struct replace_tmp *t);
+
+/*
+ * Give T a fresh ".hln-" name in the directory of NAME if it has none.
+ * Returns 0, or -errno (T keeps no name then).
+ */
+int replace_tmp_name(const char *name, struct replace_tmp *t);
+
+/*
+ * Close T's file and remove its name, if any (both tried).
+ * Returns 0, or the first -errno met.
+ */
+int replace_tmp_discard(struct replace_tmp *t);
+
+/*
+ * Put the file named T->path in place of NAME, if NAME still holds the
+ * file EXPECT (same dev and ino), in one step: exchange the two names
+ * (renameat2 RENAME_EXCHANGE) and check that what came out of NAME is
+ * EXPECT — if it is not (someone replaced NAME meanwhile), exchange back,
+ * so their file is never clobbered.  Then remove the old file's name (now
+ * T->path) and flush the directory.  Where names cannot be exchanged, NAME
+ * is checked and T->path renamed over it.
+ * Returns 0 (T->path is then ""), or -errno: -ECANCELED when NAME no longer
+ * held EXPECT.  On failure NAME holds what it held and T->path, if not "",
+ * still names the new file for the caller to remove; but if the directory
+ * could not be flushed the swap is done, T->path is "" and that -errno is
+ * returned.
+ */
+int replace_swap(struct replace_tmp *t, const char *name,
+		 const struct hln_stat *expect);
+
 #endif

@@ -50,4 +50,32 @@ int fast_file_names(const char *path, void (*fn)(void *ctx, const char *name),
 /* CPUs this process may run on, or -ENOSYS. */
 int fast_ncpus(void);
 
+/* ---- independent copies (break) ---- */
+
+/* A new unnamed file in DIR (O_TMPFILE), 0600: its fd, -ENOSYS, -errno. */
+int fast_tmpfile(const char *dir);
+
+/* Name the unnamed file open as FD PATH: 0, -ENOSYS or -errno. */
+int fast_link_fd(int fd, const char *path);
+
+/* FICLONE SRC into DST: 0, -EOPNOTSUPP where impossible, -errno. */
+int fast_clone(int dst, int src);
+
+/* copy_file_range at OFF, both files: bytes copied, -ENOSYS, -errno. */
+int64_t fast_copy_range(int dst, int src, uint64_t off, uint64_t len);
+
+/* SEEK_DATA (HOLE 0) or SEEK_HOLE (1): offset, -ENXIO, -ENOSYS, -errno. */
+int64_t fast_seek_data(int fd, uint64_t off, int hole);
+
+/* The open(2) flag that keeps the access time (O_NOATIME), or 0. */
+int fast_noatime_flag(void);
+
+/* flistxattr, fgetxattr, fsetxattr: as hln_file_xattr_*, -ENOSYS. */
+int fast_xattr_list(int fd, char *buf, size_t size);
+int fast_xattr_get(int fd, const char *name, void *buf, size_t size);
+int fast_xattr_set(int fd, const char *name, const void *val, size_t len);
+
+/* renameat2 RENAME_EXCHANGE of A and B: 0, -ENOSYS, -errno. */
+int fast_exchange(const char *a, const char *b);
+
 #endif

@@ -14,6 +14,9 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/ioctl.h>
+#include <sys/xattr.h>
+#include <linux/fs.h>
+#include <limits.h>
 #include <sys/statfs.h>
 #include <linux/btrfs.h>
 #include <unistd.h>
@@ -311,4 +314,116 @@ int fast_file_names(const char *path, void (*fn)(void *ctx, const char *name),
 	free(root);
 	close(fd);
 	return rc;
+}
+
+/* ---- independent copies (break) ---- */
+
+int fast_tmpfile(const char *dir)
+{
+	int fd = open(*dir ? dir : ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return fd;
+	/* Kernels and filesystems without O_TMPFILE say one of these. */
+	if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL ||
+	    errno == ENOSYS)
+		return -ENOSYS;
+	return -errno;
+}
+
+int fast_link_fd(int fd, const char *path)
+{
+	/* AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH; /proc works for all. */
+	if (linkat(fd, "", AT_FDCWD, path, AT_EMPTY_PATH) == 0)
+		return 0;
+	if (errno != ENOENT && errno != EPERM)
+		return -errno;
+	char proc[64];
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) < 0)
+		return -errno;
+	return 0;
+}
+
+int fast_clone(int dst, int src)
+{
+	if (ioctl(dst, FICLONE, src) == 0)
+		return 0;
+	switch (errno) {
+	case EOPNOTSUPP:
+	case EINVAL:
+	case EXDEV:
+	case ENOTTY:
+	case ENOSYS:
+	case EBADF: /* the destination is on another kind of filesystem */
+		return -EOPNOTSUPP;
+	default:
+		return -errno;
+	}
+}
+
+int64_t fast_copy_range(int dst, int src, uint64_t off, uint64_t len)
+{
+	loff_t in = (loff_t)off, out = (loff_t)off;
+	for (;;) {
+		ssize_t n =
+			copy_file_range(src, &in, dst, &out, (size_t)len, 0);
+		if (n >= 0)
+			return (int64_t)n;
+		switch (errno) {
+		case EINTR:
+			continue;
+		case ENOSYS:
+		case EXDEV:
+		case EINVAL:
+		case EOPNOTSUPP:
+		case EBADF:
+			return -ENOSYS;
+		default:
+			return -errno;
+		}
+	}
+}
+
+int64_t fast_seek_data(int fd, uint64_t off, int hole)
+{
+	off_t r = lseek(fd, (off_t)off, hole ? SEEK_HOLE : SEEK_DATA);
+	if (r >= 0)
+		return (int64_t)r;
+	if (errno == EINVAL || errno == EOPNOTSUPP)
+		return -ENOSYS;
+	return -errno;
+}
+
+int fast_noatime_flag(void) { return O_NOATIME; }
+
+static int xattr_rc(ssize_t n)
+{
+	if (n >= 0)
+		return n > INT_MAX ? -E2BIG : (int)n;
+	return errno == ENOTSUP ? -ENOSYS : -errno;
+}
+
+int fast_xattr_list(int fd, char *buf, size_t size)
+{
+	return xattr_rc(flistxattr(fd, buf, size));
+}
+
+int fast_xattr_get(int fd, const char *name, void *buf, size_t size)
+{
+	return xattr_rc(fgetxattr(fd, name, buf, size));
+}
+
+int fast_xattr_set(int fd, const char *name, const void *val, size_t len)
+{
+	return xattr_rc(fsetxattr(fd, name, val, len, 0) < 0 ? -1 : 0);
+}
+
+int fast_exchange(const char *a, const char *b)
+{
+	if (renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) == 0)
+		return 0;
+	/* No renameat2, or a filesystem that cannot exchange. */
+	if (errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)
+		return -ENOSYS;
+	return -errno;
 }

@@ -40,3 +40,61 @@ int fast_file_names(const char *path, void (*fn)(void *ctx, const char *name),
 	(void)path, (void)fn, (void)ctx;
 	return -ENOSYS;
 }
+
+/* ---- independent copies (break) ---- */
+
+int fast_tmpfile(const char *dir)
+{
+	(void)dir;
+	return -ENOSYS;
+}
+
+int fast_link_fd(int fd, const char *path)
+{
+	(void)fd, (void)path;
+	return -ENOSYS;
+}
+
+int fast_clone(int dst, int src)
+{
+	(void)dst, (void)src;
+	return -EOPNOTSUPP;
+}
+
+int64_t fast_copy_range(int dst, int src, uint64_t off, uint64_t len)
+{
+	(void)dst, (void)src, (void)off, (void)len;
+	return -ENOSYS;
+}
+
+int64_t fast_seek_data(int fd, uint64_t off, int hole)
+{
+	(void)fd, (void)off, (void)hole;
+	return -ENOSYS;
+}
+
+int fast_noatime_flag(void) { return 0; }
+
+int fast_xattr_list(int fd, char *buf, size_t size)
+{
+	(void)fd, (void)buf, (void)size;
+	return -ENOSYS;
+}
+
+int fast_xattr_get(int fd, const char *name, void *buf, size_t size)
+{
+	(void)fd, (void)name, (void)buf, (void)size;
+	return -ENOSYS;
+}
+
+int fast_xattr_set(int fd, const char *name, const void *val, size_t len)
+{
+	(void)fd, (void)name, (void)val, (void)len;
+	return -ENOSYS;
+}
+
+int fast_exchange(const char *a, const char *b)
+{
+	(void)a, (void)b;
+	return -ENOSYS;
+}

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -546,5 +547,225 @@ int hln_dir_close(struct hln_dir *d)
 		rc = NEG_ERRNO();
 	free(d->fb);
 	free(d);
+	return rc;
+}
+
+/* ---- independent copies (break) ---- */
+
+struct hln_file {
+	int fd;
+};
+
+static int file_from_fd(int fd, struct hln_file **out)
+{
+	struct hln_file *f = malloc(sizeof *f);
+	if (!f) {
+		close(fd);
+		return -ENOMEM;
+	}
+	f->fd = fd;
+	*out = f;
+	return 0;
+}
+
+int hln_file_open(const char *path, int how, struct hln_file **out)
+{
+	HLN_FAILPOINT("open");
+	int fd;
+	if (how == HLN_OPEN_CREATE) {
+		fd = open(path,
+			  O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			  0600);
+	} else {
+		int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
+		int noatime = fast_noatime_flag();
+		fd = open(path, flags | noatime);
+		/* O_NOATIME is for the owner (or CAP_FOWNER) only. */
+		if (fd < 0 && errno == EPERM && noatime)
+			fd = open(path, flags);
+	}
+	if (fd < 0)
+		return NEG_ERRNO();
+	return file_from_fd(fd, out);
+}
+
+int hln_file_tmpfile(const char *dir, struct hln_file **out)
+{
+	HLN_FAILPOINT("tmpfile");
+	int fd = fast_tmpfile(dir);
+	if (fd < 0)
+		return fd;
+	return file_from_fd(fd, out);
+}
+
+int hln_file_link(struct hln_file *f, const char *path)
+{
+	HLN_FAILPOINT("link");
+	return fast_link_fd(f->fd, path);
+}
+
+int hln_file_stat(struct hln_file *f, struct hln_stat *st)
+{
+	return statat(f->fd, "", 0, st);
+}
+
+int hln_file_space(struct hln_file *f, uint64_t *used, uint64_t *avail)
+{
+	HLN_FAILPOINT("statfs");
+	struct stat sb;
+	struct statvfs sv;
+	if (fstat(f->fd, &sb) < 0 || fstatvfs(f->fd, &sv) < 0)
+		return NEG_ERRNO();
+	*used = (uint64_t)sb.st_blocks * 512u;
+	*avail = (uint64_t)sv.f_bavail * (uint64_t)sv.f_frsize;
+	return 0;
+}
+
+int hln_file_clone(struct hln_file *dst, struct hln_file *src)
+{
+	HLN_FAILPOINT("clone");
+	int rc = fast_clone(dst->fd, src->fd);
+	return rc == -ENOSYS ? -EOPNOTSUPP : rc;
+}
+
+int64_t hln_file_copy_range(struct hln_file *dst, struct hln_file *src,
+			    uint64_t off, uint64_t len)
+{
+	HLN_FAILPOINT("copy_range");
+	return fast_copy_range(dst->fd, src->fd, off, len);
+}
+
+int64_t hln_file_read(struct hln_file *f, void *buf, size_t len, uint64_t off)
+{
+	HLN_FAILPOINT("read");
+	for (;;) {
+		ssize_t n = pread(f->fd, buf, len, (off_t)off);
+		if (n >= 0)
+			return (int64_t)n;
+		if (errno != EINTR)
+			return NEG_ERRNO();
+	}
+}
+
+int64_t hln_file_write(struct hln_file *f, const void *buf, size_t len,
+		       uint64_t off)
+{
+	HLN_FAILPOINT("write");
+	const char *p = buf;
+	size_t left = len;
+	while (left > 0) {
+		ssize_t n = pwrite(f->fd, p, left, (off_t)off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return NEG_ERRNO();
+		}
+		if (n == 0)
+			return -EIO;
+		p += n;
+		off += (uint64_t)n;
+		left -= (size_t)n;
+	}
+	return (int64_t)len;
+}
+
+int64_t hln_file_seek_data(struct hln_file *f, uint64_t off, int hole)
+{
+	HLN_FAILPOINT("seek");
+	return fast_seek_data(f->fd, off, hole);
+}
+
+int hln_file_truncate(struct hln_file *f, uint64_t size)
+{
+	HLN_FAILPOINT("truncate");
+	return ftruncate(f->fd, (off_t)size) < 0 ? NEG_ERRNO() : 0;
+}
+
+int hln_file_sync(struct hln_file *f)
+{
+	HLN_FAILPOINT("sync");
+	return fsync(f->fd) < 0 ? NEG_ERRNO() : 0;
+}
+
+int hln_file_setmeta(struct hln_file *f, const struct hln_stat *st, int what)
+{
+	HLN_FAILPOINT("setmeta");
+	int first = 0;
+	uint32_t mode = st->mode;
+	if (what & HLN_META_TIMES) {
+		struct timespec ts[2] = {
+			{(time_t)st->atime_sec, st->atime_nsec},
+			{(time_t)st->mtime_sec, st->mtime_nsec},
+		};
+		if (futimens(f->fd, ts) < 0 && !first)
+			first = NEG_ERRNO();
+	}
+	if (what & HLN_META_OWNER) {
+		if (fchown(f->fd, (uid_t)st->uid, (gid_t)st->gid) < 0) {
+			/* Not root: keeping the owner is not ours to do. */
+			if (errno != EPERM && !first)
+				first = NEG_ERRNO();
+			mode &= ~(uint32_t)(S_ISUID | S_ISGID);
+		}
+	}
+	if ((what & HLN_META_MODE) && fchmod(f->fd, (mode_t)mode) < 0 && !first)
+		first = NEG_ERRNO();
+	return first;
+}
+
+int hln_file_xattr_list(struct hln_file *f, char *buf, size_t size)
+{
+	HLN_FAILPOINT("xattr_list");
+	return fast_xattr_list(f->fd, buf, size);
+}
+
+int hln_file_xattr_get(struct hln_file *f, const char *name, void *buf,
+		       size_t size)
+{
+	HLN_FAILPOINT("xattr_get");
+	return fast_xattr_get(f->fd, name, buf, size);
+}
+
+int hln_file_xattr_set(struct hln_file *f, const char *name, const void *val,
+		       size_t len)
+{
+	HLN_FAILPOINT("xattr_set");
+	return fast_xattr_set(f->fd, name, val, len);
+}
+
+static int close_failpoint(void)
+{
+	HLN_FAILPOINT("close");
+	return 0;
+}
+
+int hln_file_close(struct hln_file *f)
+{
+	if (!f)
+		return 0;
+	int rc = close_failpoint();
+	if (close(f->fd) < 0 && rc == 0 && errno != EINTR)
+		rc = NEG_ERRNO();
+	free(f);
+	return rc;
+}
+
+int hln_exchange(const char *a, const char *b)
+{
+	HLN_FAILPOINT("rename");
+	return fast_exchange(a, b);
+}
+
+int hln_dir_sync(const char *dir)
+{
+	HLN_FAILPOINT("dir_sync");
+	int fd = open(*dir ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return NEG_ERRNO();
+	int rc = fsync(fd) < 0 ? NEG_ERRNO() : 0;
+	/* Some filesystems cannot flush a directory; nothing to flush then. */
+	if (rc == -EINVAL || rc == -EROFS)
+		rc = 0;
+	close(fd);
 	return rc;
 }

@@ -1,0 +1,546 @@
+#!/usr/bin/env bash
+# bench/run.sh - the benchmarks of SPEC.md "Performance": hln against the
+# tools it replaces, timed with hyperfine on this machine in one run, printed
+# as ratios (the absolute times vary between machines, the ratios matter).
+#
+#   sh bench/run.sh /abs/path/to/hln          (what `make bench` runs)
+#
+# Environment:
+#   BENCH_WORK     work directory (default ${TMPDIR:-/tmp}/hln-bench). The trees
+#                  are generated there once and reused while the parameters
+#                  below are unchanged. It must be on the filesystem you want
+#                  to measure (hard links: everything stays on it).
+#   BENCH_ENTRIES  entries of the tree (default 200000)
+#   BENCH_PAIRS    pairs for create --batch (default 10000)
+#   BENCH_SEED     seed of the tree generator (default 1)
+#   BENCH_RUNS     timed runs per command (default 5; fast rows do 4 times as many)
+#   BENCH_ROWS     rows to run, by name (default: all of ROWS below)
+#   BENCH_STRICT   1: exit 1 when a target is missed (default: only when a
+#                  row could not run at all)
+#
+# Needs hyperfine, python3 (tree generator, JSON), cc (bench/maxrss.c), and the
+# peers: cp, du, xargs, ln.
+#
+# Adding a row: write a function row_NAME that prepares what it needs, checks
+# that hln gives the right answer once (check_fail on a wrong one), times hln
+# and the peer with `bench NAME ...`, and reports with `report_ratio`
+# (or `report_max` for a measured quantity); then add NAME to ROWS.
+
+# The rows are called by name ("row_$row"), which shellcheck cannot follow:
+# shellcheck disable=SC2317
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+set -euo pipefail
+
+# The rows, in the order of SPEC.md's table. Later issues add:
+#   list_file (list FILE vs bfs/find -samefile), list_btrfs (vs btrfs
+#   inspect-internal inode-resolve), list_dir (vs find -links +1 | sort),
+#   break_ext4 / break_reflink (vs cp --reflink && mv), list_rss, break_rss.
+ROWS=(create_r create_batch count_r count_rss break_ext4 break_btrfs)
+
+GEN_VERSION=2 # bump when the generator changes: regenerates the trees
+
+die() {
+	printf 'bench: %s\n' "$*" >&2
+	exit 2
+}
+say() { printf '== %s\n' "$*"; }
+
+[ $# -eq 1 ] || die "usage: sh bench/run.sh /abs/path/to/hln"
+HLN=$1
+case $HLN in /*) ;; *) HLN=$PWD/$HLN ;; esac
+[ -x "$HLN" ] || die "$HLN: not an executable (run make first)"
+# HLN quoted for the command lines that hyperfine gives to sh
+HLN_Q="'${HLN//\'/\'\\\'\'}'"
+
+BENCH_SRC=$(cd "$(dirname "$0")" && pwd)
+WORK=${BENCH_WORK:-${TMPDIR:-/tmp}/hln-bench}
+ENTRIES=${BENCH_ENTRIES:-200000}
+PAIRS=${BENCH_PAIRS:-10000}
+SEED=${BENCH_SEED:-1}
+RUNS=${BENCH_RUNS:-5}
+WARMUP=2
+read -r -a SELECTED <<<"${BENCH_ROWS:-${ROWS[*]}}"
+
+for tool in hyperfine python3 cc; do
+	command -v "$tool" >/dev/null || die "$tool is needed"
+done
+case $ENTRIES$PAIRS$RUNS in *[!0-9]*) die "BENCH_ENTRIES, BENCH_PAIRS, BENCH_RUNS: numbers" ;; esac
+if [ "$ENTRIES" -lt 100 ] || [ "$PAIRS" -lt 1 ] || [ "$RUNS" -lt 2 ]; then
+	die "BENCH_ENTRIES >= 100, BENCH_PAIRS >= 1, BENCH_RUNS >= 2"
+fi
+
+mkdir -p "$WORK"
+WORK=$(cd "$WORK" && pwd)
+RES=$WORK/results
+rm -rf "$RES"
+mkdir -p "$RES"
+cd "$WORK" # every command below names its files relative to $WORK
+# the copies hold names of the tree's files: never leave one behind
+trap 'rm -rf "$WORK/dst" "$WORK/bdst"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+SUMMARY=()  # the lines printed at the end
+MISSED=0    # targets not met
+FAILED=0    # rows that could not run
+DONE=()     # the hyperfine runs, in order
+
+# ---- generators ----
+
+# tree/: ENTRIES entries (not counting tree/ itself): 10% directories nested
+# up to depth 6, names of 1 to ~200 bytes, most files empty or tiny (<= 4 KiB),
+# ~10% of the files with 2 or 3 names (some in other directories), a few
+# symbolic links. expected.json holds what `hln count -r -j tree` must say.
+gen_tree() {
+	local stamp="v$GEN_VERSION entries=$ENTRIES seed=$SEED"
+	if [ -d tree ] && [ "$(cat tree.stamp 2>/dev/null)" = "$stamp" ]; then
+		say "tree: reusing $WORK/tree ($stamp)"
+		return
+	fi
+	say "tree: generating $ENTRIES entries in $WORK/tree"
+	rm -rf tree tree.new tree.stamp expected.json
+	local t0=$SECONDS
+	python3 - "$ENTRIES" "$SEED" <<'EOF'
+import json, os, random, string, sys
+
+entries, seed = int(sys.argv[1]), int(sys.argv[2])
+rnd = random.Random(seed)
+ROOT = "tree.new"
+MAXDEPTH = 6
+ALPHA = string.ascii_lowercase * 4 + string.ascii_uppercase + string.digits * 2 + "_-.  "
+EXTS = [".txt", ".c", ".h", ".jpg", ".png", ".json", ".md", ".o", ".py", ".log",
+        ".tar.gz", ".html", ".conf", ".pdf"]
+BUF = bytes(range(256)) * 16
+
+used_names = []  # per directory: set of names taken
+
+
+def new_name(d, ext=""):
+    taken = used_names[d]
+    while True:
+        if rnd.random() < 0.01:
+            n = rnd.randint(60, 200)
+        else:
+            n = max(1, min(60, int(rnd.lognormvariate(2.1, 0.5))))
+        name = "".join(rnd.choices(ALPHA, k=n)).strip() + ext
+        if name and name not in (".", "..") and name not in taken:
+            taken.add(name)
+            return name
+
+
+ndirs = entries // 10
+nsym = max(4, entries // 2000)
+nnames = entries - ndirs - nsym  # names of regular files
+nfiles = round(nnames / 1.15)
+extra = nnames - nfiles  # second and third names
+nlinked = min(nfiles, round(extra / 1.5))
+nthree = extra - nlinked  # linked files with 3 names
+assert 0 <= nthree <= nlinked
+
+# directories: a depth of 1 to MAXDEPTH (most in the middle), each under a
+# random earlier directory one level up
+DEPTH_WEIGHTS = [0.003, 0.05, 0.15, 0.3, 0.3, 0.197]
+paths, depth, at_depth = [ROOT], [0], [[0]] + [[] for _ in range(MAXDEPTH)]
+used_names.append(set())
+os.mkdir(ROOT)
+for i in range(1, ndirs + 1):
+    d = rnd.choices(range(1, MAXDEPTH + 1), DEPTH_WEIGHTS)[0]
+    while not at_depth[d - 1]:
+        d -= 1
+    p = rnd.choice(at_depth[d - 1])
+    used_names.append(set())
+    paths.append(paths[p] + "/" + new_name(p))
+    depth.append(d)
+    at_depth[d].append(i)
+    os.mkdir(paths[i])
+
+ndir_total = len(paths)
+linked = set(rnd.sample(range(nfiles), nlinked))
+three = set(rnd.sample(sorted(linked), nthree))
+apparent = used = linked_names = 0
+files = []
+for i in range(nfiles):
+    d = rnd.randrange(ndir_total)
+    r = rnd.random()
+    size = 0 if r < 0.55 else rnd.randint(1, 128) if r < 0.85 else rnd.randint(129, 4096)
+    ext = rnd.choice(EXTS) if rnd.random() < 0.6 else ""
+    path = paths[d] + "/" + new_name(d, ext)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    if size:
+        os.write(fd, BUF[:size])
+    os.close(fd)
+    files.append(path)
+    names = 1
+    if i in linked:
+        for _ in range(2 if i in three else 1):
+            ld = d if rnd.random() < 0.4 else rnd.randrange(ndir_total)
+            os.link(path, paths[ld] + "/" + new_name(ld, ext))
+            names += 1
+        linked_names += names
+    apparent += size * names
+    used += size
+
+for i in range(nsym):
+    d = rnd.randrange(ndir_total)
+    if i % 4 == 3:
+        text = "no-such-file-" + str(i)  # dangling
+    else:
+        text = os.path.relpath(rnd.choice(files), paths[d])
+    os.symlink(text, paths[d] + "/" + new_name(d))
+    apparent += len(text.encode())
+    used += len(text.encode())
+
+os.rename(ROOT, "tree")
+with open("expected.json", "w") as f:
+    json.dump({"names": nnames + nsym, "files": nfiles + nsym,
+               "linked": {"inodes": nlinked, "names": linked_names},
+               "outside": 0, "apparent": apparent, "used": used,
+               "saved": apparent - used, "freed": used}, f, sort_keys=True)
+    f.write("\n")
+EOF
+	printf '%s\n' "$stamp" >tree.stamp
+	say "tree: generated in $((SECONDS - t0)) s: $(cat expected.json)"
+}
+
+# bsrc/: PAIRS files in directories of 100; pairs.tsv (TARGET<TAB>LINK_NAME,
+# for hln create --batch) and pairs.txt (TARGET LINK_NAME, for xargs -n 2 ln)
+# link every one of them into bdst/ (names without blanks, for xargs).
+gen_pairs() {
+	local stamp="v$GEN_VERSION pairs=$PAIRS"
+	if [ -d bsrc ] && [ "$(cat bsrc.stamp 2>/dev/null)" = "$stamp" ]; then
+		say "pairs: reusing $WORK/bsrc ($stamp)"
+		return
+	fi
+	say "pairs: generating $PAIRS"
+	rm -rf bsrc bsrc.new bsrc.stamp pairs.tsv pairs.txt
+	python3 - "$PAIRS" <<'EOF'
+import os, sys
+
+n = int(sys.argv[1])
+tsv, txt = [], []
+for i in range(n):
+    d = "bsrc.new/d%03d" % (i // 100)
+    if i % 100 == 0:
+        os.makedirs(d)
+    t = "%s/file-%06d.dat" % (d, i)
+    os.close(os.open(t, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+    t = t.replace("bsrc.new/", "bsrc/", 1)
+    link = "bdst/link-%06d.dat" % i
+    tsv.append(t + "\t" + link + "\n")
+    txt.append(t + " " + link + "\n")
+os.rename("bsrc.new", "bsrc")
+with open("pairs.tsv", "w") as f:
+    f.writelines(tsv)
+with open("pairs.txt", "w") as f:
+    f.writelines(txt)
+EOF
+	printf '%s\n' "$stamp" >bsrc.stamp
+}
+
+# ---- measuring and reporting ----
+
+# bench NAME RUNS HYPERFINE_OPTION... -- HLN_NAME HLN_CMD PEER_NAME PEER_CMD:
+# one hyperfine run timing both commands (hln first), results in
+# $RES/NAME.json and $RES/NAME.md.
+bench() {
+	local name=$1 runs=$2
+	shift 2
+	local opts=()
+	while [ "$1" != -- ]; do
+		opts+=("$1")
+		shift
+	done
+	shift
+	DONE+=("$name")
+	hyperfine --style basic --warmup "$WARMUP" --runs "$runs" "${opts[@]}" \
+		--export-json "$RES/$name.json" --export-markdown "$RES/$name.md" \
+		-n "$1" "$2" -n "$3" "$4"
+}
+
+# ratio NAME: the peer's median time over hln's (> 1: hln is faster). The
+# median, not the mean: a stray stall of the disk or a busy neighbour skews
+# one run, not the ratio.
+ratio() {
+	python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+print("%.2f" % (r[1]["median"] / r[0]["median"]))' "$RES/$1.json"
+}
+
+# ge A B: A >= B, for decimal numbers
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }'; }
+
+# report_ratio LABEL NAME TARGET: "LABEL: 1.35x faster (target >= 1.2x) OK"
+report_ratio() {
+	local label=$1 name=$2 target=$3 r verdict=OK how
+	if ! r=$(ratio "$name"); then
+		report_failed "$label" "no results"
+		return
+	fi
+	ge "$r" "$target" || {
+		verdict=MISS
+		MISSED=$((MISSED + 1))
+	}
+	if ge "$r" 1; then
+		how="${r}x faster"
+	else
+		how="${r}x as fast, $(awk -v r="$r" 'BEGIN { printf "%.2f", 1 / r }')x slower"
+	fi
+	SUMMARY+=("$label: $how (target >= ${target}x) $verdict")
+}
+
+# report_max LABEL VALUE UNIT LIMIT: "LABEL: 5.2 MiB (target <= 16 MiB) OK"
+report_max() {
+	local verdict=OK
+	ge "$4" "$2" || {
+		verdict=MISS
+		MISSED=$((MISSED + 1))
+	}
+	SUMMARY+=("$1: $2 $3 (target <= $4 $3) $verdict")
+}
+
+report_failed() {
+	FAILED=$((FAILED + 1))
+	SUMMARY+=("$1: FAILED ($2)")
+}
+
+# check_fail LABEL WHAT: hln failed or gave a wrong answer; the row is not timed.
+check_fail() {
+	printf 'bench: %s: check failed: %s\n' "$1" "$2" >&2
+	report_failed "$1" "check failed: $2"
+}
+
+# listing DIR: a line per entry under DIR, what create -r must reproduce:
+# type, mode for directories, inode for files (the same file), symlink text.
+listing() {
+	(cd "$1" && find . -mindepth 1 \( -type d -printf 'd %m %P\n' \) -o \
+		\( -type l -printf 'l %P -> %l\n' \) -o -printf '%y %i %P\n') |
+		LC_ALL=C sort
+}
+
+# ---- the rows: one function each ----
+
+row_create_r() {
+	local label="create -r vs cp -al"
+	rm -rf dst
+	if ! "$HLN" create -r tree dst; then
+		check_fail "$label" "hln create -r tree dst failed"
+		return
+	fi
+	if ! cmp -s <(listing tree) <(listing dst); then
+		rm -rf dst
+		check_fail "$label" "dst/ is not a linked copy of tree/"
+		return
+	fi
+	rm -rf dst
+	# the removal of the previous copy (and the write-back it causes) stays
+	# outside the timed runs
+	if bench create_r "$RUNS" --prepare 'rm -rf dst && sync' --cleanup 'rm -rf dst' -- \
+		"hln create -r" "$HLN_Q create -r tree dst" \
+		"cp -al" "cp -al tree dst"; then
+		report_ratio "$label" create_r 1.2
+	else
+		report_failed "$label" "hyperfine failed"
+	fi
+	rm -rf dst
+}
+
+row_create_batch() {
+	local label="create --batch vs xargs -n 2 ln"
+	rm -rf bdst
+	mkdir bdst
+	if ! "$HLN" create --batch <pairs.tsv; then
+		rm -rf bdst
+		check_fail "$label" "hln create --batch failed"
+		return
+	fi
+	if ! python3 -c 'import os, sys
+for line in open("pairs.tsv"):
+    t, l = line.rstrip("\n").split("\t")
+    a, b = os.lstat(t), os.lstat(l)
+    if (a.st_dev, a.st_ino) != (b.st_dev, b.st_ino):
+        sys.exit("%s is not a link of %s" % (l, t))
+if len(os.listdir("bdst")) != sum(1 for _ in open("pairs.tsv")):
+    sys.exit("extra names in bdst")'; then
+		rm -rf bdst
+		check_fail "$label" "bdst/ does not hold the pairs"
+		return
+	fi
+	if bench create_batch "$RUNS" --prepare 'rm -rf bdst && mkdir bdst' \
+		--cleanup 'rm -rf bdst' -- \
+		"hln create --batch" "$HLN_Q create --batch < pairs.tsv" \
+		"xargs -n 2 ln" "xargs -n 2 ln < pairs.txt"; then
+		report_ratio "$label" create_batch 20
+	else
+		report_failed "$label" "hyperfine failed"
+	fi
+	rm -rf bdst
+}
+
+row_count_r() {
+	local label="count -r vs du -s" got
+	if ! got=$("$HLN" count -r -j tree); then
+		check_fail "$label" "hln count -r -j tree failed"
+		return
+	fi
+	if ! python3 -c 'import json, sys
+got, want = json.loads(sys.argv[1]), json.load(open("expected.json"))
+if got != want:
+    sys.exit("got %s\nwant %s" % (json.dumps(got, sort_keys=True), json.dumps(want, sort_keys=True)))' "$got"; then
+		check_fail "$label" "hln count -r -j tree: not the expected summary"
+		return
+	fi
+	if bench count_r $((RUNS * 4)) -- \
+		"hln count -r" "$HLN_Q count -r tree" \
+		"du -s" "du -s tree"; then
+		report_ratio "$label" count_r 1.5
+	else
+		report_failed "$label" "hyperfine failed"
+	fi
+}
+
+# maxrss_kib CMD...: the largest peak RSS (KiB) of 3 runs of CMD
+maxrss_kib() {
+	local i kib max=0
+	for i in 1 2 3; do
+		kib=$("$WORK/maxrss" "$@") || return 1
+		[ "$kib" -gt "$max" ] && max=$kib
+		: "$i"
+	done
+	printf '%s\n' "$max"
+}
+
+row_count_rss() {
+	local label="count -r peak RSS" kib
+	if ! kib=$(maxrss_kib "$HLN" count -r tree); then
+		report_failed "$label" "hln count -r tree failed"
+		return
+	fi
+	report_max "$label" "$(awk -v k="$kib" 'BEGIN { printf "%.1f", k / 1024 }')" MiB 16
+}
+
+# break1g DIR: DIR/big.orig, 1 GiB of random bytes (made once per DIR)
+break1g() {
+	if [ "$(stat -c %s "$1/big.orig" 2>/dev/null)" != 1073741824 ]; then
+		head -c 1073741824 /dev/urandom >"$1/big.orig.new"
+		mv "$1/big.orig.new" "$1/big.orig"
+	fi
+	rm -f "$1/big" "$1/big.t"
+	ln "$1/big.orig" "$1/big"
+	sync
+}
+
+# check_break DIR: hln break DIR/big leaves DIR/big an equal, separate file
+check_break() {
+	"$HLN" break "$1/big" || return 1
+	[ "$(stat -c %h "$1/big")" = 1 ] && [ "$(stat -c %h "$1/big.orig")" = 1 ] &&
+		cmp -s "$1/big" "$1/big.orig"
+}
+
+row_break_ext4() {
+	local label="break 1 GiB (ext4) vs cp --reflink=auto && mv" fs
+	fs=$(stat -f -c %T "$WORK")
+	break1g "$WORK"
+	if ! check_break "$WORK"; then
+		check_fail "$label" "hln break big: not an equal, separate file"
+		return
+	fi
+	[ "$fs" = ext2/ext3 ] || label="$label [on $fs, not ext4]"
+	# each run breaks a fresh second name of big.orig; the write-back of
+	# the previous run stays outside the timing
+	if bench break_ext4 "$RUNS" --prepare 'rm -f big big.t && ln big.orig big && sync' -- \
+		"hln break" "$HLN_Q break big" \
+		"cp --reflink=auto + mv" "cp --reflink=auto big big.t && mv big.t big"; then
+		# target: <= 1.1x cp's time
+		report_ratio "$label" break_ext4 0.91
+	else
+		report_failed "$label" "hyperfine failed"
+	fi
+	rm -f big big.t
+}
+
+row_break_btrfs() {
+	local label="break 1 GiB (Btrfs)" mnt=$WORK/btrfs img=$WORK/btrfs.img used0 used1
+	if [ "$(id -u)" -ne 0 ] || ! command -v mkfs.btrfs >/dev/null; then
+		report_failed "$label" "needs root and mkfs.btrfs (loop-mounted image)"
+		return
+	fi
+	mkdir -p "$mnt"
+	if ! mountpoint -q "$mnt"; then
+		rm -f "$img"
+		truncate -s 4G "$img"
+		if ! mkfs.btrfs -q "$img" >/dev/null || ! mount -o loop "$img" "$mnt"; then
+			report_failed "$label" "cannot make or mount the Btrfs image"
+			return
+		fi
+	fi
+	break1g "$mnt"
+	used0=$(df -k --output=used "$mnt" | tail -n 1)
+	if ! check_break "$mnt"; then
+		check_fail "$label" "hln break big: not an equal, separate file"
+		umount "$mnt"
+		return
+	fi
+	sync
+	used1=$(df -k --output=used "$mnt" | tail -n 1)
+	if [ $((used1 - used0)) -gt 65536 ]; then
+		check_fail "$label" "the break used $((used1 - used0)) KiB: not a clone"
+		umount "$mnt"
+		return
+	fi
+	SUMMARY+=("$label: extra space used by a break: $((used1 - used0)) KiB (target: none) OK")
+	local prep="rm -f $mnt/big $mnt/big.t && ln $mnt/big.orig $mnt/big && sync"
+	if bench break_btrfs_copy "$RUNS" --prepare "$prep" -- \
+		"hln break" "$HLN_Q break $mnt/big" \
+		"cp --reflink=never + mv" "cp --reflink=never $mnt/big $mnt/big.t && mv $mnt/big.t $mnt/big"; then
+		report_ratio "$label vs cp --reflink=never && mv" break_btrfs_copy 50
+	else
+		report_failed "$label vs cp --reflink=never" "hyperfine failed"
+	fi
+	if bench break_btrfs_clone $((RUNS * 4)) --prepare "$prep" -- \
+		"hln break" "$HLN_Q break $mnt/big" \
+		"cp --reflink=always + mv" "cp --reflink=always $mnt/big $mnt/big.t && mv $mnt/big.t $mnt/big"; then
+		# target: <= 1.1x the clone's time
+		report_ratio "$label vs cp --reflink=always && mv" break_btrfs_clone 0.91
+	else
+		report_failed "$label vs cp --reflink=always" "hyperfine failed"
+	fi
+	umount "$mnt" && rm -f "$img"
+}
+
+# ---- main ----
+
+say "hln bench: $("$HLN" --version 2>/dev/null || echo "$HLN")"
+say "machine: $(uname -srm), $(nproc) cores, $WORK on $(findmnt -no FSTYPE -T . 2>/dev/null || stat -f -c %T .)," \
+	"$(hyperfine --version)"
+t_start=$SECONDS
+
+for row in "${SELECTED[@]}"; do
+	declare -F "row_$row" >/dev/null || die "no such row: $row (rows: ${ROWS[*]})"
+done
+if [ ! -x maxrss ] || [ "$BENCH_SRC/maxrss.c" -nt maxrss ]; then
+	cc -O2 -o "$WORK/maxrss" "$BENCH_SRC/maxrss.c"
+fi
+gen_tree
+gen_pairs
+# leftovers of an interrupted run would add names to the tree's files
+rm -rf dst bdst
+
+for row in "${SELECTED[@]}"; do
+	say "row $row"
+	"row_$row"
+done
+
+echo
+say "hyperfine tables"
+for name in "${DONE[@]}"; do
+	[ -e "$RES/$name.md" ] || continue
+	printf '\n%s:\n' "$name"
+	cat "$RES/$name.md"
+done
+echo
+say "results: ratios of median times ($((SECONDS - t_start)) s; JSON and Markdown in $RES)"
+printf '%s\n' "${SUMMARY[@]}"
+
+[ "$FAILED" -eq 0 ] || exit 1
+[ "$MISSED" -eq 0 ] || [ "${BENCH_STRICT:-0}" != 1 ] || exit 1
+exit 0

@@ -1,0 +1,76 @@
+/*
+ * hln/copy.h - an independent copy of a file: its data shared
+ * copy-on-write (clone) or copied (copy_file_range, else read/write, holes
+ * kept), its metadata in cp's order, and the whole of `hln break FILE`:
+ * the copy made beside FILE and swapped in for it atomically.
+ */
+#ifndef HLN_COPY_H
+#define HLN_COPY_H
+
+#include <stdint.h>
+
+#include "hln/platform.h"
+
+/* --reflink=WHEN */
+enum copy_reflink {
+	COPY_REFLINK_AUTO, /* clone where the filesystem can, else copy */
+	COPY_REFLINK_ALWAYS, /* clone or fail */
+	COPY_REFLINK_NEVER /* always copy the bytes */
+};
+
+/* What one copy did. */
+struct copy_result {
+	int cloned; /* 1: the data blocks are shared copy-on-write */
+	int nothing; /* 1: the file had one name; nothing was done */
+	int attempts; /* copies made (more than 1 if the file changed) */
+	uint64_t bytes; /* bytes of data copied (0 for a clone) */
+};
+
+/*
+ * How many times a file that changes while being copied is copied again
+ * before copy_break gives up with -EAGAIN.
+ */
+#define COPY_RETRIES 3
+
+/*
+ * Copy the data of SRC, whose stat is ST, into the empty file DST:
+ * clone first unless REFLINK is COPY_REFLINK_NEVER; else check the free
+ * space, then copy_file_range or read/write, leaving holes as holes.
+ * Stops between chunks when hln_signal_pending().  Adds to R.
+ * Returns 0, or -errno: -EOPNOTSUPP (COPY_REFLINK_ALWAYS where cloning is
+ * impossible), -ENOSPC (also when the free space is short before
+ * copying), -EDQUOT, -EIO, -EINTR (a signal came).
+ */
+int copy_data(struct hln_file *dst, struct hln_file *src,
+	      const struct hln_stat *st, enum copy_reflink reflink,
+	      struct copy_result *r);
+
+/*
+ * Give DST the metadata of SRC, whose stat is ST, in cp's order: access
+ * and modification times (ST's, to the nanosecond), owner and group
+ * (when permitted), every extended attribute (POSIX ACLs, security.*,
+ * trusted.* and others the caller may set; those of security.* and
+ * trusted.* it may not are left out), then the mode, without
+ * setuid/setgid when the owner or group could not be kept.
+ * Returns 0, or the -errno of the step that failed.
+ */
+int copy_meta(struct hln_file *dst, struct hln_file *src,
+	      const struct hln_stat *st);
+
+/*
+ * Make NAME an independent file with the same data and metadata, every
+ * other name keeping the original: the copy is made in NAME's directory,
+ * flushed, and swapped in for NAME atomically (hln/replace.h), so that
+ * NAME always holds the original or the complete copy.  A NAME with one
+ * link is left alone (R->nothing).  Fills R.
+ * Returns 0, or -errno: -ELOOP (NAME is a symlink), -EISDIR, -EINVAL (not
+ * a regular file), -EAGAIN (it changed while being copied, COPY_RETRIES
+ * more times), -ECANCELED (NAME was replaced by another file meanwhile; that
+ * file is left in place), -EINTR (a signal came: rolled back), or what
+ * copy_data and the platform said.  On failure NAME and the original are
+ * untouched and no temporary name is left.
+ */
+int copy_break(const char *name, enum copy_reflink reflink,
+	       struct copy_result *r);
+
+#endif
