@@ -95,7 +95,7 @@ $(B)/tests/%: tests/unit/%.c $(LIB_OBJS) tests/unit/unit.h
 
 # The suite of one variant: unit tests, then the CLI tests against its hln.
 test-variant: $(B)/hln $(UNIT_BINS)
-	@sh tests/run.sh "$(B)" "$(or $(TEST_HLN),$(CURDIR)/$(B)/hln)" "$(CURDIR)/$(B)/hln"
+	@HLN_PLATFORM=$(PLATFORM) sh tests/run.sh "$(B)" "$(or $(TEST_HLN),$(CURDIR)/$(B)/hln)" "$(CURDIR)/$(B)/hln"
 
 check: deps
 	$(MAKE) hln

@@ -140,18 +140,27 @@ static int link_failed(const struct create_opts *o, const char *target,
 			  n);
 		break;
 	}
-	case EPERM:
-		if (hln_protected_hardlinks() == 1 &&
-		    hln_stat_path(target, follow, &st) == 0 &&
+	case EPERM: {
+		int prot = hln_protected_hardlinks();
+		if (prot != 0 && hln_stat_path(target, follow, &st) == 0 &&
 		    st.uid != hln_euid()) {
-			msg_error(CMD, target,
-				  "not permitted: fs.protected_hardlinks=1 "
-				  "lets only the owner (or a user who can read "
-				  "and write the file) link it");
+			msg_error(
+				CMD, target,
+				prot == 1
+					? "not permitted: "
+					  "fs.protected_hardlinks=1 lets "
+					  "only the owner (or a user who "
+					  "can read and write the file) "
+					  "link it"
+					: "not permitted: this system may "
+					  "let only the owner link a file "
+					  "(as Linux fs.protected_hardlinks=1 "
+					  "does)");
 			break;
 		}
 		msg_error(CMD, name, "%s", msg_reason(EPERM));
 		break;
+	}
 	case EISDIR:
 		msg_error(CMD, target,
 			  "is a directory: hard links to directories are not "
@@ -629,6 +638,9 @@ static int run_batch(struct create_opts *o)
 			status |= batch_pair(o, lineno, rec, target);
 			continue;
 		}
+		/* CRLF lines (from Windows): the CR is not part of the name */
+		if (len > 0 && rec[len - 1] == '\r')
+			rec[--len] = '\0';
 		char *tab = memchr(rec, '\t', (size_t)len);
 		if (!tab) {
 			msg_error(CMD, NULL,

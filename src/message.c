@@ -36,6 +36,9 @@ static const struct {
 	{EINVAL, "invalid argument"},
 	{ENOSYS, "not supported on this system"},
 	{EINTR, "interrupted"},
+	{EILSEQ, "the name is not valid UTF-8"},
+	{ENOTSUP, "not supported by this filesystem"},
+	{EOPNOTSUPP, "not supported by this filesystem"},
 };
 
 const char *msg_reason(int err)

@@ -175,11 +175,12 @@ char *out_human(char *buf, size_t size, uint64_t bytes)
 {
 	/* "1.5K" like du -h: at most 4 characters and the NUL */
 	size_t len = size < 5 ? size : 5;
-	if (bytes > (uint64_t)INT64_MAX) { /* beyond humanize_number's int64_t */
+	if (bytes >
+	    (uint64_t)INT64_MAX) { /* beyond humanize_number's int64_t */
 		double e = (double)bytes / (double)(1ULL << 60);
 		snprintf(buf, size, e < 9.95 ? "%.1fE" : "%.0fE", e);
 	} else if (humanize_number(buf, len, (int64_t)bytes, "", HN_AUTOSCALE,
-			    HN_B | HN_NOSPACE | HN_DECIMAL) < 0)
+				   HN_B | HN_NOSPACE | HN_DECIMAL) < 0)
 		snprintf(buf, size, "%llu", (unsigned long long)bytes);
 	return buf;
 }

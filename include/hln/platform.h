@@ -30,12 +30,12 @@ enum hln_type {
 
 /* A portable stat: filled the same way on every OS. */
 struct hln_stat {
-	uint64_t dev;    /* device (POSIX) or volume serial (Windows) */
-	uint64_t ino;    /* inode (POSIX) or 64-bit file index (Windows) */
-	uint64_t nlink;  /* number of hard links */
-	uint64_t size;   /* apparent size in bytes */
+	uint64_t dev; /* device (POSIX) or volume serial (Windows) */
+	uint64_t ino; /* inode (POSIX) or 64-bit file index (Windows) */
+	uint64_t nlink; /* number of hard links */
+	uint64_t size; /* apparent size in bytes */
 	uint64_t mnt_id; /* mount id where known (Linux statx), else 0 */
-	uint32_t mode;   /* permission bits, 07777 */
+	uint32_t mode; /* permission bits, 07777 */
 	uint32_t uid, gid;
 	enum hln_type type;
 	int64_t atime_sec, mtime_sec, ctime_sec;
@@ -44,16 +44,16 @@ struct hln_stat {
 
 /* One directory entry, as read (no stat done). */
 struct hln_dirent {
-	const char *name;  /* valid until the next hln_dir_next/close */
+	const char *name; /* valid until the next hln_dir_next/close */
 	enum hln_type type; /* HLN_T_UNKNOWN when the filesystem does not say */
-	uint64_t ino;      /* d_ino where the OS gives one, else 0 */
+	uint64_t ino; /* d_ino where the OS gives one, else 0 */
 };
 
 /* An open directory: read it, and operate on names relative to it. */
 struct hln_dir;
 
 /* Flags for the stat and open functions. */
-#define HLN_FOLLOW 1   /* follow a final symlink */
+#define HLN_FOLLOW 1 /* follow a final symlink */
 #define HLN_WANT_MNT 2 /* fill st->mnt_id where the OS can (costs a statx) */
 
 /*
@@ -113,7 +113,8 @@ long hln_link_max(const char *path);
 
 /*
  * Whether the OS refuses links to files the caller does not own
- * (Linux fs.protected_hardlinks=1).  Returns 1, 0, or -errno.
+ * (Linux fs.protected_hardlinks=1).  Returns 1, 0, or -errno (-ENOSYS
+ * where the system cannot say).
  */
 int hln_protected_hardlinks(void);
 
@@ -212,11 +213,11 @@ int hln_dir_readlinkat(struct hln_dir *d, const char *name, char *buf,
 
 /*
  * Give NAME in D (not following symlinks; D may be NULL, then NAME is a
- * path) the owner, mode and times of ST.  The owner is set only when HLN_META_OWNER is in WHAT, the mode with
- * HLN_META_MODE (setuid/setgid dropped when the owner could not be set),
- * the access and modification times with HLN_META_TIMES.  Returns 0, or
- * the first -errno met (the other steps are still tried); a failure to set
- * the owner as a non-root user is not an error.
+ * path) the owner, mode and times of ST.  The owner is set only when
+ * HLN_META_OWNER is in WHAT, the mode with HLN_META_MODE (setuid/setgid dropped
+ * when the owner could not be set), the access and modification times with
+ * HLN_META_TIMES.  Returns 0, or the first -errno met (the other steps are
+ * still tried); a failure to set the owner as a non-root user is not an error.
  */
 #define HLN_META_OWNER 1
 #define HLN_META_MODE 2

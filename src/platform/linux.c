@@ -60,7 +60,8 @@ int fast_dir_next(int fd, struct fast_dirbuf *b, struct hln_dirent *e)
 		b->len = (size_t)n;
 		b->pos = 0;
 	}
-	struct dirent64_rec *r = (struct dirent64_rec *)(void *)(b->buf + b->pos);
+	struct dirent64_rec *r =
+		(struct dirent64_rec *)(void *)(b->buf + b->pos);
 	b->pos += r->d_reclen;
 	e->name = r->d_name;
 	e->ino = r->d_ino;
@@ -198,14 +199,14 @@ int fast_ncpus(void)
  * another layer's or the server's number.
  */
 static const long trusted_magic[] = {
-	0xEF53,      /* ext2/3/4 */
-	0x58465342,  /* XFS */
-	0x9123683E,  /* Btrfs */
-	0x01021994,  /* tmpfs */
-	0xF2F52010,  /* F2FS */
-	0x858458f6,  /* ramfs */
-	0x3153464a,  /* JFS */
-	0x52654973,  /* ReiserFS */
+	0xEF53, /* ext2/3/4 */
+	0x58465342, /* XFS */
+	0x9123683E, /* Btrfs */
+	0x01021994, /* tmpfs */
+	0xF2F52010, /* F2FS */
+	0x858458f6, /* ramfs */
+	0x3153464a, /* JFS */
+	0x52654973, /* ReiserFS */
 	(long)0xCA451A4E, /* bcachefs */
 };
 

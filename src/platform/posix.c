@@ -225,11 +225,7 @@ long hln_link_max(const char *path)
 	return errno ? NEG_ERRNO() : -ENOSYS;
 }
 
-int hln_protected_hardlinks(void)
-{
-	int rc = fast_protected_hardlinks();
-	return rc == -ENOSYS ? 0 : rc;
-}
+int hln_protected_hardlinks(void) { return fast_protected_hardlinks(); }
 
 uint32_t hln_euid(void) { return (uint32_t)geteuid(); }
 
@@ -302,7 +298,8 @@ uint64_t hln_now_ns(void)
 
 void hln_sleep_ms(unsigned ms)
 {
-	struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+	struct timespec ts = {(time_t)(ms / 1000),
+			      (long)(ms % 1000) * 1000000L};
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
 }
@@ -325,7 +322,8 @@ int hln_signals_catch(void)
 	sa.sa_handler = on_signal;
 	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
+	if (sigaction(SIGINT, &sa, NULL) < 0 ||
+	    sigaction(SIGTERM, &sa, NULL) < 0)
 		return NEG_ERRNO();
 	return 0;
 }
@@ -336,9 +334,9 @@ int hln_signal_pending(void) { return atomic_load(&caught); }
 
 struct hln_dir {
 	int fd;
-	DIR *dp;                 /* readdir, once the fast path said ENOSYS */
-	struct fast_dirbuf *fb;  /* the fast path's buffer while reading */
-	int fast;                /* still trying the fast path */
+	DIR *dp; /* readdir, once the fast path said ENOSYS */
+	struct fast_dirbuf *fb; /* the fast path's buffer while reading */
+	int fast; /* still trying the fast path */
 	int done;
 };
 

@@ -200,3 +200,10 @@ unmount_all() {
 	done
 	rm -f "$list"
 }
+
+# Skip, with the reason given, when the suite runs against the portable
+# POSIX build (make portable-check sets HLN_PLATFORM=portable): what only
+# the Linux path can do (mount ids, Btrfs ioctls) is not tested there.
+need_linux_path() {
+	[ "${HLN_PLATFORM:-linux}" != portable ] || skip "portable POSIX path: $1"
+}

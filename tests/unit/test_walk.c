@@ -808,9 +808,10 @@ static void test_walk_one_fs(void **state)
 		assert_int_equal(strs_count(&c.entries, "f mnt/inner"),
 				 cases[i].tmpfs);
 		assert_int_equal(strs_count(&c.dirs, "1 mnt"), cases[i].tmpfs);
-		assert_int_equal(strs_count(&c.entries, "f bind/d2/f4"),
-				 cases[i].bind);
-		assert_int_equal(strs_count(&c.dirs, "1 bind"), cases[i].bind);
+		/* without mount ids a bind mount is the same filesystem */
+		int bind = unit_portable() ? 1 : cases[i].bind;
+		assert_int_equal(strs_count(&c.entries, "f bind/d2/f4"), bind);
+		assert_int_equal(strs_count(&c.dirs, "1 bind"), bind);
 		/* the rest of the tree is walked as always */
 		assert_int_equal(strs_count(&c.entries, "f d1/d2/f4"), 1);
 		assert_int_equal(c.errors.n, 0);

@@ -40,6 +40,16 @@
 
 #define UNIT_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/*
+ * Whether the suite runs against the portable POSIX build (tests/run.sh
+ * passes HLN_PLATFORM from the Makefile): no mount ids there.
+ */
+static inline int unit_portable(void)
+{
+	const char *p = getenv("HLN_PLATFORM");
+	return p && strcmp(p, "portable") == 0;
+}
+
 /* ---- paths and files ---- */
 
 /* DIR/NAME into BUF (PATH_MAX bytes).  Returns BUF. */
