@@ -123,7 +123,7 @@ hln.exe: $(WIN_SRCS) $(HEADERS) $(wildcard src/platform/compat/*.h)
 lint: deps
 	mandoc -Tlint -Wwarning man/hln.1
 	shellcheck -x .ci/run .ci/deps.sh tests/run.sh bench/*.sh demo/*.sh
-	shellcheck -s bash tests/cli/*.bash
+	shellcheck -s bash tests/cli/*.bash completions/hln.bash
 	clang-format --dry-run -Werror src/*.c src/platform/*.c src/platform/*.h \
 		include/*.h include/hln/*.h tests/unit/*.c tests/unit/*.h
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
