@@ -3,7 +3,7 @@
 # (make deps).  As root it runs apt-get; otherwise it prints the command.
 set -eu
 pkgs="build-essential clang pkg-config libbsd-dev libcmocka-dev bats mandoc
-hyperfine bfs btrfs-progs xfsprogs e2fsprogs acl attr util-linux python3
+hyperfine bfs strace btrfs-progs xfsprogs e2fsprogs acl attr util-linux python3
 gcc-mingw-w64-x86-64 wine shellcheck cppcheck clang-format"
 missing=
 for p in $pkgs; do

@@ -31,11 +31,9 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -euo pipefail
 
-# The rows, in the order of SPEC.md's table. Later issues add:
-#   list_file (list FILE vs bfs/find -samefile), list_btrfs (vs btrfs
-#   inspect-internal inode-resolve), list_dir (vs find -links +1 | sort),
-#   break_ext4 / break_reflink (vs cp --reflink && mv), list_rss, break_rss.
-ROWS=(create_r create_batch count_r count_rss break_ext4 break_btrfs)
+# The rows, in the order of SPEC.md's table.
+ROWS=(list_file list_btrfs list_dir list_rss create_r create_batch count_r
+	count_rss break_ext4 break_btrfs)
 
 GEN_VERSION=2 # bump when the generator changes: regenerates the trees
 
@@ -396,6 +394,109 @@ if got != want:
 	else
 		report_failed "$label" "hyperfine failed"
 	fi
+}
+
+# three_names DIR: a file under DIR with 3 names, the middle one of them
+# all in sorted order (the same file every run of the same tree)
+three_names() {
+	find "$1" -type f -links 3 -printf '%i %p\n' | LC_ALL=C sort -k2 |
+		awk '!seen[$1]++ { print $2 }' | awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }'
+}
+
+# same_names FILE ROOT: hln list --root=ROOT FILE prints what find does
+same_names() {
+	cmp -s <("$HLN" list --root="$2" "$1") <(find "$2" -xdev -samefile "$1" | LC_ALL=C sort)
+}
+
+row_list_file() {
+	local label="list FILE (3 names, 200,000 entries)" f
+	f=$(three_names tree)
+	if [ -z "$f" ] || ! same_names "$f" tree; then
+		check_fail "$label" "hln list --root=tree ${f:-?} differs from find -samefile"
+		return
+	fi
+	local hln_cmd="$HLN_Q list --root=tree '$f'"
+	if command -v bfs >/dev/null &&
+		bench list_file_bfs $((RUNS * 4)) -- \
+			"hln list" "$hln_cmd" "bfs -samefile" "bfs tree -xdev -samefile '$f'"; then
+		report_ratio "$label vs bfs -xdev -samefile" list_file_bfs 5
+	else
+		report_failed "$label vs bfs" "bfs missing or hyperfine failed"
+	fi
+	if bench list_file_find $((RUNS * 4)) -- \
+		"hln list" "$hln_cmd" "find -samefile" "find tree -xdev -samefile '$f'"; then
+		report_ratio "$label vs find -xdev -samefile" list_file_find 5
+	else
+		report_failed "$label vs find" "hyperfine failed"
+	fi
+}
+
+row_list_dir() {
+	local label="list DIR vs find -links +1 -printf | sort" groups want
+	# the names in groups, against find's linked non-directories
+	groups=$("$HLN" list tree | grep -c .) || true
+	want=$(find tree ! -type d -links +1 | grep -c .) || true
+	if [ "$groups" != "$want" ]; then
+		check_fail "$label" "hln list tree names $groups linked names, find $want"
+		return
+	fi
+	if bench list_dir $((RUNS * 2)) -- \
+		"hln list DIR" "$HLN_Q list tree > /dev/null" \
+		"find | sort" "find tree -links +1 -printf '%i %p\n' | sort > /dev/null"; then
+		report_ratio "$label" list_dir 2
+	else
+		report_failed "$label" "hyperfine failed"
+	fi
+}
+
+row_list_rss() {
+	local label="list DIR peak RSS" kib
+	if ! kib=$(maxrss_kib "$HLN" list tree); then
+		report_failed "$label" "hln list tree failed"
+		return
+	fi
+	report_max "$label" "$(awk -v k="$kib" 'BEGIN { printf "%.1f", k / 1024 }')" MiB 16
+}
+
+row_list_btrfs() {
+	local label="list FILE on Btrfs (root, 100,000 entries)" mnt=$WORK/lbtrfs img=$WORK/lbtrfs.img f ino
+	if [ "$(id -u)" -ne 0 ] || ! command -v mkfs.btrfs >/dev/null; then
+		report_failed "$label" "needs root and mkfs.btrfs (loop-mounted image)"
+		return
+	fi
+	mkdir -p "$mnt"
+	if ! mountpoint -q "$mnt"; then
+		rm -f "$img"
+		truncate -s 2G "$img"
+		if ! mkfs.btrfs -q "$img" >/dev/null || ! mount -o loop "$img" "$mnt"; then
+			report_failed "$label" "cannot make or mount the Btrfs image"
+			return
+		fi
+	fi
+	(cd "$mnt" && ENTRIES=100000 gen_tree >/dev/null)
+	f=$(three_names "$mnt/tree")
+	ino=$(stat -c %i "$f")
+	if ! cmp -s <("$HLN" list "$f") <(find "$mnt" -xdev -samefile "$f" | LC_ALL=C sort); then
+		check_fail "$label" "hln list $f differs from find -samefile"
+		umount "$mnt"
+		return
+	fi
+	if bench list_btrfs_resolve $((RUNS * 4)) -- \
+		"hln list" "$HLN_Q list '$f'" \
+		"inode-resolve" "btrfs inspect-internal inode-resolve $ino '$mnt'"; then
+		# target: within 2x of inode-resolve's time
+		report_ratio "$label vs btrfs inspect-internal inode-resolve" list_btrfs_resolve 0.5
+	else
+		report_failed "$label vs inode-resolve" "hyperfine failed"
+	fi
+	if bench list_btrfs_find "$RUNS" -- \
+		"hln list" "$HLN_Q list '$f'" \
+		"find -samefile" "find '$mnt' -xdev -samefile '$f'"; then
+		report_ratio "$label vs find -xdev -samefile" list_btrfs_find 20
+	else
+		report_failed "$label vs find" "hyperfine failed"
+	fi
+	umount "$mnt" && rm -f "$img"
 }
 
 # maxrss_kib CMD...: the largest peak RSS (KiB) of 3 runs of CMD

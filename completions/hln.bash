@@ -14,7 +14,7 @@ _hln_list_opts='--root= -0 --null -j --json -L --dereference
     -P --no-dereference -v --verbose --progress --no-progress -h --help'
 _hln_break_opts='-r -R --recursive --reflink --reflink= -n --dry-run
     -v --verbose -j --json --progress --no-progress -h --help'
-_hln_count_opts='-r --recursive -j --json -L --dereference
+_hln_count_opts='-r --recursive -j --json -0 --null -L --dereference
     -P --no-dereference --bytes -x --one-file-system
     --progress --no-progress -h --help'
 

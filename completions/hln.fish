@@ -61,6 +61,7 @@ set -l n '__fish_hln_using count'
 complete -c hln -n $n -F
 complete -c hln -n $n -s r -l recursive -d 'Summarize the trees under the operands'
 complete -c hln -n $n -s j -l json -d 'Write JSON'
+complete -c hln -n $n -s 0 -l null -d 'End every record with NUL'
 complete -c hln -n $n -s L -l dereference -d 'Report on the file a symlink operand points to (default)'
 complete -c hln -n $n -s P -l no-dereference -d 'Report on a symlink operand itself'
 complete -c hln -n $n -l bytes -d 'With -r, print exact sizes in bytes'

@@ -376,7 +376,8 @@ static int break_trees(struct break_opts *o, int n, char **ops)
 	 * A file whose names are all here keeps the original under its
 	 * first name; the other names are broken, in name order.
 	 */
-	qsort(s.v, s.n, sizeof *s.v, cmp_rec);
+	if (s.n > 1) /* qsort wants a non-NULL base even for none */
+		qsort(s.v, s.n, sizeof *s.v, cmp_rec);
 	for (size_t i = 0, j; i < s.n; i = j) {
 		for (j = i + 1; j < s.n && s.v[j].dev == s.v[i].dev &&
 				s.v[j].ino == s.v[i].ino;
@@ -393,7 +394,8 @@ static int break_trees(struct break_opts *o, int n, char **ops)
 			s.v[i].path = NULL;
 		}
 	}
-	qsort(s.v, s.n, sizeof *s.v, cmp_path);
+	if (s.n > 1) /* qsort wants a non-NULL base even for none */
+		qsort(s.v, s.n, sizeof *s.v, cmp_path);
 	for (size_t i = 0; i < s.n && s.v[i].path; i++)
 		if (!hln_signal_pending())
 			status |= break_file(o, s.v[i].path);
@@ -465,7 +467,7 @@ int cmd_break(int argc, char **argv)
 			cmd_break_help();
 			return HLN_EXIT_OK;
 		default:
-			return msg_bad_option(CMD, c, argv, optind);
+			return msg_bad_option(CMD, c, argv, optind, longopts);
 		}
 	}
 	int n = argc - optind;
@@ -488,9 +490,5 @@ int cmd_break(int argc, char **argv)
 		       (unsigned long long)o.cloned,
 		       (unsigned long long)o.copied,
 		       (unsigned long long)o.bytes);
-	if (fflush(stdout) != 0 && status == HLN_EXIT_OK) {
-		msg_error(CMD, "stdout", "%s", msg_reason(errno ? errno : EIO));
-		status = HLN_EXIT_FAIL;
-	}
 	return sig ? HLN_EXIT_SIGBASE + sig : status;
 }

@@ -19,7 +19,7 @@
 #define CMD "count"
 
 struct count_opts {
-	int recursive, json, bytes, one_fs;
+	int recursive, json, null, bytes, one_fs;
 	int follow; /* operands: 1 unless -P */
 	int progress; /* >0 --progress, <0 --no-progress */
 };
@@ -38,6 +38,9 @@ void cmd_count_help(void)
 	      "apparent,\n"
 	      "                         used, saved, freed\n"
 	      "  -j, --json             print JSON\n"
+	      "  -0, --null             end each COUNT or COUNT<TAB>FILE "
+	      "record\n"
+	      "                         with NUL instead of a newline\n"
 	      "  -L, --dereference      count what a symbolic link operand "
 	      "points\n"
 	      "                         to (default)\n"
@@ -61,7 +64,10 @@ void cmd_count_help(void)
 static int count_files(const struct count_opts *o, int n, char **files)
 {
 	struct out out;
-	out_init(&out, stdout, 1, o->json ? OUT_JSON : OUT_PLAIN);
+	out_init(&out, stdout, 1,
+		 o->json   ? OUT_JSON
+		 : o->null ? OUT_NUL
+			   : OUT_PLAIN);
 	int status = HLN_EXIT_OK, first = 1;
 	if (o->json)
 		fputc('[', stdout);
@@ -84,7 +90,8 @@ static int count_files(const struct count_opts *o, int n, char **files)
 			       (unsigned long long)st.ino,
 			       (unsigned long long)st.size);
 		} else if (n == 1) {
-			printf("%llu\n", (unsigned long long)st.nlink);
+			printf("%llu", (unsigned long long)st.nlink);
+			out_end(&out);
 		} else {
 			printf("%llu\t", (unsigned long long)st.nlink);
 			out_name(&out, files[i]);
@@ -225,7 +232,13 @@ static int count_trees(const struct count_opts *o, int n, char **ops)
 	wo.threads = hln_ncpus();
 	if (wo.threads > MAX_WORKERS)
 		wo.threads = MAX_WORKERS;
-	wo.one_fs = o->one_fs;
+	/*
+	 * -x: no other mount at all.  Without it other filesystems are
+	 * entered (as du does), but never a bind mount of the operand's own
+	 * filesystem, where the same names would be counted again.
+	 */
+	wo.same_mount = o->one_fs;
+	wo.skip_binds = 1;
 	wo.follow_root = o->follow;
 	wo.progress = prog.running ? &prog : NULL;
 	struct walk_ops wops = {NULL, sum_entry, NULL, sum_error};
@@ -308,6 +321,7 @@ int cmd_count(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"recursive", no_argument, NULL, 'r'},
 		{"json", no_argument, NULL, 'j'},
+		{"null", no_argument, NULL, '0'},
 		{"dereference", no_argument, NULL, 'L'},
 		{"no-dereference", no_argument, NULL, 'P'},
 		{"bytes", no_argument, NULL, OPT_BYTES},
@@ -322,7 +336,7 @@ int cmd_count(int argc, char **argv)
 	int c;
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, ":rRjLPxh", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, ":rRj0LPxh", longopts, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'r':
@@ -331,6 +345,9 @@ int cmd_count(int argc, char **argv)
 			break;
 		case 'j':
 			o.json = 1;
+			break;
+		case '0':
+			o.null = 1;
 			break;
 		case 'L':
 			o.follow = 1;
@@ -354,7 +371,7 @@ int cmd_count(int argc, char **argv)
 			cmd_count_help();
 			return HLN_EXIT_OK;
 		default:
-			return msg_bad_option(CMD, c, argv, optind);
+			return msg_bad_option(CMD, c, argv, optind, longopts);
 		}
 	}
 	int n = argc - optind;
@@ -362,9 +379,5 @@ int cmd_count(int argc, char **argv)
 		return msg_usage(CMD, "missing file operand");
 	int status = o.recursive ? count_trees(&o, n, argv + optind)
 				 : count_files(&o, n, argv + optind);
-	if (fflush(stdout) != 0 && status == HLN_EXIT_OK) {
-		msg_error(CMD, "stdout", "%s", msg_reason(errno ? errno : EIO));
-		status = HLN_EXIT_FAIL;
-	}
 	return status;
 }

@@ -169,15 +169,31 @@ static int link_failed(const struct create_opts *o, const char *target,
 	case EEXIST:
 		msg_error(CMD, name, "already exists; use -f to replace it");
 		break;
-	case ENOENT:
+	case ENOENT: {
+		const char *dir = dir_of(name, dbuf, sizeof dbuf);
 		if (hln_stat_path(target, follow, &st) < 0)
 			msg_error(CMD, target, "%s", msg_reason(ENOENT));
+		else if (hln_stat_path(dir, HLN_FOLLOW, &st) < 0)
+			msg_error(CMD, name, "no such directory: '%s'", dir);
 		else
-			msg_error(CMD, name, "no such directory: '%s'",
-				  dir_of(name, dbuf, sizeof dbuf));
+			msg_error(CMD, name, "%s", msg_reason(ENOENT));
 		break;
-	default:
-		msg_error(CMD, name, "%s", msg_reason(-rc));
+	}
+	default: {
+		/* the target's error, when it cannot be reached itself */
+		int trc = hln_stat_path(target, follow, &st);
+		if (trc < 0)
+			msg_error(CMD, target, "%s", msg_reason(-trc));
+		else if (rc == -EACCES)
+			msg_error(
+				CMD, name,
+				"permission denied: the directory '%s' cannot "
+				"be written (or a directory on the way "
+				"searched)",
+				dir_of(name, dbuf, sizeof dbuf));
+		else
+			msg_error(CMD, name, "%s", msg_reason(-rc));
+	}
 	}
 	return HLN_EXIT_FAIL;
 }
@@ -292,6 +308,9 @@ static int is_dir_nofollow(const struct create_opts *o, const char *target)
 /* Make NAME (exactly that name) a hard link of TARGET. */
 static int link_one(struct create_opts *o, const char *target, const char *name)
 {
+	/* -r: a directory TARGET is a tree to link, whatever NAME is */
+	if (o->recursive && is_dir_nofollow(o, target))
+		return link_tree(o, target, name);
 	int rc = o->dry_run
 			 ? dry_link(o, target, name)
 			 : hln_link(target, name, o->follow ? HLN_FOLLOW : 0);
@@ -300,9 +319,6 @@ static int link_one(struct create_opts *o, const char *target, const char *name)
 			say_link(o, name, target, NULL);
 		return HLN_EXIT_OK;
 	}
-	if (o->recursive && (rc == -EISDIR || rc == -EEXIST) &&
-	    is_dir_nofollow(o, target))
-		return link_tree(o, target, name);
 	if (rc == -EEXIST)
 		return replace_existing(o, target, name);
 	return link_failed(o, target, name, rc);
@@ -403,6 +419,40 @@ static void tree_dir_leave(void *ctx, const struct walk_dir *d, void *data)
 	hln_dir_close(data);
 }
 
+/*
+ * The symlink E of the source exists in the destination already: with -f
+ * (or -i and a yes) make TEXT under a temporary name and rename it over,
+ * as replace_with_link does for files.  Returns 0 (done, or declined), or
+ * -EEXIST to report, or the -errno of the step that failed.
+ */
+static int replace_symlink(struct tree *t, const struct walk_entry *e,
+			   const char *text)
+{
+	struct create_opts *o = t->o;
+	if (o->replace == REPLACE_NEVER)
+		return -EEXIST;
+	char *dp = dest_path(t, e->path, e->rootlen);
+	if (!dp)
+		return -ENOMEM;
+	char tmp[4096 + 32];
+	int rc = 0;
+	if (o->replace == REPLACE_ASK && !ask_replace(o, dp))
+		goto out;
+	rc = replace_tmpname(dp, tmp, sizeof tmp);
+	if (rc < 0)
+		goto out;
+	const char *base = strrchr(tmp, '/');
+	rc = hln_dir_symlinkat(e->dirdata, base ? base + 1 : tmp, text);
+	if (rc < 0)
+		goto out;
+	rc = hln_rename(tmp, dp);
+	if (rc < 0)
+		hln_unlink(tmp);
+out:
+	free(dp);
+	return rc;
+}
+
 static int tree_entry(void *ctx, const struct walk_entry *e)
 {
 	struct tree *t = ctx;
@@ -424,6 +474,8 @@ static int tree_entry(void *ctx, const struct walk_entry *e)
 		rc = hln_dir_readlinkat(e->dir, e->name, text, sizeof text);
 		if (rc >= 0)
 			rc = hln_dir_symlinkat(dd, e->name, text);
+		if (rc == -EEXIST)
+			rc = replace_symlink(t, e, text);
 		if (rc == 0) {
 			struct hln_stat st;
 			if (hln_dir_statat(e->dir, e->name, 0, &st) == 0)
@@ -598,16 +650,26 @@ static long read_record(int delim, char **buf, size_t *cap)
 	return (long)len;
 }
 
-/* One pair of --batch, numbered LINENO: check it, then link it. */
+/*
+ * One pair of --batch, numbered LINENO: check it, then link it; every
+ * message about it names its line.
+ */
 static int batch_pair(struct create_opts *o, unsigned long lineno,
 		      const char *target, const char *name)
 {
+	char where[32];
+	snprintf(where, sizeof where, "stdin:%lu", lineno);
+	msg_context(where);
+	int rc;
 	if (!*target || !*name) {
-		msg_error(CMD, NULL, "stdin:%lu: empty %s", lineno,
+		msg_error(CMD, NULL, "empty %s",
 			  *target ? "link name" : "target");
-		return HLN_EXIT_FAIL;
+		rc = HLN_EXIT_FAIL;
+	} else {
+		rc = link_one(o, target, name);
 	}
-	return link_one(o, target, name);
+	msg_context(NULL);
+	return rc;
 }
 
 /* --batch: pairs from stdin. */
@@ -641,6 +703,8 @@ static int run_batch(struct create_opts *o)
 		/* CRLF lines (from Windows): the CR is not part of the name */
 		if (len > 0 && rec[len - 1] == '\r')
 			rec[--len] = '\0';
+		if (len == 0)
+			continue; /* an empty line is no pair: nothing to do */
 		char *tab = memchr(rec, '\t', (size_t)len);
 		if (!tab) {
 			msg_error(CMD, NULL,
@@ -780,7 +844,7 @@ int cmd_create(int argc, char **argv)
 			cmd_create_help();
 			return HLN_EXIT_OK;
 		default:
-			return msg_bad_option(CMD, c, argv, optind);
+			return msg_bad_option(CMD, c, argv, optind, longopts);
 		}
 	}
 	int n = argc - optind;
@@ -808,10 +872,6 @@ int cmd_create(int argc, char **argv)
 	int sig = interrupted();
 	if (sig)
 		status = sig;
-	if (fflush(stdout) != 0 && status == HLN_EXIT_OK) {
-		msg_error(CMD, "stdout", "%s", msg_reason(errno ? errno : EIO));
-		status = HLN_EXIT_FAIL;
-	}
 	pthread_mutex_destroy(&o.out_lock);
 	return status;
 }

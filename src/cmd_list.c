@@ -347,7 +347,8 @@ static void print_json_names(const struct names *ns)
 
 static void print_groups(struct list_opts *o, struct groups *g, int *first)
 {
-	qsort(g->v, g->n, sizeof *g->v, cmp_rec);
+	if (g->n > 1) /* qsort wants a non-NULL base even for none */
+		qsort(g->v, g->n, sizeof *g->v, cmp_rec);
 	struct run *runs = calloc(g->n ? g->n : 1, sizeof *runs);
 	size_t nruns = 0;
 	for (size_t i = 0; runs && i < g->n;) {
@@ -359,7 +360,8 @@ static void print_groups(struct list_opts *o, struct groups *g, int *first)
 			runs[nruns++] = (struct run){i, j - i, g->v[i].path};
 		i = j;
 	}
-	qsort(runs, nruns, sizeof *runs, cmp_run);
+	if (nruns > 1) /* qsort wants a non-NULL base even for none */
+		qsort(runs, nruns, sizeof *runs, cmp_run);
 	for (size_t r = 0; r < nruns; r++) {
 		const struct rec *v = g->v + runs[r].start;
 		if (o->out.format == OUT_JSON) {
@@ -392,7 +394,8 @@ static void print_groups(struct list_opts *o, struct groups *g, int *first)
 static void print_file(struct list_opts *o, struct operand *op, int several,
 		       int *first)
 {
-	qsort(op->names.v, op->names.n, sizeof *op->names.v, cmp_str);
+	if (op->names.n > 1) /* qsort wants a non-NULL base even for none */
+		qsort(op->names.v, op->names.n, sizeof *op->names.v, cmp_str);
 	if (o->out.format == OUT_JSON) {
 		fputs(*first ? "{\"file\":" : ",{\"file\":", stdout);
 		out_json_string(stdout, op->arg);
@@ -458,7 +461,8 @@ static int scan_root(struct list_opts *o, const char *root,
 			s->remaining++;
 	if (!s->remaining)
 		return 0;
-	qsort(targets, n, sizeof *targets, cmp_target_ino);
+	if (n > 1) /* qsort wants a non-NULL base even for none */
+		qsort(targets, n, sizeof *targets, cmp_target_ino);
 	struct progress prog;
 	memset(&prog, 0, sizeof prog);
 	progress_begin(&prog, progress_wanted(o->progress), "names");
@@ -760,7 +764,7 @@ int cmd_list(int argc, char **argv)
 			cmd_list_help();
 			return HLN_EXIT_OK;
 		default:
-			return msg_bad_option(CMD, c, argv, optind);
+			return msg_bad_option(CMD, c, argv, optind, longopts);
 		}
 	}
 	int n = argc - optind;

@@ -2,6 +2,7 @@
  * main.c - hln's global options, the dispatch table of subcommands,
  * usage, and "did you mean".
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,6 +154,24 @@ static int cmd_help(int argc, char **argv)
 	return HLN_EXIT_OK;
 }
 
+/*
+ * Make sure what went to stdout got there: a full disk or a closed pipe
+ * is an error of its own (exit 1), said once.
+ */
+static int finish(const char *cmd, int status)
+{
+	errno = 0;
+	int rc = fflush(stdout);
+	if (rc == 0 && !ferror(stdout))
+		return status;
+	int err = rc != 0 && errno ? errno : EIO;
+	if (cmd)
+		msg_error(cmd, "stdout", "%s", msg_reason(err));
+	else
+		fprintf(stderr, "hln: stdout: %s\n", msg_reason(err));
+	return status == HLN_EXIT_OK ? HLN_EXIT_FAIL : status;
+}
+
 int hln_main(int argc, char **argv)
 {
 	setprogname("hln");
@@ -169,11 +188,11 @@ int hln_main(int argc, char **argv)
 	const char *first = argv[1];
 	if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0) {
 		general_help();
-		return fflush(stdout) == 0 ? HLN_EXIT_OK : HLN_EXIT_FAIL;
+		return finish(NULL, HLN_EXIT_OK);
 	}
 	if (strcmp(first, "--version") == 0) {
 		puts("hln " HLN_VERSION);
-		return fflush(stdout) == 0 ? HLN_EXIT_OK : HLN_EXIT_FAIL;
+		return finish(NULL, HLN_EXIT_OK);
 	}
 	if (first[0] == '-') {
 		fprintf(stderr, "hln: unknown option '%s'\n",
@@ -184,8 +203,5 @@ int hln_main(int argc, char **argv)
 	const struct command *c = find_command(first);
 	if (!c)
 		return unknown_command(first);
-	int status = c->run(argc - 1, argv + 1);
-	if (fflush(stdout) != 0 && status == HLN_EXIT_OK)
-		status = HLN_EXIT_FAIL;
-	return status;
+	return finish(c->name, c->run(argc - 1, argv + 1));
 }

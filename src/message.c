@@ -1,6 +1,7 @@
 /*
  * message.c - what hln says on stderr; see hln/message.h.
  */
+#include <ctype.h>
 #include <err.h>
 #include <errno.h>
 #include <stdio.h>
@@ -21,15 +22,19 @@ static const struct {
 	{EPERM, "operation not permitted"},
 	{EEXIST, "already exists"},
 	{EXDEV, "hard links cannot cross filesystems"},
-	{EMLINK, "too many links"},
+	{EMLINK, "too many links: the file has the most this filesystem "
+		 "allows"},
 	{EISDIR, "is a directory"},
 	{ENOTDIR, "not a directory"},
-	{EROFS, "read-only file system"},
-	{ENOSPC, "no space left on device"},
+	{EROFS, "read-only file system: it is mounted read-only, nothing on "
+		"it can be changed"},
+	{ENOSPC, "no space left on device (no free blocks or inodes for the "
+		 "new entry)"},
 	{EDQUOT, "disk quota exceeded"},
-	{ELOOP, "too many levels of symbolic links"},
-	{ENAMETOOLONG, "file name too long"},
-	{EIO, "input/output error"},
+	{ELOOP, "too many levels of symbolic links (a symlink loop?)"},
+	{ENAMETOOLONG, "file name too long (a name may have at most 255 "
+		       "bytes)"},
+	{EIO, "input/output error (the device failed)"},
 	{ENOMEM, "out of memory"},
 	{EMFILE, "too many open files"},
 	{EBUSY, "device or resource busy"},
@@ -60,6 +65,10 @@ const char *msg_name(const char *name, int tty)
 	return b;
 }
 
+static const char *context;
+
+void msg_context(const char *ctx) { context = ctx; }
+
 void msg_error(const char *cmd, const char *path, const char *fmt, ...)
 {
 	char reason[8192];
@@ -67,10 +76,13 @@ void msg_error(const char *cmd, const char *path, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(reason, sizeof reason, fmt, ap);
 	va_end(ap);
+	const char *ctx = context ? context : "";
+	const char *sep = context ? ": " : "";
 	if (path)
-		warnx("%s: %s: %s", cmd, msg_name(path, hln_isatty(2)), reason);
+		warnx("%s: %s%s%s: %s", cmd, ctx, sep,
+		      msg_name(path, hln_isatty(2)), reason);
 	else
-		warnx("%s: %s", cmd, reason);
+		warnx("%s: %s%s%s", cmd, ctx, sep, reason);
 }
 
 int msg_usage(const char *cmd, const char *fmt, ...)
@@ -85,16 +97,32 @@ int msg_usage(const char *cmd, const char *fmt, ...)
 	return HLN_EXIT_USAGE;
 }
 
-int msg_bad_option(const char *cmd, int c, char *const *argv, int optind)
+int msg_bad_option(const char *cmd, int c, char *const *argv, int optind,
+		   const struct option *longopts)
 {
-	const char *arg = optind > 0 ? argv[optind - 1] : "";
-	if (c == ':') {
-		if (optopt)
-			return msg_usage(cmd, "option '-%c' needs an argument",
-					 optopt);
-		return msg_usage(cmd, "option '%s' needs an argument", arg);
+	const char *arg = optind > 0 ? argv[optind - 1] : NULL;
+	if (arg && strncmp(arg, "--", 2) == 0 && arg[2]) {
+		/* a long option: name it as written, without its value */
+		const char *name = arg + 2;
+		size_t len = strcspn(name, "=");
+		int known = 0;
+		for (const struct option *l = longopts; l && l->name; l++)
+			if (strlen(l->name) >= len &&
+			    strncmp(l->name, name, len) == 0)
+				known = 1;
+		if (c == ':')
+			return msg_usage(cmd,
+					 "option '--%.*s' needs an argument",
+					 (int)len, name);
+		if (known && name[len] == '=')
+			return msg_usage(cmd,
+					 "option '--%.*s' takes no argument",
+					 (int)len, name);
+		return msg_usage(cmd, "unknown option '--%.*s'", (int)len,
+				 name);
 	}
-	if (optopt)
-		return msg_usage(cmd, "unknown option '-%c'", optopt);
-	return msg_usage(cmd, "unknown option '%s'", arg);
+	int ch = optopt > 0 && optopt < 128 && isprint(optopt) ? optopt : '?';
+	if (c == ':')
+		return msg_usage(cmd, "option '-%c' needs an argument", ch);
+	return msg_usage(cmd, "unknown option '-%c'", ch);
 }

@@ -94,6 +94,9 @@ static int may_enter(const struct walker *w, const struct hln_stat *st)
 			return st->mnt_id == w->root.mnt_id;
 		return st->dev == w->root.dev;
 	}
+	if (w->o->skip_binds && st->dev == w->root.dev && st->mnt_id &&
+	    w->root.mnt_id && st->mnt_id != w->root.mnt_id)
+		return 0;
 	return 1;
 }
 
@@ -131,7 +134,7 @@ static void process(struct worker *k, struct job *j)
 	struct walker *w = k->w;
 	struct hln_dir *d = NULL;
 	int rc;
-	int mnt = w->o->same_mount ? HLN_WANT_MNT : 0;
+	int mnt = w->o->same_mount || w->o->skip_binds ? HLN_WANT_MNT : 0;
 
 	if (j->opened) {
 		d = j->opened;
@@ -150,7 +153,8 @@ static void process(struct worker *k, struct job *j)
 
 	/* A stat of the directory only for whoever needs one. */
 	struct hln_stat st;
-	int need_st = w->o->one_fs || w->o->same_mount || w->ops->dir_enter;
+	int need_st = w->o->one_fs || w->o->same_mount || w->o->skip_binds ||
+		      w->ops->dir_enter;
 	rc = need_st ? hln_dir_fstat(d, mnt, &st) : 0;
 	if (rc < 0) {
 		report(w, j->path, rc);
@@ -296,10 +300,11 @@ int walk_tree(const char *root, const struct walk_opts *o,
 	w.o = o;
 	w.ops = ops;
 	w.ctx = ctx;
-	int rc = hln_stat_path(root,
-			       (o->follow_root ? HLN_FOLLOW : 0) |
-				       (o->same_mount ? HLN_WANT_MNT : 0),
-			       &w.root);
+	int rc = hln_stat_path(
+		root,
+		(o->follow_root ? HLN_FOLLOW : 0) |
+			(o->same_mount || o->skip_binds ? HLN_WANT_MNT : 0),
+		&w.root);
 	if (rc < 0)
 		return rc;
 	if (w.root.type != HLN_T_DIR)

@@ -6,6 +6,7 @@
 #ifndef HLN_MESSAGE_H
 #define HLN_MESSAGE_H
 
+#include <getopt.h>
 #include <stdarg.h>
 
 /*
@@ -24,6 +25,13 @@ void msg_error(const char *cmd, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /*
+ * Put CTX (e.g. "stdin:12", or NULL for none) between "hln: CMD: " and the
+ * path of every msg_error from now on, so a message says which input line
+ * it is about.  CTX must stay valid until the next call.
+ */
+void msg_context(const char *ctx);
+
+/*
  * Print "hln: CMD: " and the formatted text, then "Try 'hln CMD --help'."
  * on stderr.  Returns HLN_EXIT_USAGE.
  */
@@ -34,9 +42,12 @@ int msg_usage(const char *cmd, const char *fmt, ...)
  * Report what getopt_long (run with opterr = 0 and an optstring that
  * starts with ':') returned as C, '?' or ':', for the command CMD: "unknown
  * option '-x'" or "option '--target-directory' needs an argument", then
- * the "Try" line.  ARGV and OPTIND are getopt's.  Returns HLN_EXIT_USAGE.
+ * the "Try" line.  ARGV and OPTIND are getopt's, LONGOPTS the command's
+ * table (to tell "takes no argument" from "unknown").  Returns
+ * HLN_EXIT_USAGE.
  */
-int msg_bad_option(const char *cmd, int c, char *const *argv, int optind);
+int msg_bad_option(const char *cmd, int c, char *const *argv, int optind,
+		   const struct option *longopts);
 
 /*
  * Quote NAME for a message: control characters escaped when TTY is

@@ -67,6 +67,8 @@ struct walk_opts {
 	int threads; /* worker threads; <= 0: the number of CPUs */
 	int one_fs; /* do not enter directories of another device */
 	int same_mount; /* do not enter another mount, bind mounts too */
+	int skip_binds; /* do not enter a bind mount of the root's filesystem
+			   (a name seen again there is no other link) */
 	int follow_root; /* follow the root if it is a symlink */
 	struct progress *progress; /* counters to update, or NULL */
 };

@@ -317,3 +317,35 @@ l"
 	expect_no_err
 	expect_plain_summary 9 7 3 5 2 907 657 250 307
 }
+
+@test "-r: a bind mount of the tree's filesystem inside it is not counted again" {
+	need_root
+	need_linux_path "no mount ids, a bind mount of the same filesystem cannot be told apart"
+	mkdir D
+	printf 1 >D/a
+	ln D/a D/a2
+	mount_fs D/bind --bind D
+	hrun count -r -j D
+	expect_status 0
+	expect_json_summary 2 1 1 2 0 2 1 1 1
+	hrun count -r -j -x D
+	expect_status 0
+	expect_json_summary 2 1 1 2 0 2 1 1 1
+}
+
+@test "-0: every record ends with NUL instead of a newline" {
+	printf x >a
+	ln a b
+	"$HLN" count -0 a >out
+	cmp out <(printf '2\000') || fail "one operand: $(od -c out)"
+	"$HLN" count -0 a b >out
+	cmp out <(printf '2\ta\0002\tb\000') || fail "several: $(od -c out)"
+}
+
+@test "stdout that cannot be written: a message and exit 1" {
+	[ -e /dev/full ] || skip "no /dev/full"
+	printf x >a
+	run --separate-stderr sh -c '"$1" count a >/dev/full' sh "$HLN"
+	expect_status 1
+	expect_err_has "stdout"
+}

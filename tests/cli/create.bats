@@ -63,10 +63,12 @@ same_tree() {
 
 # expect_dir_exists_err DIR: LINK_NAME DIR is an existing directory and no -f
 # was given: EEXIST, or (as -f could not help) "a directory is never replaced".
+# With --batch the message names the line first (PREFIX, e.g. "stdin:1: ").
 expect_dir_exists_err() {
+	local prefix=${2-}
 	expect_status 1
-	[ "$stderr" = "hln: create: $1: already exists; use -f to replace it" ] ||
-		[ "$stderr" = "hln: create: $1: is a directory; a directory is never replaced" ] ||
+	[ "$stderr" = "hln: create: $prefix$1: already exists; use -f to replace it" ] ||
+		[ "$stderr" = "hln: create: $prefix$1: is a directory; a directory is never replaced" ] ||
 		fail "not the EEXIST or the never-replaced message for $1"
 }
 
@@ -758,7 +760,7 @@ hbatch() { run --separate-stderr "$HLN" create --batch "$@" <pairs; }
 	expect_err "hln: create: stdin:2: no TAB between TARGET and LINK_NAME
 hln: create: stdin:3: empty target
 hln: create: stdin:4: empty link name
-hln: create: missing: no such file or directory"
+hln: create: stdin:5: missing: no such file or directory"
 	same_file a ok1
 	same_file a ok6
 	expect_absent x empty-target
@@ -783,11 +785,11 @@ hln: create: stdin:4: TARGET without LINK_NAME"
 	batch_in 'a\td\n'
 	hbatch
 	expect_status 1
-	expect_dir_exists_err d
+	expect_dir_exists_err d "stdin:1: "
 	expect_absent d/a
 	hbatch -f
 	expect_status 1
-	expect_err "hln: create: d: is a directory; a directory is never replaced"
+	expect_err "hln: create: stdin:1: d: is a directory; a directory is never replaced"
 	[ -d d ] || fail "d replaced"
 }
 
@@ -980,4 +982,44 @@ hln: create: stdin:4: TARGET without LINK_NAME"
 	fi
 	expect_absent pub/mine
 	expect_nlink pub/secret 1
+}
+
+@test "-r -f replaces existing symlinks in the destination atomically" {
+	mkdir src
+	mkfile src/f
+	ln -s f src/sl
+	"$HLN" create -rT src dst
+	ln -sfn elsewhere dst/sl
+	hrun create -rT src dst
+	expect_status 1
+	expect_err_has "dst/sl: already exists; use -f to replace it"
+	hrun create -rTf src dst
+	expect_status 0
+	[ "$(readlink dst/sl)" = f ] || fail "dst/sl -> $(readlink dst/sl)"
+	no_temp_left dst
+}
+
+@test "-r: a directory TARGET with a trailing slash into a new name with one" {
+	mkdir src
+	mkfile src/f
+	hrun create -r src/ new/
+	expect_status 0
+	same_file src/f new/f
+}
+
+@test "errors of the TARGET name the TARGET (ELOOP), not LINK_NAME" {
+	ln -s loop loop
+	hrun create -L loop z
+	expect_status 1
+	expect_err_has "hln: create: loop: too many levels of symbolic links"
+}
+
+@test "ENOENT in a directory that exists is not 'no such directory'" {
+	mkfile a
+	hrun create a /proc/no-such-dir-here/x
+	expect_status 1
+	expect_err_has "no such directory: '/proc/no-such-dir-here'"
+	hrun create a /proc/x
+	expect_status 1
+	[[ $stderr != *"no such directory"* ]] || fail "said no such directory: $stderr"
 }

@@ -139,3 +139,15 @@ expect_command_help() {
 	expect_status 0
 	expect_out 2
 }
+
+@test "long options: a missing argument or an argument not taken is named as written" {
+	hrun create --target-directory
+	expect_usage_error create
+	expect_err_has "hln: create: option '--target-directory' needs an argument"
+	hrun count --bytes=3 a
+	expect_usage_error count
+	expect_err_has "hln: count: option '--bytes' takes no argument"
+	hrun count --no-such-option a
+	expect_usage_error count
+	expect_err_has "hln: count: unknown option '--no-such-option'"
+}

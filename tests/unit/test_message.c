@@ -21,15 +21,20 @@ static void test_reason_known(void **state)
 		{EPERM, "operation not permitted"},
 		{EEXIST, "already exists"},
 		{EXDEV, "hard links cannot cross filesystems"},
-		{EMLINK, "too many links"},
+		{EMLINK,
+		 "too many links: the file has the most this filesystem "
+		 "allows"},
 		{EISDIR, "is a directory"},
 		{ENOTDIR, "not a directory"},
-		{EROFS, "read-only file system"},
-		{ENOSPC, "no space left on device"},
+		{EROFS, "read-only file system: it is mounted read-only, "
+			"nothing on it can be changed"},
+		{ENOSPC, "no space left on device (no free blocks or inodes "
+			 "for the new entry)"},
 		{EDQUOT, "disk quota exceeded"},
-		{ELOOP, "too many levels of symbolic links"},
-		{ENAMETOOLONG, "file name too long"},
-		{EIO, "input/output error"},
+		{ELOOP, "too many levels of symbolic links (a symlink loop?)"},
+		{ENAMETOOLONG,
+		 "file name too long (a name may have at most 255 bytes)"},
+		{EIO, "input/output error (the device failed)"},
 		{ENOMEM, "out of memory"},
 		{EMFILE, "too many open files"},
 		{EBUSY, "device or resource busy"},
@@ -133,14 +138,13 @@ static void test_error(void **state)
 		const char *path;
 		const char *want;
 	} cases[] = {
-		{"dir/a\nb", "hln: count: dir/a\nb: too many links 3\n"},
-		{NULL, "hln: count: too many links 3\n"},
+		{"dir/a\nb", "hln: count: dir/a\nb: x 3\n"},
+		{NULL, "hln: count: x 3\n"},
 	};
 	for (size_t i = 0; i < UNIT_ARRAY_LEN(cases); i++) {
 		struct unit_capture c;
 		unit_capture_begin(&c, 2);
-		msg_error("count", cases[i].path, "%s %d", msg_reason(EMLINK),
-			  3);
+		msg_error("count", cases[i].path, "%s %d", "x", 3);
 		char *text = unit_capture_end(&c);
 		assert_string_equal(text, cases[i].want);
 		free(text);
@@ -173,26 +177,37 @@ static void test_error_tty(void **state)
 static void test_bad_option(void **state)
 {
 	(void)state;
-	static char *argv[] = {"create", "--target-directory", "--bogus", NULL};
+	static const struct option longopts[] = {
+		{"target-directory", required_argument, NULL, 't'},
+		{"bytes", no_argument, NULL, 256},
+		{NULL, 0, NULL, 0},
+	};
+	/* what getopt_long leaves: the argument it failed on is argv[1] */
 	static const struct {
-		int c, optopt, optind;
+		const char *arg;
+		int c, optopt;
 		const char *want;
 	} cases[] = {
-		{'?', 'x', 1, "unknown option '-x'"},
-		{'?', 0, 3, "unknown option '--bogus'"},
-		{':', 't', 2, "option '-t' needs an argument"},
-		{':', 0, 2, "option '--target-directory' needs an argument"},
+		{"-x", '?', 'x', "unknown option '-x'"},
+		{"--bogus", '?', 0, "unknown option '--bogus'"},
+		{"--bogus=1", '?', 0, "unknown option '--bogus'"},
+		{"-t", ':', 't', "option '-t' needs an argument"},
+		{"--target-directory", ':', 't',
+		 "option '--target-directory' needs an argument"},
+		{"--bytes=3", '?', 256, "option '--bytes' takes no argument"},
+		{"-\001", '?', 1, "unknown option '-?'"},
 	};
 	for (size_t i = 0; i < UNIT_ARRAY_LEN(cases); i++) {
 		char want[256];
 		snprintf(want, sizeof want,
 			 "hln: create: %s\nTry 'hln create --help'.\n",
 			 cases[i].want);
+		char *argv[] = {"create", (char *)cases[i].arg, NULL};
 		optopt = cases[i].optopt;
 		struct unit_capture c;
 		unit_capture_begin(&c, 2);
-		int rc = msg_bad_option("create", cases[i].c, argv,
-					cases[i].optind);
+		int rc =
+			msg_bad_option("create", cases[i].c, argv, 2, longopts);
 		char *text = unit_capture_end(&c);
 		assert_int_equal(rc, HLN_EXIT_USAGE);
 		assert_string_equal(text, want);
