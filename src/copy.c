@@ -270,11 +270,17 @@ static int changed(const struct hln_stat *a, const struct hln_stat *b)
 	       a->ctime_nsec != b->ctime_nsec;
 }
 
-/* One attempt: copy SRC (stat ST) beside NAME and swap it in. */
-static int break_once(const char *name, struct hln_file *src,
+/*
+ * One attempt: copy *SRCP (stat ST) beside NAME and swap it in.  *SRCP is
+ * closed (and set to NULL) before the swap: Windows cannot rename over a
+ * file that is still open, and the swap checks NAME by (dev, ino), not
+ * through the open file.  It stays open when the attempt may be retried.
+ */
+static int break_once(const char *name, struct hln_file **srcp,
 		      const struct hln_stat *st, enum copy_reflink reflink,
 		      struct copy_result *r)
 {
+	struct hln_file *src = *srcp;
 	struct replace_tmp t;
 	int rc = replace_tmp_create(name, &t);
 	if (rc < 0)
@@ -292,6 +298,10 @@ static int break_once(const char *name, struct hln_file *src,
 		rc = hln_file_sync(t.f);
 	if (rc == 0 && hln_signal_pending())
 		rc = -EINTR;
+	if (rc == 0) {
+		*srcp = NULL;
+		rc = hln_file_close(src);
+	}
 	if (rc == 0)
 		rc = replace_tmp_name(name, &t);
 	if (rc == 0) {
@@ -316,6 +326,9 @@ int copy_break(const char *name, enum copy_reflink reflink,
 	if (rc < 0)
 		return rc;
 	for (;;) {
+		/* A retry after the source was closed opens it again. */
+		if (!src && (rc = hln_file_open(name, HLN_OPEN_READ, &src)) < 0)
+			break;
 		/* Taken before the data is read: the times to keep. */
 		struct hln_stat st;
 		rc = hln_file_stat(src, &st);
@@ -332,7 +345,7 @@ int copy_break(const char *name, enum copy_reflink reflink,
 		r->cloned = 0;
 		r->bytes = 0;
 		r->attempts++;
-		rc = break_once(name, src, &st, reflink, r);
+		rc = break_once(name, &src, &st, reflink, r);
 		if (rc != -EAGAIN || r->attempts > COPY_RETRIES)
 			break;
 	}

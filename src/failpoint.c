@@ -11,10 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <spawn.h>
-#include <sys/wait.h>
 
-extern char **environ;
+#include "hln/platform.h"
 
 #define MAX_RULES 32
 
@@ -140,16 +138,10 @@ void failpoint_hook(const char *name)
 	size_t len = strlen(name);
 	if (!spec || strncmp(spec, name, len) != 0 || spec[len] != ':')
 		return;
-	/* Not system(): it would ignore the SIGINT a hook may send us. */
 	fflush(NULL);
-	char *argv[] = {"sh", "-c", (char *)(spec + len + 1), NULL};
-	pid_t pid;
-	if (posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ) != 0) {
-		perror("hln: test hook");
-		return;
-	}
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
+	int rc = hln_run_shell(spec + len + 1);
+	if (rc < 0)
+		fprintf(stderr, "hln: test hook: %s\n", strerror(-rc));
 }
 #else
 /* ISO C forbids an empty translation unit. */

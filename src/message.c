@@ -110,13 +110,14 @@ int msg_bad_option(const char *cmd, int c, char *const *argv, int optind,
 			if (strlen(l->name) >= len &&
 			    strncmp(l->name, name, len) == 0)
 				known = 1;
-		if (c == ':')
-			return msg_usage(cmd,
-					 "option '--%.*s' needs an argument",
-					 (int)len, name);
+		/* First: BSD getopt_long (mingw's too) returns ':' here. */
 		if (known && name[len] == '=')
 			return msg_usage(cmd,
 					 "option '--%.*s' takes no argument",
+					 (int)len, name);
+		if (c == ':')
+			return msg_usage(cmd,
+					 "option '--%.*s' needs an argument",
 					 (int)len, name);
 		return msg_usage(cmd, "unknown option '--%.*s'", (int)len,
 				 name);

@@ -1,9 +1,10 @@
 #!/bin/sh
-# tests/run.sh BUILD_DIR HLN HLN_FP
+# tests/run.sh BUILD_DIR HLN [HLN_FP]
 # Runs the cmocka unit tests built in BUILD_DIR/tests and the bats CLI
-# tests against the binary HLN (HLN_FP: the same program with failpoints),
-# prints both runners' output and summaries, then one closing line
-# "check: N passed, N failed, N skipped".  Exits 1 if anything failed.
+# tests against the binary HLN (HLN_FP: the same program with failpoints,
+# HLN by default), prints both runners' output and summaries, then one
+# closing line "check: N passed, N failed, N skipped".  Exits 1 if
+# anything failed.
 set -u
 build=$1
 HLN=$2

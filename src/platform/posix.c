@@ -8,11 +8,13 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -308,6 +310,21 @@ int hln_random(void *buf, size_t len)
 {
 	HLN_FAILPOINT("random");
 	arc4random_buf(buf, len);
+	return 0;
+}
+
+extern char **environ;
+
+/* Not system(): it would ignore the SIGINT a hook may send us. */
+int hln_run_shell(const char *cmd)
+{
+	char *argv[] = {"sh", "-c", (char *)cmd, NULL};
+	pid_t pid;
+	int rc = posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ);
+	if (rc != 0)
+		return -rc;
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
 	return 0;
 }
 

@@ -325,25 +325,42 @@ static int path_to_wide(const char *path, wchar_t **out)
 	return rc;
 }
 
+/* Turn the backslashes of the WTF-8 path S into slashes. */
+static void to_slashes(char *s)
+{
+	for (; *s; s++)
+		if (*s == '\\')
+			*s = '/';
+}
+
 /*
- * The path W for a person: without the \\?\ prefix, as WTF-8 in BUF.
- * Returns the length or -ENAMETOOLONG.
+ * The path W for a person: without the \\?\ prefix, with '/' for '\\',
+ * as WTF-8 in BUF.  The engine joins names with '/', which Windows takes
+ * as well; paths that come back from here use it too, so that what hln
+ * prints has one separator (C:/Users/x/f, //server/share/f), and strrchr
+ * of '/' finds a path's directory.  Returns the length or -ENAMETOOLONG.
  */
 static int wide_to_user(const wchar_t *w, char *buf, size_t size)
 {
+	long n;
 	if (has_prefix(w, L"\\\\?\\UNC\\")) {
 		/* Keep one backslash of the prefix: \\server\share. */
 		w += 7;
 		if (size < 2)
 			return -ENAMETOOLONG;
 		buf[0] = '\\';
-		long n = wide_to_wtf8(w, wcslen(w), buf + 1, size - 1);
-		return n < 0 ? -ENAMETOOLONG : (int)n + 1;
+		n = wide_to_wtf8(w, wcslen(w), buf + 1, size - 1);
+		if (n >= 0)
+			n++;
+	} else {
+		if (has_prefix(w, L"\\\\?\\"))
+			w += 4;
+		n = wide_to_wtf8(w, wcslen(w), buf, size);
 	}
-	if (has_prefix(w, L"\\\\?\\"))
-		w += 4;
-	long n = wide_to_wtf8(w, wcslen(w), buf, size);
-	return n < 0 ? -ENAMETOOLONG : (int)n;
+	if (n < 0)
+		return -ENAMETOOLONG;
+	to_slashes(buf);
+	return (int)n;
 }
 
 /* ---- files ---- */
@@ -497,6 +514,30 @@ static int final_path(const wchar_t *w, wchar_t **out)
 		}
 		DWORD n = GetFinalPathNameByHandleW(h, buf, size,
 						    VOLUME_NAME_DOS);
+		if (n == 0 && GetLastError() == ERROR_MORE_DATA &&
+		    size < 0x8000) {
+			/* Wine says so, without the size, past MAX_PATH. */
+			free(buf);
+			size = 0x8000;
+			continue;
+		}
+		if (n == 0 && GetLastError() == ERROR_MORE_DATA) {
+			/*
+			 * Still so with room for the longest path: Wine
+			 * cannot name a handle past MAX_PATH.  The path as
+			 * given, made absolute, is the answer there (Wine
+			 * resolves links below Windows anyway).
+			 */
+			free(buf);
+			size_t len = wcslen(w) + 1;
+			if (!(buf = malloc(len * sizeof *buf))) {
+				rc = -ENOMEM;
+				break;
+			}
+			memcpy(buf, w, len * sizeof *buf);
+			*out = buf;
+			break;
+		}
 		if (n == 0) {
 			rc = neg_last();
 			free(buf);
@@ -873,6 +914,9 @@ int hln_mount_point(const char *path, char *buf, size_t size)
 		rc = wide_to_user(vol, buf, size);
 	else
 		rc = neg_last();
+	/* "C:/x/" -> "C:/x", as POSIX names a mount point; "C:/" stays. */
+	if (rc > 1 && buf[rc - 1] == '/' && buf[rc - 2] != ':')
+		buf[--rc] = '\0';
 	free(vol);
 	free(w);
 	return rc;
@@ -900,12 +944,158 @@ static HANDLE std_handle(int fd)
 }
 
 /*
+ * ---- the console ----
+ *
+ * A console shows UTF-16 given to WriteConsoleW; bytes given to WriteFile
+ * are read in its code page, UTF-8 or not.  So what hln writes to a
+ * console is converted: standard output and error, which stdio writes,
+ * reach the console through a pipe whose reader thread converts and calls
+ * WriteConsoleW (git's compat/winansi.c does the same), and hln_write
+ * writes into that pipe too, so that the progress line and the messages
+ * keep their order.  To pipes and files, UTF-8 bytes go as they are.
+ */
+struct console {
+	HANDLE con; /* the console, or NULL when FD is not one */
+	HANDLE thread; /* the pipe's reader */
+};
+static struct console consoles[3];
+
+/*
+ * Show the N bytes at P on the console CON; unless FINAL, an unfinished
+ * UTF-8 sequence at the end is kept in CARRY (*NCARRY bytes) for the next
+ * call.  Bytes that are not UTF-8 show as U+FFFD.
+ */
+static void console_show(HANDLE con, char *carry, size_t *ncarry, const char *p,
+			 size_t n, int final)
+{
+	char buf[4096 + 4];
+	wchar_t w[4096 + 4];
+	while (n > 0 || *ncarry) {
+		size_t k = n < 4096 ? n : 4096;
+		memcpy(buf, carry, *ncarry);
+		memcpy(buf + *ncarry, p, k);
+		size_t len = *ncarry + k, cut = len;
+		p += k;
+		n -= k;
+		/* Hold back a sequence cut short, if more may follow. */
+		for (size_t back = 1; back <= 3 && back <= len; back++) {
+			unsigned char c = (unsigned char)buf[len - back];
+			if ((c & 0xC0) == 0x80)
+				continue;
+			size_t need = c >= 0xF0   ? 4
+				      : c >= 0xE0 ? 3
+				      : c >= 0xC0 ? 2
+						  : 1;
+			if (need > back)
+				cut = len - back;
+			break;
+		}
+		if (n == 0 && final)
+			cut = len; /* nothing more will come */
+		*ncarry = len - cut;
+		memcpy(carry, buf + cut, *ncarry);
+		int wn = MultiByteToWideChar(CP_UTF8, 0, buf, (int)cut, w,
+					     (int)(sizeof w / sizeof w[0]));
+		for (int off = 0; off < wn;) {
+			DWORD done;
+			if (!WriteConsoleW(con, w + off, (DWORD)(wn - off),
+					   &done, NULL) ||
+			    done == 0)
+				return;
+			off += (int)done;
+		}
+		if (n == 0)
+			break;
+	}
+}
+
+static DWORD WINAPI console_reader(void *arg)
+{
+	HANDLE *ends = arg;
+	HANDLE rd = ends[0], con = ends[1];
+	free(ends);
+	char buf[4096], carry[4];
+	size_t ncarry = 0;
+	DWORD n;
+	while (ReadFile(rd, buf, sizeof buf, &n, NULL) && n > 0)
+		console_show(con, carry, &ncarry, buf, n, 0);
+	if (ncarry)
+		console_show(con, carry, &ncarry, "", 0, 1);
+	CloseHandle(rd);
+	return 0;
+}
+
+/* At exit: flush, close the pipes, let the readers finish. */
+static void console_finish(void)
+{
+	fflush(stdout);
+	fflush(stderr);
+	for (int fd = 1; fd <= 2; fd++) {
+		if (!consoles[fd].thread)
+			continue;
+		_close(fd);
+		WaitForSingleObject(consoles[fd].thread, 5000);
+		CloseHandle(consoles[fd].thread);
+		consoles[fd].thread = NULL;
+	}
+}
+
+/* If FD (1 or 2) is a console, put the converting pipe in front of it. */
+static void console_attach(int fd)
+{
+	DWORD mode;
+	HANDLE con = std_handle(fd);
+	if (con == INVALID_HANDLE_VALUE || !con || !GetConsoleMode(con, &mode))
+		return;
+	consoles[fd].con = con;
+	/* _dup2 below closes the handle FD had: keep one of our own. */
+	if (!DuplicateHandle(GetCurrentProcess(), con, GetCurrentProcess(),
+			     &con, 0, FALSE, DUPLICATE_SAME_ACCESS))
+		return; /* then WriteFile to the console, as before */
+	HANDLE rd, wr;
+	HANDLE *ends = malloc(2 * sizeof *ends);
+	if (!ends || !CreatePipe(&rd, &wr, NULL, 0)) {
+		free(ends);
+		CloseHandle(con);
+		return;
+	}
+	int wfd = _open_osfhandle((intptr_t)wr, _O_BINARY);
+	if (wfd < 0) {
+		CloseHandle(rd);
+		CloseHandle(wr);
+		CloseHandle(con);
+		free(ends);
+		return;
+	}
+	ends[0] = rd;
+	ends[1] = con;
+	HANDLE t = CreateThread(NULL, 0, console_reader, ends, 0, NULL);
+	if (!t || _dup2(wfd, fd) != 0) {
+		_close(wfd); /* the reader, if any, sees the end */
+		if (t) {
+			WaitForSingleObject(t, INFINITE);
+			CloseHandle(t);
+		} else {
+			CloseHandle(rd);
+			free(ends);
+		}
+		CloseHandle(con);
+		return;
+	}
+	_close(wfd);
+	consoles[fd].con = con;
+	consoles[fd].thread = t;
+}
+
+/*
  * A console answers GetConsoleMode.  _isatty would also say yes for the
  * NUL device, and a redirection to NUL is no terminal.
  */
 int hln_isatty(int fd)
 {
 	DWORD mode;
+	if (fd >= 1 && fd <= 2 && consoles[fd].con)
+		return 1;
 	HANDLE h = std_handle(fd);
 	return h != INVALID_HANDLE_VALUE && h && GetConsoleMode(h, &mode);
 }
@@ -913,8 +1103,18 @@ int hln_isatty(int fd)
 int hln_write(int fd, const void *buf, size_t len)
 {
 	HANDLE h = std_handle(fd);
+	if (fd >= 1 && fd <= 2 && consoles[fd].thread)
+		h = (HANDLE)_get_osfhandle(fd); /* the pipe: see above */
 	if (h == INVALID_HANDLE_VALUE || !h)
 		return -EBADF;
+	DWORD mode;
+	if (GetConsoleMode(h, &mode)) {
+		/* A console without the pipe (it could not be made). */
+		char carry[4];
+		size_t ncarry = 0;
+		console_show(h, carry, &ncarry, buf, len, 1);
+		return 0;
+	}
 	const char *p = buf;
 	while (len > 0) {
 		DWORD chunk = len > (1u << 30) ? (1u << 30) : (DWORD)len;
@@ -1043,6 +1243,13 @@ int hln_signals_catch(void)
 }
 
 int hln_signal_pending(void) { return atomic_load(&caught); }
+
+/* The test hooks are POSIX shell commands; Windows has no /bin/sh. */
+int hln_run_shell(const char *cmd)
+{
+	(void)cmd;
+	return -ENOSYS;
+}
 
 /* ---- directories ---- */
 
@@ -1492,8 +1699,10 @@ static void restore_cp(void) { SetConsoleOutputCP(saved_cp); }
  * argv arrives as UTF-16; the rest of hln speaks UTF-8 (git's
  * compat/mingw.c does the same).  Standard streams are binary, so "\n"
  * stays "\n" and a name passes through byte for byte (and "--batch -0"
- * is not cut short by a ^Z).  A console is switched to UTF-8 for the
- * run, so that names print as themselves, and restored at exit.
+ * is not cut short by a ^Z).  Output to a console goes through
+ * WriteConsoleW (console_attach above); the console's code page is also
+ * UTF-8 for the run, for whatever writes to it otherwise, and restored
+ * at exit.
  */
 int wmain(int argc, wchar_t **argv)
 {
@@ -1516,6 +1725,10 @@ int wmain(int argc, wchar_t **argv)
 		if (saved_cp != CP_UTF8 && SetConsoleOutputCP(CP_UTF8))
 			atexit(restore_cp);
 	}
+	console_attach(1);
+	console_attach(2);
+	if (consoles[1].thread || consoles[2].thread)
+		atexit(console_finish);
 	if (argc > 0)
 		setprogname(argv8[0]);
 	int status = hln_main(argc, argv8);
@@ -1576,7 +1789,7 @@ int hln_file_names(const char *path, void (*fn)(void *ctx, const char *name),
 		rc = rlen;
 		goto out;
 	}
-	if (rlen > 0 && out[rlen - 1] == '\\')
+	if (rlen > 0 && out[rlen - 1] == '/')
 		rlen--;
 	int count = 0;
 	for (;;) {
@@ -1609,6 +1822,7 @@ int hln_file_names(const char *path, void (*fn)(void *ctx, const char *name),
 			rc = -ENAMETOOLONG;
 			break;
 		}
+		to_slashes(out + rlen);
 		fn(ctx, out);
 		count++;
 	}
@@ -1704,6 +1918,43 @@ int hln_file_stat(struct hln_file *f, struct hln_stat *st)
 	return stat_handle(f->h, st);
 }
 
+/* What NtQueryVolumeInformationFile takes (ntifs.h). */
+struct io_status {
+	union {
+		LONG status;
+		void *pointer;
+	} u;
+	ULONG_PTR information;
+};
+struct fs_full_size {
+	LARGE_INTEGER total, caller_avail, actual_avail;
+	ULONG sectors_per_unit, bytes_per_sector;
+};
+#define FS_FULL_SIZE_INFORMATION 7
+typedef LONG(WINAPI *query_volume_fn)(HANDLE, struct io_status *, void *, ULONG,
+				      int);
+
+/*
+ * The free space of the handle's own volume, for the caller (quotas
+ * included): no path needed, so no limit on its length.  Returns 0, or
+ * -ENOSYS where ntdll does not answer.
+ */
+static int space_by_handle(HANDLE h, uint64_t *avail)
+{
+	HMODULE nt = GetModuleHandleW(L"ntdll.dll");
+	query_volume_fn q =
+		nt ? (query_volume_fn)(void (*)(void))GetProcAddress(
+			     nt, "NtQueryVolumeInformationFile")
+		   : NULL;
+	struct io_status io;
+	struct fs_full_size fs;
+	if (!q || q(h, &io, &fs, sizeof fs, FS_FULL_SIZE_INFORMATION) < 0)
+		return -ENOSYS;
+	*avail = (uint64_t)fs.caller_avail.QuadPart * fs.sectors_per_unit *
+		 fs.bytes_per_sector;
+	return 0;
+}
+
 /* Free space as the caller's quota sees it, on F's volume. */
 int hln_file_space(struct hln_file *f, uint64_t *used, uint64_t *avail)
 {
@@ -1713,6 +1964,8 @@ int hln_file_space(struct hln_file *f, uint64_t *used, uint64_t *avail)
 					  sizeof si))
 		return neg_last();
 	*used = (uint64_t)si.AllocationSize.QuadPart;
+	if (space_by_handle(f->h, avail) == 0)
+		return 0;
 	wchar_t *path, *vol;
 	int rc = 0;
 	DWORD size = MAX_PATH;
@@ -1730,11 +1983,25 @@ int hln_file_space(struct hln_file *f, uint64_t *used, uint64_t *avail)
 		free(path);
 		size = n + 1;
 	}
+	/*
+	 * GetDiskFreeSpaceExW takes any directory of the volume: the file's
+	 * own, with its final backslash, works for long paths (Wine's
+	 * GetVolumePathNameW fails beyond MAX_PATH); the volume's root is
+	 * the fallback.
+	 */
+	ULARGE_INTEGER caller, total, free_bytes;
+	wchar_t *slash = wcsrchr(path, L'\\');
+	if (slash)
+		slash[1] = L'\0';
+	if (GetDiskFreeSpaceExW(path, &caller, &total, &free_bytes)) {
+		*avail = caller.QuadPart;
+		free(path);
+		return 0;
+	}
 	if (!(vol = malloc(size * sizeof *vol))) {
 		free(path);
 		return -ENOMEM;
 	}
-	ULARGE_INTEGER caller, total, free_bytes;
 	if (!GetVolumePathNameW(path, vol, size) ||
 	    !GetDiskFreeSpaceExW(vol, &caller, &total, &free_bytes))
 		rc = neg_last();

@@ -110,6 +110,7 @@ shared_extents() { filefrag -v -- "$1" | grep -c shared || true; }
 }
 
 @test "a symlink operand is refused, naming the target path" {
+	need_native "Wine shows a symlink as the file it points to"
 	three f
 	mkdir sub
 	ln -s ../f sub/link
@@ -121,6 +122,7 @@ shared_extents() { filefrag -v -- "$1" | grep -c shared || true; }
 }
 
 @test "a directory operand is refused without -r; a fifo is refused" {
+	need_native "Windows has no fifos"
 	mkdir d
 	mkfifo p
 	hrun break d
@@ -152,6 +154,7 @@ shared_extents() { filefrag -v -- "$1" | grep -c shared || true; }
 }
 
 @test "names with newlines, spaces and a leading dash" {
+	need_native "Windows names cannot hold control characters or bytes that are not UTF-8"
 	mkfile $'-new\nline x'
 	ln -- $'-new\nline x' other
 	hrun break -- $'-new\nline x'
@@ -164,6 +167,7 @@ shared_extents() { filefrag -v -- "$1" | grep -c shared || true; }
 # ---- metadata and data ---------------------------------------------------
 
 @test "metadata round trip: mode with setuid, owner, ns times, user xattr, ACL" {
+	need_native "Windows keeps no mode bits, owners, xattrs or ACLs"
 	need_root
 	three f
 	chown 1234:5678 f
@@ -266,6 +270,7 @@ shared_extents() { filefrag -v -- "$1" | grep -c shared || true; }
 }
 
 @test "Btrfs: a clone (shared extents, no space used); --reflink=never copies" {
+	need_native "Wine has no block cloning"
 	! portable_build || skip "the portable path cannot clone"
 	mount_image mnt btrfs 300
 	head -c $((32 * 1024 * 1024)) /dev/urandom >mnt/f
@@ -291,6 +296,7 @@ shared_extents() { filefrag -v -- "$1" | grep -c shared || true; }
 }
 
 @test "XFS (reflink=1): a clone with shared extents; --reflink=always works" {
+	need_native "Wine has no block cloning"
 	! portable_build || skip "the portable path cannot clone"
 	mount_image mnt xfs 320
 	head -c $((16 * 1024 * 1024)) /dev/urandom >mnt/f
@@ -351,6 +357,7 @@ shared_extents() { filefrag -v -- "$1" | grep -c shared || true; }
 # ---- concurrency and signals (failpoint build: HLN_TEST_HOOK) -------------
 
 @test "a name replaced between copy and swap is detected and never clobbered" {
+	need_native "test hooks are POSIX shell commands, and Windows has no /bin/sh"
 	need_fp
 	three f
 	mkfile theirs "their new file"
@@ -364,6 +371,7 @@ shared_extents() { filefrag -v -- "$1" | grep -c shared || true; }
 }
 
 @test "a FILE that changes while being copied is retried, then reported" {
+	need_native "test hooks are POSIX shell commands, and Windows has no /bin/sh"
 	need_fp
 	three f
 	# changes once: the second copy succeeds
@@ -382,6 +390,7 @@ shared_extents() { filefrag -v -- "$1" | grep -c shared || true; }
 }
 
 @test "SIGTERM and SIGINT during the copy roll back the file in flight: 143, 130" {
+	need_native "test hooks are POSIX shell commands, and Windows has no /bin/sh"
 	need_fp
 	three f
 	three g
@@ -395,5 +404,28 @@ shared_extents() { filefrag -v -- "$1" | grep -c shared || true; }
 	run --separate-stderr env HLN_TEST_HOOK='copied:kill -INT $PPID' "$HLN_FP" break f
 	expect_status 130
 	expect_ino f "$orig"
+	no_temp_left
+}
+
+@test "paths longer than 260 bytes (MAX_PATH on Windows): create, count, list, break" {
+	local d
+	d=$(printf 'directory-%02d/' $(seq 1 30))
+	d=${d%/}
+	mkdir -p "$d"
+	mkfile "$d/f"
+	hrun create "$d/f" "$d/g"
+	expect_status 0
+	same_file "$d/f" "$d/g"
+	hrun count "$d/g"
+	expect_out 2
+	hrun list --root=. "$d/f"
+	expect_status 0
+	expect_out "./$d/f
+./$d/g"
+	hrun break "$d/g"
+	expect_status 0
+	expect_no_err
+	expect_nlink "$d/f" 1
+	expect_content "$d/g" "data of $d/f"
 	no_temp_left
 }

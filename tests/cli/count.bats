@@ -27,6 +27,11 @@ expect_entry() {
 	[ "${3-}" != P ] || follow=()
 	local st
 	st=$(stat "${follow[@]}" -c '%h %d %i %s' -- "$2")
+	if [ "$HLN_WINE" = 1 ]; then
+		# Windows: a volume serial, one link and size 0 for a directory
+		st="$(dir_nlink "$2") $(devno "$2") $(stat -c %i -- "$2")"
+		if [ -d "$2" ]; then st="$st 0"; else st="$st $(stat -c %s -- "$2")"; fi
+	fi
 	# shellcheck disable=SC2086
 	json_ok "d[$1] == {'path': a[0], 'nlink': int(a[1]), 'dev': int(a[2]),
 		'ino': int(a[3]), 'size': int(a[4])}" "$2" $st
@@ -59,6 +64,10 @@ freed: $9"
 #   t/fifo (0B)                t/empty/ (no names)
 # names 9, files 7, linked 3 inodes / 5 names, outside 2,
 # apparent 907, used 657, saved 250, freed 100+200+1+6+0 = 307.
+#
+# Under Wine, which shows symlinks as their targets and has no fifos, the
+# tree has neither: names 6, files 4, apparent 900, used 650, freed 300.
+# KNOWN and KNOWN_H hold the summary expected, exact and humanized.
 known_tree() {
 	mkdir -p t/sub/deep t/empty out
 	mksized t/a 100
@@ -69,10 +78,17 @@ known_tree() {
 	mksized t/sub/deep/d3 50
 	ln t/sub/deep/d3 t/d3b
 	ln t/sub/deep/d3 out/d3c
+	mksized out/unrelated 5000
+	if [ "$HLN_WINE" = 1 ]; then
+		KNOWN=(6 4 3 5 2 900 650 250 300)
+		KNOWN_H=(6 4 3 5 2 900B 650B 250B 300B)
+		return
+	fi
 	ln -s a t/sym
 	ln -s ../out t/dl
 	mkfifo t/fifo
-	mksized out/unrelated 5000
+	KNOWN=(9 7 3 5 2 907 657 250 307)
+	KNOWN_H=(9 7 3 5 2 907B 657B 250B 307B)
 }
 
 # ---- one file, several, -j ----------------------------------------------
@@ -100,7 +116,7 @@ known_tree() {
 	expect_no_err
 	expect_out "1	z
 2	a
-4	d
+$(dir_nlink d)	d
 2	b"
 }
 
@@ -122,6 +138,7 @@ known_tree() {
 }
 
 @test "-j: names that are not UTF-8 are written as \\udcXX" {
+	need_native "Windows names cannot hold control characters or bytes that are not UTF-8"
 	mkfile $'\xff\xfeok'
 	hrun count -j $'\xff\xfeok'
 	expect_status 0
@@ -131,6 +148,7 @@ known_tree() {
 }
 
 @test "symlink operand: followed by default and with -L, the link itself with -P" {
+	need_native "Wine shows a symlink as the file it points to"
 	mkfile a
 	ln a b
 	ln a c
@@ -153,6 +171,7 @@ known_tree() {
 }
 
 @test "a directory without -r prints its own link count" {
+	need_native "Wine gives a directory one link"
 	mkdir -p d/s1 d/s2 d/s3
 	hrun count d
 	expect_status 0
@@ -179,6 +198,7 @@ known_tree() {
 }
 
 @test "names with newline are written raw to a pipe" {
+	need_native "Windows names cannot hold control characters or bytes that are not UTF-8"
 	mkfile a
 	mkfile $'n\nl'
 	ln $'n\nl' x
@@ -190,6 +210,7 @@ l"
 }
 
 @test "stdout a terminal: control characters in names are escaped" {
+	need_native "Wine's console redraws what is written to a terminal"
 	command -v script >/dev/null || skip "script(1) is missing"
 	mkfile a
 	mkfile $'n\nl'
@@ -205,7 +226,7 @@ l"
 	hrun count -r -j t
 	expect_status 0
 	expect_no_err
-	expect_json_summary 9 7 3 5 2 907 657 250 307
+	expect_json_summary "${KNOWN[@]}"
 }
 
 @test "-r --bytes: plain summary with exact bytes" {
@@ -213,7 +234,7 @@ l"
 	hrun count -r --bytes t
 	expect_status 0
 	expect_no_err
-	expect_plain_summary 9 7 3 5 2 907 657 250 307
+	expect_plain_summary "${KNOWN[@]}"
 }
 
 @test "-r plain: sizes humanized (1536 bytes is 1.5K)" {
@@ -224,7 +245,7 @@ l"
 	expect_plain_summary 1 1 0 0 0 1.5K 1.5K 0B 1.5K
 	known_tree
 	hrun count --recursive t
-	expect_plain_summary 9 7 3 5 2 907B 657B 250B 307B
+	expect_plain_summary "${KNOWN_H[@]}"
 }
 
 @test "-r plain: megabytes (a 23 MiB sparse file is 23M)" {
@@ -252,11 +273,11 @@ l"
 	known_tree
 	hrun count -r -j t t/sub
 	expect_status 0
-	expect_json_summary 9 7 3 5 2 907 657 250 307
+	expect_json_summary "${KNOWN[@]}"
 	hrun count -r -j t/sub t
-	expect_json_summary 9 7 3 5 2 907 657 250 307
+	expect_json_summary "${KNOWN[@]}"
 	hrun count -r -j t t
-	expect_json_summary 9 7 3 5 2 907 657 250 307
+	expect_json_summary "${KNOWN[@]}"
 }
 
 @test "-r: a symlink operand is followed; a missing one is reported, exit 1" {
@@ -264,11 +285,11 @@ l"
 	ln -s t tl
 	hrun count -r -j tl
 	expect_status 0
-	expect_json_summary 9 7 3 5 2 907 657 250 307
+	expect_json_summary "${KNOWN[@]}"
 	hrun count -r -j t missing
 	expect_status 1
 	expect_err "hln: count: missing: no such file or directory"
-	expect_json_summary 9 7 3 5 2 907 657 250 307
+	expect_json_summary "${KNOWN[@]}"
 }
 
 @test "-r on a FILE operand counts that name" {
@@ -279,6 +300,7 @@ l"
 }
 
 @test "-r: names with newlines in the tree" {
+	need_native "Windows names cannot hold control characters or bytes that are not UTF-8"
 	mkdir -p n/$'sub\ndir'
 	mksized n/$'a\nb' 7
 	ln n/$'a\nb' n/$'sub\ndir'/$'c\nd'
@@ -311,14 +333,15 @@ l"
 	expect_no_err
 	hrun count -r --bytes --progress t
 	expect_status 0
-	expect_plain_summary 9 7 3 5 2 907 657 250 307
+	expect_plain_summary "${KNOWN[@]}"
 	hrun count -r --bytes --no-progress t
 	expect_status 0
 	expect_no_err
-	expect_plain_summary 9 7 3 5 2 907 657 250 307
+	expect_plain_summary "${KNOWN[@]}"
 }
 
 @test "-r: a bind mount of the tree's filesystem inside it is not counted again" {
+	need_native "Wine cannot tell a bind mount from its filesystem"
 	need_root
 	need_linux_path "no mount ids, a bind mount of the same filesystem cannot be told apart"
 	mkdir D

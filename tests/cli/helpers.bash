@@ -158,9 +158,53 @@ need_fp() {
 	fi
 }
 
+# ---- Windows: hln.exe under Wine ---------------------------------------
+
+# make check-windows runs this suite with HLN=tests/wine-hln and
+# HLN_WINE=1: hln.exe works on the files of the Linux side (Wine maps / to
+# Z:).  A test that needs what Wine or Windows lacks skips through this
+# one helper, saying what.
+HLN_WINE=${HLN_WINE:-0}
+
+# need_native REASON: skip under Wine with REASON.
+need_native() {
+	[ "$HLN_WINE" != 1 ] || skip "Wine: $1"
+}
+
+# outpath PATH: the absolute PATH as hln prints it (Z:/... under Wine,
+# where / is the drive Z:).
+outpath() {
+	if [ "$HLN_WINE" = 1 ]; then
+		printf 'Z:%s\n' "$1"
+	else
+		printf '%s\n' "$1"
+	fi
+}
+
+# devno FILE: FILE's device as hln reports it: st_dev, or under Wine the
+# volume serial number that stands for it there (taken from count -j).
+devno() {
+	if [ "$HLN_WINE" = 1 ]; then
+		"$HLN" count -j -- "$1" | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["dev"])'
+	else
+		stat -L -c %d -- "$1"
+	fi
+}
+
+# dir_nlink PATH: PATH's link count as hln sees it: stat's, but 1 for a
+# directory under Wine, which gives every directory one link.
+dir_nlink() {
+	if [ "$HLN_WINE" = 1 ] && [ -d "$1" ]; then
+		echo 1
+	else
+		stat -L -c %h -- "$1"
+	fi
+}
+
 # need_nobody: root, setpriv, and a path to $BATS_TEST_TMPDIR that the
 # user nobody can traverse (bats makes its run directory 0700).
 need_nobody() {
+	need_native "runs hln as nobody, but the Wine prefix belongs to root"
 	need_root
 	command -v setpriv >/dev/null || skip "setpriv (util-linux) is missing"
 	local d=$BATS_TEST_TMPDIR stop
