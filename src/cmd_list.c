@@ -420,33 +420,39 @@ static void print_file(struct list_opts *o, struct operand *op, int several,
 /* ---- putting it together ---- */
 
 /*
- * The absolute, resolved path of operand OP: with -P the directory is
- * resolved and the link's own name kept.  Malloc'd, or NULL.
+ * The absolute, resolved path of operand OP into *OUT (malloc'd): with -P
+ * the directory is resolved and the link's own name kept.  Returns 0 or
+ * -errno.
  */
-static char *resolved_path(const struct list_opts *o, const struct operand *op)
+static int resolved_path(const struct list_opts *o, const struct operand *op,
+			 char **out)
 {
-	char *real = NULL;
-	if (o->follow) {
-		hln_realpath(op->arg, &real);
-		return real;
-	}
+	*out = NULL;
+	if (o->follow)
+		return hln_realpath(op->arg, out);
 	const char *slash = strrchr(op->arg, '/');
 	const char *base = slash ? slash + 1 : op->arg;
 	size_t dlen =
 		slash ? (size_t)(slash - op->arg) + (slash == op->arg) : 1;
 	char *dir = malloc(dlen + 1);
 	char *rdir = NULL;
+	int rc = -ENOMEM;
 	if (dir) {
 		memcpy(dir, slash ? op->arg : ".", dlen);
 		dir[dlen] = '\0';
-		hln_realpath(dir, &rdir);
+		rc = hln_realpath(dir, &rdir);
 	}
-	if (rdir && (real = malloc(strlen(rdir) + strlen(base) + 2)))
-		sprintf(real, "%s%s%s", rdir, strcmp(rdir, "/") ? "/" : "",
-			base);
+	if (rc == 0) {
+		*out = malloc(strlen(rdir) + strlen(base) + 2);
+		if (*out)
+			sprintf(*out, "%s%s%s", rdir,
+				strcmp(rdir, "/") ? "/" : "", base);
+		else
+			rc = -ENOMEM;
+	}
 	free(dir);
 	free(rdir);
-	return real;
+	return rc;
 }
 
 /* Scan ROOT for the FILE operands TARGETS (all with that root). */
@@ -550,8 +556,10 @@ static int prepare(struct list_opts *o, struct operand *op)
 		op->explicit_root = 1;
 	} else {
 		char mp[4096];
-		char *real = resolved_path(o, op);
-		rc = real ? mount_point_of(o, real, mp, sizeof mp) : -ENOMEM;
+		char *real;
+		rc = resolved_path(o, op, &real);
+		if (rc == 0)
+			rc = mount_point_of(o, real, mp, sizeof mp);
 		if (rc >= 0 && op->st.nlink <= 1) {
 			/* the only name: no scan needed */
 			names_add(&op->names, real);
@@ -578,8 +586,8 @@ static void try_fast(struct list_opts *o, struct operand *op, struct scan *s)
 {
 	if (op->complete || op->explicit_root)
 		return;
-	char *real = resolved_path(o, op);
-	if (!real)
+	char *real;
+	if (resolved_path(o, op, &real) < 0)
 		return;
 	struct operand *one[1] = {op};
 	s->targets = one;
