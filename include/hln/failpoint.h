@@ -42,6 +42,9 @@ int failpoint_init(void);
 void failpoint_hook(const char *name);
 
 #define HLN_HOOK(name) failpoint_hook(name)
+
+/* Whether the failpoint NAME fires now: for faults that are not errors. */
+#define HLN_FAILPOINT_FIRES(name) (failpoint_hit(name) < 0)
 #else
 #define HLN_FAILPOINT(name)                                                    \
 	do {                                                                   \
@@ -50,6 +53,7 @@ static inline int failpoint_init(void) { return 0; }
 #define HLN_HOOK(name)                                                         \
 	do {                                                                   \
 	} while (0)
+#define HLN_FAILPOINT_FIRES(name) 0
 #endif
 
 #endif

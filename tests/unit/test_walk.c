@@ -408,6 +408,25 @@ static void test_walk_all(void **state)
 	}
 }
 
+/*
+ * Entries that come as DT_UNKNOWN without d_ino (the failpoint
+ * dirent_unknown makes every one so): the walker stats them, descends into
+ * the directories among them, and reports the rest with their types.
+ */
+static void test_walk_dtype_unknown(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(unit_failpoints("dirent_unknown=*:EIO"), 0);
+	for (size_t i = 0; i < UNIT_ARRAY_LEN(thread_counts); i++) {
+		struct collect c;
+		assert_int_equal(walk(&c, f->root, thread_counts[i], NULL), 0);
+		assert_walked(&c, &f->entries, &f->dirs);
+		assert_int_equal(c.errors.n, 0);
+		collect_free(&c);
+	}
+	unit_failpoints_off();
+}
+
 /* "tree/" and "." as roots: paths are "tree/x" and "./x". */
 static void test_walk_root_forms(void **state)
 {
@@ -877,6 +896,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_walk_all),
+		T(test_walk_dtype_unknown),
 		T(test_walk_root_forms),
 		T(test_walk_stop),
 		T(test_walk_callback_errors),
