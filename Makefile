@@ -11,8 +11,9 @@
 #   make install          PREFIX=/usr/local DESTDIR= (binary, man, completions)
 #   make demo | bench | clean | deps
 #
-# Objects go to build/$(VARIANT)/; VARIANT is release (./hln), test
-# (failpoints compiled in), asan or portable.
+# Objects go to build/$(VARIANT)/; VARIANT is release (./hln, no
+# failpoints), test, asan, portable, or any other name (e.g. clang, with
+# CC=clang): all but release have the failpoints compiled in.
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -43,17 +44,16 @@ HLN_CPPFLAGS := -Iinclude -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64
 HLN_CFLAGS := -std=c11 -pthread $(WARNINGS) $(WERROR)
 HLN_LIBS := -pthread
 
-ifeq ($(VARIANT),test)
+# Every build but the release one has the failpoints the tests need.
+ifneq ($(VARIANT),release)
 HLN_CPPFLAGS += -DHLN_FAILPOINTS
 endif
 ifeq ($(VARIANT),asan)
-HLN_CPPFLAGS += -DHLN_FAILPOINTS
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 HLN_CFLAGS += $(SAN)
 HLN_LIBS += $(SAN)
 endif
 ifeq ($(VARIANT),portable)
-HLN_CPPFLAGS += -DHLN_FAILPOINTS
 PLATFORM := portable
 endif
 

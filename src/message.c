@@ -97,10 +97,10 @@ int msg_usage(const char *cmd, const char *fmt, ...)
 	return HLN_EXIT_USAGE;
 }
 
-int msg_bad_option(const char *cmd, int c, char *const *argv, int optind,
+int msg_bad_option(const char *cmd, int c, char *const *argv, int ind,
 		   const struct option *longopts)
 {
-	const char *arg = optind > 0 ? argv[optind - 1] : NULL;
+	const char *arg = ind > 0 ? argv[ind - 1] : NULL;
 	if (arg && strncmp(arg, "--", 2) == 0 && arg[2]) {
 		/* a long option: name it as written, without its value */
 		const char *name = arg + 2;

@@ -42,11 +42,11 @@ int msg_usage(const char *cmd, const char *fmt, ...)
  * Report what getopt_long (run with opterr = 0 and an optstring that
  * starts with ':') returned as C, '?' or ':', for the command CMD: "unknown
  * option '-x'" or "option '--target-directory' needs an argument", then
- * the "Try" line.  ARGV and OPTIND are getopt's, LONGOPTS the command's
+ * the "Try" line.  ARGV and IND (optind) are getopt's, LONGOPTS the command's
  * table (to tell "takes no argument" from "unknown").  Returns
  * HLN_EXIT_USAGE.
  */
-int msg_bad_option(const char *cmd, int c, char *const *argv, int optind,
+int msg_bad_option(const char *cmd, int c, char *const *argv, int ind,
 		   const struct option *longopts);
 
 /*
