@@ -35,6 +35,7 @@ without: $plain"
 
 @test "DT_UNKNOWN entries: count -r, list FILE, list DIR answer the same" {
 	need_fp
+	need_native "the failpoint dirent_unknown is in the POSIX layer"
 	make_tree
 	same_answer count -r -j t
 	same_answer list --root=t t/a/f
@@ -44,7 +45,7 @@ without: $plain"
 
 @test "DT_UNKNOWN entries: create -r makes the same tree" {
 	need_fp
-	need_native "fifos and symlinks"
+	need_native "the failpoint dirent_unknown is in the POSIX layer"
 	make_tree
 	fprun "$UNKNOWN" create -r t u
 	expect_status 0
