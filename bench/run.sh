@@ -399,8 +399,8 @@ if got != want:
 # three_names DIR: a file under DIR with 3 names, the middle one of them
 # all in sorted order (the same file every run of the same tree)
 three_names() {
-	find "$1" -type f -links 3 -printf '%i %p\n' | LC_ALL=C sort -k2 |
-		awk '!seen[$1]++ { print $2 }' | awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }'
+	find "$1" -type f -links 3 -printf '%i\t%p\n' | LC_ALL=C sort -t "$(printf '\t')" -k2 |
+		awk -F '\t' '!seen[$1]++ { print $2 }' | awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }'
 }
 
 # same_names FILE ROOT: hln list --root=ROOT FILE prints what find does

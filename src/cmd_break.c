@@ -246,18 +246,15 @@ static int scan_entry(void *ctx, const struct walk_entry *e)
 		return 1;
 	if (e->type != HLN_T_REG && e->type != HLN_T_UNKNOWN)
 		return 0;
-	if (!e->st) {
-		int rc = hln_dir_statat(e->dir, e->name, 0, &st);
-		if (rc < 0)
-			return rc == -ENOENT ? 0 : rc;
-	}
-	const struct hln_stat *sp = e->st ? e->st : &st;
+	const struct hln_stat *sp;
+	int rc = walk_entry_stat(e, 0, &st, &sp);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
 	if (sp->type != HLN_T_REG || sp->nlink <= 1)
 		return 0;
 	char *path = strdup(e->path);
 	if (!path)
 		return -ENOMEM;
-	int rc = 0;
 	pthread_mutex_lock(&s->lock);
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 64;

@@ -152,14 +152,13 @@ static int sum_entry(void *ctx, const struct walk_entry *e)
 {
 	struct summary *s = ctx;
 	struct hln_stat st;
+	const struct hln_stat *stp;
 	if (hln_signal_pending())
 		return 1;
-	if (!e->st) {
-		int rc = hln_dir_statat(e->dir, e->name, 0, &st);
-		if (rc < 0)
-			return rc == -ENOENT ? 0 : rc;
-	}
-	return tally_name(s, e->worker, e->st ? e->st : &st);
+	int rc = walk_entry_stat(e, 0, &st, &stp);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
+	return tally_name(s, e->worker, stp);
 }
 
 static void sum_error(void *ctx, const char *path, int err)

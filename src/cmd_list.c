@@ -218,13 +218,10 @@ static int scan_entry(void *ctx, const struct walk_entry *e)
 			return 0;
 	}
 	struct hln_stat st;
-	const struct hln_stat *stp = e->st;
-	if (!stp) {
-		int rc = hln_dir_statat(e->dir, e->name, HLN_WANT_MNT, &st);
-		if (rc < 0)
-			return rc == -ENOENT ? 0 : rc;
-		stp = &st;
-	}
+	const struct hln_stat *stp;
+	int rc = walk_entry_stat(e, HLN_WANT_MNT, &st, &stp);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
 	if (other_mount(s->mnt_id, stp))
 		return 0;
 	size_t i = find_ino(s, stp->ino);
@@ -249,11 +246,20 @@ struct rec {
 	char *path;
 };
 
-struct groups {
+/* Records of one worker: no lock on the way, merged after the walk. */
+struct recs {
 	struct rec *v;
 	size_t n, cap;
+	char pad[40]; /* a cache line each: workers do not share one */
+};
+
+#define MAX_WORKERS 64
+
+struct groups {
+	struct rec *v; /* all records, once the walk is over */
+	size_t n;
+	struct recs part[MAX_WORKERS];
 	uint64_t mnt_id; /* the root's mount, to skip files bind-mounted in */
-	pthread_mutex_t lock;
 	struct scan *scan; /* for unreadable directories */
 };
 
@@ -270,37 +276,51 @@ static int group_entry(void *ctx, const struct walk_entry *e)
 {
 	struct groups *g = ctx;
 	struct hln_stat st;
-	const struct hln_stat *stp = e->st;
-	if (!stp) {
-		int rc = hln_dir_statat(e->dir, e->name, HLN_WANT_MNT, &st);
-		if (rc < 0)
-			return rc == -ENOENT ? 0 : rc;
-		stp = &st;
-	}
+	const struct hln_stat *stp;
+	int rc = walk_entry_stat(e, HLN_WANT_MNT, &st, &stp);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
 	if (stp->nlink < 2 || stp->type == HLN_T_DIR ||
 	    other_mount(g->mnt_id, stp))
 		return 0;
+	struct recs *p = &g->part[e->worker];
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 256;
+		struct rec *v = reallocarray(p->v, cap, sizeof *v);
+		if (!v)
+			return -ENOMEM;
+		p->v = v;
+		p->cap = cap;
+	}
 	char *path = strdup(e->path);
 	if (!path)
 		return -ENOMEM;
-	pthread_mutex_lock(&g->lock);
-	if (g->n == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 256;
-		struct rec *v = reallocarray(g->v, cap, sizeof *v);
-		if (!v) {
-			pthread_mutex_unlock(&g->lock);
-			free(path);
-			return -ENOMEM;
-		}
-		g->v = v;
-		g->cap = cap;
-	}
-	struct rec *r = &g->v[g->n++];
+	struct rec *r = &p->v[p->n++];
 	r->dev = stp->dev;
 	r->ino = stp->ino;
 	r->nlink = stp->nlink;
 	r->path = path;
-	pthread_mutex_unlock(&g->lock);
+	return 0;
+}
+
+/* Gather the workers' records into G->v.  Returns 0 or -ENOMEM. */
+static int groups_merge(struct groups *g)
+{
+	size_t n = 0;
+	for (int w = 0; w < MAX_WORKERS; w++)
+		n += g->part[w].n;
+	g->v = reallocarray(NULL, n ? n : 1, sizeof *g->v);
+	if (!g->v)
+		return -ENOMEM;
+	for (int w = 0; w < MAX_WORKERS; w++) {
+		struct recs *p = &g->part[w];
+		if (p->n)
+			memcpy(g->v + g->n, p->v, p->n * sizeof *p->v);
+		g->n += p->n;
+		free(p->v);
+		p->v = NULL;
+		p->n = p->cap = 0;
+	}
 	return 0;
 }
 
@@ -489,7 +509,6 @@ static int list_dir(struct list_opts *o, struct operand *op, struct scan *s)
 	struct groups *g = calloc(1, sizeof *g);
 	if (!g)
 		return -ENOMEM;
-	pthread_mutex_init(&g->lock, NULL);
 	g->scan = s;
 	struct progress prog;
 	memset(&prog, 0, sizeof prog);
@@ -503,6 +522,8 @@ static int list_dir(struct list_opts *o, struct operand *op, struct scan *s)
 	int rc = walk_tree(op->arg, &wo, &ops, g);
 	progress_end(&prog);
 	op->groups = g;
+	if (groups_merge(g) < 0 && rc >= 0)
+		rc = -ENOMEM;
 	op->complete = rc == 0 && s->unreadable == before;
 	return rc < 0 ? rc : 0;
 }
@@ -514,7 +535,11 @@ static void groups_free(struct groups *g)
 	for (size_t i = 0; i < g->n; i++)
 		free(g->v[i].path);
 	free(g->v);
-	pthread_mutex_destroy(&g->lock);
+	for (int w = 0; w < MAX_WORKERS; w++) {
+		for (size_t i = 0; i < g->part[w].n; i++)
+			free(g->part[w].v[i].path);
+		free(g->part[w].v);
+	}
 	free(g);
 }
 

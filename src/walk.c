@@ -362,6 +362,20 @@ int walk_tree(const char *root, const struct walk_opts *o,
 	return atomic_load(&w.stop) ? 1 : 0;
 }
 
+int walk_entry_stat(const struct walk_entry *e, int flags, struct hln_stat *buf,
+		    const struct hln_stat **st)
+{
+	if (e->st) {
+		*st = e->st;
+		return 0;
+	}
+	int rc = hln_dir_statat(e->dir, e->name, flags, buf);
+	if (rc < 0)
+		return rc == -ENOENT ? 1 : rc;
+	*st = buf;
+	return 0;
+}
+
 int walk_is_within(const char *path, uint64_t dev, uint64_t ino)
 {
 	struct hln_stat st;

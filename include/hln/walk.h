@@ -83,6 +83,15 @@ int walk_tree(const char *root, const struct walk_opts *o,
 	      const struct walk_ops *ops, void *ctx);
 
 /*
+ * The stat of the entry E: the one the walker made, or a fresh one of
+ * E->name in E->dir (symlinks not followed; FLAGS as for hln_dir_statat)
+ * made in *BUF.  Returns 0 with *ST set, 1 if the entry vanished since it
+ * was read (nothing to report), or -errno.
+ */
+int walk_entry_stat(const struct walk_entry *e, int flags, struct hln_stat *buf,
+		    const struct hln_stat **st);
+
+/*
  * Whether the file with identity (DEV, INO) is PATH or one of PATH's
  * ancestor directories (found by following "..").  Returns 1, 0, or
  * -errno if PATH cannot be examined.

@@ -7,9 +7,27 @@
 #ifndef HLN_PLATFORM_FAST_H
 #define HLN_PLATFORM_FAST_H
 
+#include <dirent.h>
 #include <stddef.h>
 
 #include "hln/platform.h"
+
+/* The hln_type of a dirent d_type (DT_REG ...). */
+static inline enum hln_type type_of_dtype(unsigned char t)
+{
+	switch (t) {
+	case DT_REG:
+		return HLN_T_REG;
+	case DT_DIR:
+		return HLN_T_DIR;
+	case DT_LNK:
+		return HLN_T_LNK;
+	case DT_UNKNOWN:
+		return HLN_T_UNKNOWN;
+	default:
+		return HLN_T_OTHER;
+	}
+}
 
 /* A buffer of raw directory entries read in bulk. */
 struct fast_dirbuf {

@@ -33,22 +33,6 @@ struct dirent64_rec {
 	char d_name[];
 };
 
-static enum hln_type type_of_dtype(unsigned char t)
-{
-	switch (t) {
-	case DT_REG:
-		return HLN_T_REG;
-	case DT_DIR:
-		return HLN_T_DIR;
-	case DT_LNK:
-		return HLN_T_LNK;
-	case DT_UNKNOWN:
-		return HLN_T_UNKNOWN;
-	default:
-		return HLN_T_OTHER;
-	}
-}
-
 int fast_dir_next(int fd, struct fast_dirbuf *b, struct hln_dirent *e)
 {
 	if (b->pos >= b->len) {

@@ -391,22 +391,6 @@ int hln_dir_openat(struct hln_dir *parent, const char *name,
 	return dir_from_fd(fd, out);
 }
 
-static enum hln_type type_of_dtype(unsigned char t)
-{
-	switch (t) {
-	case DT_REG:
-		return HLN_T_REG;
-	case DT_DIR:
-		return HLN_T_DIR;
-	case DT_LNK:
-		return HLN_T_LNK;
-	case DT_UNKNOWN:
-		return HLN_T_UNKNOWN;
-	default:
-		return HLN_T_OTHER;
-	}
-}
-
 static int is_dot(const char *n)
 {
 	return n[0] == '.' && (!n[1] || (n[1] == '.' && !n[2]));
