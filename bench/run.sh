@@ -33,7 +33,7 @@ set -euo pipefail
 
 # The rows, in the order of SPEC.md's table.
 ROWS=(list_file list_btrfs list_dir list_rss create_r create_batch count_r
-	count_rss break_ext4 break_btrfs)
+	count_rss break_ext4 break_btrfs break_rss)
 
 GEN_VERSION=2 # bump when the generator changes: regenerates the trees
 
@@ -458,21 +458,39 @@ row_list_rss() {
 	report_max "$label" "$(awk -v k="$kib" 'BEGIN { printf "%.1f", k / 1024 }')" MiB 16
 }
 
-row_list_btrfs() {
-	local label="list FILE on Btrfs (root, 100,000 entries)" mnt=$WORK/lbtrfs img=$WORK/lbtrfs.img f ino
-	if [ "$(id -u)" -ne 0 ] || ! command -v mkfs.btrfs >/dev/null; then
-		report_failed "$label" "needs root and mkfs.btrfs (loop-mounted image)"
+# break -r holds what count -r does plus the names to break; -n measures
+# that scan without making 39,000 copies (each one fsync'd).
+row_break_rss() {
+	local label="break -r peak RSS (-n: the scan)" kib
+	if ! kib=$(maxrss_kib "$HLN" break -r -n tree); then
+		report_failed "$label" "hln break -r -n tree failed"
 		return
 	fi
-	mkdir -p "$mnt"
-	if ! mountpoint -q "$mnt"; then
-		rm -f "$img"
-		truncate -s 2G "$img"
-		if ! mkfs.btrfs -q "$img" >/dev/null || ! mount -o loop "$img" "$mnt"; then
-			report_failed "$label" "cannot make or mount the Btrfs image"
-			return
-		fi
+	report_max "$label" "$(awk -v k="$kib" 'BEGIN { printf "%.1f", k / 1024 }')" MiB 16
+}
+
+# btrfs_image LABEL DIR SIZE: a Btrfs image of SIZE loop-mounted on DIR
+# (made once; root and mkfs.btrfs needed).  Reports the row failed and
+# returns 1 when it cannot.
+btrfs_image() {
+	local label=$1 mnt=$2 img=$2.img
+	if [ "$(id -u)" -ne 0 ] || ! command -v mkfs.btrfs >/dev/null; then
+		report_failed "$label" "needs root and mkfs.btrfs (loop-mounted image)"
+		return 1
 	fi
+	mkdir -p "$mnt"
+	mountpoint -q "$mnt" && return 0
+	rm -f "$img"
+	truncate -s "$3" "$img"
+	if ! mkfs.btrfs -q "$img" >/dev/null || ! mount -o loop "$img" "$mnt"; then
+		report_failed "$label" "cannot make or mount the Btrfs image"
+		return 1
+	fi
+}
+
+row_list_btrfs() {
+	local label="list FILE on Btrfs (root, 100,000 entries)" mnt=$WORK/lbtrfs f ino
+	btrfs_image "$label" "$mnt" 2G || return 0
 	(cd "$mnt" && ENTRIES=100000 gen_tree >/dev/null)
 	f=$(three_names "$mnt/tree")
 	ino=$(stat -c %i "$f")
@@ -496,7 +514,7 @@ row_list_btrfs() {
 	else
 		report_failed "$label vs find" "hyperfine failed"
 	fi
-	umount "$mnt" && rm -f "$img"
+	umount "$mnt" && rm -f "$mnt.img"
 }
 
 # maxrss_kib CMD...: the largest peak RSS (KiB) of 3 runs of CMD
@@ -560,20 +578,8 @@ row_break_ext4() {
 }
 
 row_break_btrfs() {
-	local label="break 1 GiB (Btrfs)" mnt=$WORK/btrfs img=$WORK/btrfs.img used0 used1
-	if [ "$(id -u)" -ne 0 ] || ! command -v mkfs.btrfs >/dev/null; then
-		report_failed "$label" "needs root and mkfs.btrfs (loop-mounted image)"
-		return
-	fi
-	mkdir -p "$mnt"
-	if ! mountpoint -q "$mnt"; then
-		rm -f "$img"
-		truncate -s 4G "$img"
-		if ! mkfs.btrfs -q "$img" >/dev/null || ! mount -o loop "$img" "$mnt"; then
-			report_failed "$label" "cannot make or mount the Btrfs image"
-			return
-		fi
-	fi
+	local label="break 1 GiB (Btrfs)" mnt=$WORK/btrfs used0 used1
+	btrfs_image "$label" "$mnt" 4G || return 0
 	break1g "$mnt"
 	used0=$(df -k --output=used "$mnt" | tail -n 1)
 	if ! check_break "$mnt"; then
@@ -605,7 +611,7 @@ row_break_btrfs() {
 	else
 		report_failed "$label vs cp --reflink=always" "hyperfine failed"
 	fi
-	umount "$mnt" && rm -f "$img"
+	umount "$mnt" && rm -f "$mnt.img"
 }
 
 # ---- main ----
