@@ -130,8 +130,21 @@ static int break_failed(const struct break_opts *o, const char *path, int rc,
 		break;
 	case EOPNOTSUPP:
 		msg_error(CMD, path,
-			  "cannot be cloned: this filesystem cannot share data "
-			  "blocks (--reflink=always); nothing was changed");
+			  "cannot be cloned: its data blocks cannot be shared "
+			  "here (the filesystem cannot, or the file is marked "
+			  "No_COW) (--reflink=always); nothing was changed");
+		break;
+	case EACCES:
+		msg_error(CMD, path,
+			  "permission denied: the file cannot be read, or its "
+			  "directory cannot be written (the copy is made "
+			  "beside it); nothing was changed");
+		break;
+	case EPERM:
+		msg_error(CMD, path,
+			  "operation not permitted: the file is immutable or "
+			  "append-only, or its directory is sticky and the "
+			  "file not yours; nothing was changed");
 		break;
 	case ENOSPC:
 	case EDQUOT: {
@@ -139,7 +152,8 @@ static int break_failed(const struct break_opts *o, const char *path, int rc,
 		msg_error(CMD, path,
 			  "%s: a copy needs %s; nothing was changed, the file "
 			  "and its other names are untouched",
-			  -rc == ENOSPC ? "not enough free space"
+			  -rc == ENOSPC ? "no space left on the device (free "
+					  "blocks or inodes)"
 					: "disk quota exceeded",
 			  out_human(h, sizeof h, size));
 		break;
@@ -244,14 +258,24 @@ static int scan_entry(void *ctx, const struct walk_entry *e)
 	struct hln_stat st;
 	if (hln_signal_pending())
 		return 1;
-	if (e->type != HLN_T_REG && e->type != HLN_T_UNKNOWN)
-		return 0;
+	if (e->type == HLN_T_LNK)
+		return 0; /* a symlink's own links: no data to copy */
 	const struct hln_stat *sp;
 	int rc = walk_entry_stat(e, 0, &st, &sp);
 	if (rc != 0)
 		return rc < 0 ? rc : 0;
-	if (sp->type != HLN_T_REG || sp->nlink <= 1)
+	if (sp->nlink <= 1 || sp->type == HLN_T_LNK)
 		return 0;
+	if (sp->type != HLN_T_REG) {
+		/* a fifo or device with several names: said, not skipped */
+		msg_error(CMD, e->path,
+			  "is not a regular file; only the data of regular "
+			  "files can be copied, its names stay linked");
+		pthread_mutex_lock(&s->lock);
+		s->status = HLN_EXIT_FAIL;
+		pthread_mutex_unlock(&s->lock);
+		return 0;
+	}
 	char *path = strdup(e->path);
 	if (!path)
 		return -ENOMEM;

@@ -187,6 +187,42 @@ static int optional_xattr(const char *name)
 	       strncmp(name, "security.", 9) == 0;
 }
 
+/* Whether NAME is among the LEN bytes of NUL-terminated NAMES. */
+static int has_name(const char *names, int len, const char *name)
+{
+	for (int i = 0; i < len; i += (int)strlen(names + i) + 1)
+		if (strcmp(names + i, name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Remove from DST what the source does not have (its LEN bytes of NAMES):
+ * a new file may get an ACL from its directory's default ACL at creation,
+ * which the original never had.
+ */
+static int drop_extra_xattrs(struct hln_file *dst, const char *names, int len)
+{
+	int dlen = hln_file_xattr_list(dst, NULL, 0);
+	if (dlen <= 0)
+		return dlen == -ENOSYS ? 0 : dlen;
+	char *mine = malloc((size_t)dlen);
+	if (!mine)
+		return -ENOMEM;
+	int rc = dlen = hln_file_xattr_list(dst, mine, (size_t)dlen);
+	for (int i = 0; rc >= 0 && i < dlen; i += (int)strlen(mine + i) + 1) {
+		if (has_name(names, len, mine + i))
+			continue;
+		rc = hln_file_xattr_remove(dst, mine + i);
+		if (rc == -ENODATA ||
+		    ((rc == -EPERM || rc == -EACCES || rc == -ENOSYS) &&
+		     optional_xattr(mine + i)))
+			rc = 0;
+	}
+	free(mine);
+	return rc < 0 ? rc : 0;
+}
+
 static int copy_xattrs(struct hln_file *dst, struct hln_file *src)
 {
 	char *names = NULL, *val = NULL;
@@ -196,7 +232,9 @@ static int copy_xattrs(struct hln_file *dst, struct hln_file *src)
 		len = hln_file_xattr_list(src, NULL, 0);
 		if (len == -ENOSYS)
 			return 0; /* no extended attributes here */
-		if (len <= 0)
+		if (len == 0) /* none: the copy must have none either */
+			return drop_extra_xattrs(dst, NULL, 0);
+		if (len < 0)
 			return len;
 		free(names);
 		if (!(names = malloc((size_t)len)))
@@ -205,7 +243,7 @@ static int copy_xattrs(struct hln_file *dst, struct hln_file *src)
 		if (len != -ERANGE || tries == 3)
 			break;
 	}
-	rc = len < 0 ? len : 0;
+	rc = len < 0 ? len : drop_extra_xattrs(dst, names, len);
 	size_t cap = 0;
 	for (int i = 0; i < len && rc == 0; i += (int)strlen(names + i) + 1) {
 		const char *name = names + i;

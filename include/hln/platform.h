@@ -384,6 +384,14 @@ int hln_file_xattr_set(struct hln_file *f, const char *name, const void *val,
 		       size_t len);
 
 /*
+ * Remove F's extended attribute NAME (failpoint "xattr_remove"): one the
+ * new file got that the original has not, such as an ACL inherited from
+ * its directory's default ACL.  Returns 0, -ENODATA if F has none,
+ * -ENOSYS, or -errno.
+ */
+int hln_file_xattr_remove(struct hln_file *f, const char *name);
+
+/*
  * Close F (failpoint "close"; F is closed and freed even when it fails).
  * Returns 0 or -errno.  F may be NULL.
  */

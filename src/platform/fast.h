@@ -92,6 +92,7 @@ int fast_noatime_flag(void);
 int fast_xattr_list(int fd, char *buf, size_t size);
 int fast_xattr_get(int fd, const char *name, void *buf, size_t size);
 int fast_xattr_set(int fd, const char *name, const void *val, size_t len);
+int fast_xattr_remove(int fd, const char *name);
 
 /* renameat2 RENAME_EXCHANGE of A and B: 0, -ENOSYS, -errno. */
 int fast_exchange(const char *a, const char *b);

@@ -403,6 +403,11 @@ int fast_xattr_set(int fd, const char *name, const void *val, size_t len)
 	return xattr_rc(fsetxattr(fd, name, val, len, 0) < 0 ? -1 : 0);
 }
 
+int fast_xattr_remove(int fd, const char *name)
+{
+	return xattr_rc(fremovexattr(fd, name) < 0 ? -1 : 0);
+}
+
 int fast_exchange(const char *a, const char *b)
 {
 	if (renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) == 0)

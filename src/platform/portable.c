@@ -93,6 +93,12 @@ int fast_xattr_set(int fd, const char *name, const void *val, size_t len)
 	return -ENOSYS;
 }
 
+int fast_xattr_remove(int fd, const char *name)
+{
+	(void)fd, (void)name;
+	return -ENOSYS;
+}
+
 int fast_exchange(const char *a, const char *b)
 {
 	(void)a, (void)b;

@@ -631,7 +631,9 @@ int hln_file_space(struct hln_file *f, uint64_t *used, uint64_t *avail)
 	if (fstat(f->fd, &sb) < 0 || fstatvfs(f->fd, &sv) < 0)
 		return NEG_ERRNO();
 	*used = (uint64_t)sb.st_blocks * 512u;
-	*avail = (uint64_t)sv.f_bavail * (uint64_t)sv.f_frsize;
+	/* root may use the blocks reserved for it, as cp run by root would */
+	*avail = (uint64_t)(geteuid() == 0 ? sv.f_bfree : sv.f_bavail) *
+		 (uint64_t)sv.f_frsize;
 	return 0;
 }
 
@@ -745,6 +747,12 @@ int hln_file_xattr_set(struct hln_file *f, const char *name, const void *val,
 {
 	HLN_FAILPOINT("xattr_set");
 	return fast_xattr_set(f->fd, name, val, len);
+}
+
+int hln_file_xattr_remove(struct hln_file *f, const char *name)
+{
+	HLN_FAILPOINT("xattr_remove");
+	return fast_xattr_remove(f->fd, name);
 }
 
 static int close_failpoint(void)

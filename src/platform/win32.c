@@ -2336,6 +2336,14 @@ int hln_file_xattr_get(struct hln_file *f, const char *name, void *buf,
 	return -ENODATA;
 }
 
+/* The pseudo-attributes here (attributes, DACL) always exist: none to drop. */
+int hln_file_xattr_remove(struct hln_file *f, const char *name)
+{
+	HLN_FAILPOINT("xattr_remove");
+	(void)f, (void)name;
+	return -ENOSYS;
+}
+
 int hln_file_xattr_set(struct hln_file *f, const char *name, const void *val,
 		       size_t len)
 {

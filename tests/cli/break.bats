@@ -194,6 +194,32 @@ shared_extents() { filefrag -v -- "$1" | grep -c shared || true; }
 	expect_nlink f 1
 }
 
+@test "an ACL the directory's default ACL would give the copy is not added" {
+	need_native "Windows keeps no POSIX ACLs"
+	need_linux_path "the portable path copies no extended attributes"
+	mkdir d o
+	printf x >o/f
+	ln o/f d/f
+	setfacl -d -m u:nobody:rwx d || skip "no ACLs on /tmp"
+	local acl
+	acl=$(getfacl -cn o/f 2>/dev/null)
+	hrun break d/f
+	expect_status 0
+	[ "$(getfacl -cn d/f 2>/dev/null)" = "$acl" ] ||
+		fail "ACL of the copy: $(getfacl -cn d/f), the original's: $acl"
+}
+
+@test "-r: a fifo with two names under DIR is reported, not skipped silently" {
+	need_native "Windows has no fifos"
+	mkdir D
+	mkfifo D/p
+	ln D/p D/p2
+	hrun break -r D
+	expect_status 1
+	expect_err_has "is not a regular file"
+	expect_nlink D/p 2
+}
+
 @test "as a user who cannot keep the owner: setuid and setgid are dropped" {
 	need_nobody
 	mkdir -m 0777 d
@@ -230,7 +256,7 @@ shared_extents() { filefrag -v -- "$1" | grep -c shared || true; }
 	orig=$(ino f)
 	hrun break --reflink=always f
 	expect_status 1
-	expect_err "hln: break: f: cannot be cloned: this filesystem cannot share data blocks (--reflink=always); nothing was changed"
+	expect_err "hln: break: f: cannot be cloned: its data blocks cannot be shared here (the filesystem cannot, or the file is marked No_COW) (--reflink=always); nothing was changed"
 	expect_ino f "$orig"
 	expect_nlink f 3
 	no_temp_left
@@ -262,7 +288,7 @@ shared_extents() { filefrag -v -- "$1" | grep -c shared || true; }
 	used=$(used_kib mnt)
 	hrun break mnt/big
 	expect_status 1
-	expect_err_has "hln: break: mnt/big: not enough free space: a copy needs 3.0M; nothing was changed"
+	expect_err_has "hln: break: mnt/big: no space left on the device (free blocks or inodes): a copy needs 3.0M; nothing was changed"
 	expect_ino mnt/big "$orig"
 	[ "$(md5sum <mnt/big2)" = "$sum" ] || fail "content changed"
 	[ "$(used_kib mnt)" = "$used" ] || fail "space used: $(used_kib mnt) KiB, was $used"
