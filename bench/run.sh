@@ -450,23 +450,13 @@ row_list_dir() {
 }
 
 row_list_rss() {
-	local label="list DIR peak RSS" kib
-	if ! kib=$(maxrss_kib "$HLN" list tree); then
-		report_failed "$label" "hln list tree failed"
-		return
-	fi
-	report_max "$label" "$(awk -v k="$kib" 'BEGIN { printf "%.1f", k / 1024 }')" MiB 16
+	rss_row "list DIR peak RSS" list tree
 }
 
 # break -r holds what count -r does plus the names to break; -n measures
 # that scan without making 39,000 copies (each one fsync'd).
 row_break_rss() {
-	local label="break -r peak RSS (-n: the scan)" kib
-	if ! kib=$(maxrss_kib "$HLN" break -r -n tree); then
-		report_failed "$label" "hln break -r -n tree failed"
-		return
-	fi
-	report_max "$label" "$(awk -v k="$kib" 'BEGIN { printf "%.1f", k / 1024 }')" MiB 16
+	rss_row "break -r peak RSS (-n: the scan)" break -r -n tree
 }
 
 # btrfs_image LABEL DIR SIZE: a Btrfs image of SIZE loop-mounted on DIR
@@ -517,6 +507,17 @@ row_list_btrfs() {
 	umount "$mnt" && rm -f "$mnt.img"
 }
 
+# rss_row LABEL ARG...: report the peak RSS of hln ARG... against 16 MiB
+rss_row() {
+	local label=$1 kib
+	shift
+	if ! kib=$(maxrss_kib "$HLN" "$@"); then
+		report_failed "$label" "hln $* failed"
+		return
+	fi
+	report_max "$label" "$(awk -v k="$kib" 'BEGIN { printf "%.1f", k / 1024 }')" MiB 16
+}
+
 # maxrss_kib CMD...: the largest peak RSS (KiB) of 3 runs of CMD
 maxrss_kib() {
 	local i kib max=0
@@ -529,12 +530,7 @@ maxrss_kib() {
 }
 
 row_count_rss() {
-	local label="count -r peak RSS" kib
-	if ! kib=$(maxrss_kib "$HLN" count -r tree); then
-		report_failed "$label" "hln count -r tree failed"
-		return
-	fi
-	report_max "$label" "$(awk -v k="$kib" 'BEGIN { printf "%.1f", k / 1024 }')" MiB 16
+	rss_row "count -r peak RSS" count -r tree
 }
 
 # break1g DIR: DIR/big.orig, 1 GiB of random bytes (made once per DIR)
