@@ -29,6 +29,18 @@ teardown() {
 # hrun ARG...: run hln; sets $status, $output (stdout) and $stderr.
 hrun() { run --separate-stderr "$HLN" "$@"; }
 
+# tty_run CMD...: run CMD with stdout and stderr on a terminal (script(1));
+# $output is what the terminal received, carriage returns removed. script
+# runs the command line with $SHELL, which CI may leave unset (/bin/sh, no
+# $'...' quoting): it is given the bash running the tests.
+tty_run() {
+	command -v script >/dev/null || skip "script(1) is missing"
+	local cmd
+	printf -v cmd '%q ' "$@"
+	run env SHELL="$BASH" script -qec "$cmd" /dev/null </dev/null
+	output=${output//$'\r'/}
+}
+
 # fprun SPEC ARG...: run the failpoint build with HLN_FAILPOINTS=SPEC.
 fprun() {
 	local spec=$1

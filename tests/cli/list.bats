@@ -97,16 +97,6 @@ mount_file_bind() {
 	realpath "$2" >>"$BATS_TEST_TMPDIR/.mounts"
 }
 
-# tty_run CMD...: run CMD with stdout and stderr on a terminal (script(1));
-# $output is what the terminal received, carriage returns removed.
-tty_run() {
-	command -v script >/dev/null || skip "script(1) is missing"
-	local cmd
-	printf -v cmd '%q ' "$@"
-	run script -qec "$cmd" /dev/null </dev/null
-	output=${output//$'\r'/}
-}
-
 # random_tree DIR SEED: a few hundred files in 40 nested directories with
 # 150 random extra links across them (some files get several), odd but
 # newline-free names (spaces, leading dash, upper case, UTF-8, byte 0xff),
