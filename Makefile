@@ -135,7 +135,7 @@ build/windows/hln.exe: $(WIN_SRCS) $(HEADERS) $(wildcard src/platform/compat/*.h
 # are not taken for hln's.
 check-windows: hln.exe build/windows/hln.exe
 	@WINEDEBUG=-all WINEDLLOVERRIDES=mscoree,mshtml= \
-		wine ./hln.exe --version >/dev/null 2>&1 || \
+		sh tests/wine-hln --version >/dev/null 2>&1 || \
 		{ echo "check-windows: wine cannot run hln.exe"; exit 1; }
 	@HLN_WINE=1 HLN_EXE=$(CURDIR)/hln.exe \
 		HLN_FP_EXE=$(CURDIR)/build/windows/hln.exe \
