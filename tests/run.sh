@@ -6,6 +6,9 @@
 # closing line "check: N passed, N failed, N skipped".  Exits 1 if
 # anything failed.
 set -u
+# Tests that run as an unprivileged user must be able to enter the
+# directories the suite makes: a caller's umask of 077 would hide them.
+umask 022
 build=$1
 HLN=$2
 HLN_FP=${3:-$2}
