@@ -241,6 +241,9 @@ static int replace_existing(struct create_opts *o, const char *target,
 	int rc = hln_stat_path(target, follow, &ts);
 	if (rc < 0)
 		return link_failed(o, target, name, rc);
+	/* a directory is refused even where its own name is LINK_NAME */
+	if (ts.type == HLN_T_DIR)
+		return link_failed(o, target, name, -EISDIR);
 	rc = hln_stat_path(name, 0, &ns);
 	if (rc < 0)
 		return link_failed(o, target, name, rc);
@@ -856,9 +859,12 @@ int cmd_create(int argc, char **argv)
 				      "takes no operands");
 	if (o.target_dir && o.no_target_dir)
 		return msg_usage(CMD, "-t and -T cannot be used together");
+	if (o.batch && o.target_dir)
+		return msg_usage(CMD, "--batch takes every LINK_NAME from its "
+				      "pairs; -t cannot be used with it");
 	if (!o.batch && n == 0)
 		return msg_usage(CMD, "missing file operand");
-	if (o.no_target_dir && n != 2)
+	if (o.no_target_dir && !o.batch && n != 2)
 		return msg_usage(CMD,
 				 n < 2 ? "missing LINK_NAME after '%s'"
 				       : "extra operand '%s'",

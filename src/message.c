@@ -32,8 +32,8 @@ static const struct {
 		 "new entry)"},
 	{EDQUOT, "disk quota exceeded"},
 	{ELOOP, "too many levels of symbolic links (a symlink loop?)"},
-	{ENAMETOOLONG, "file name too long (a name may have at most 255 "
-		       "bytes)"},
+	{ENAMETOOLONG, "file name too long (a name in a path may have at most "
+		       "255 bytes, the whole path 4096)"},
 	{EIO, "input/output error (the device failed)"},
 	{ENOMEM, "out of memory"},
 	{EMFILE, "too many open files"},

@@ -585,6 +585,20 @@ hbatch() { run --separate-stderr "$HLN" create --batch "$@" <pairs; }
 	expect_absent out/d
 }
 
+@test "a directory TARGET whose link name is its own name is still refused" {
+	mkdir d
+	hrun create -v d
+	expect_status 1
+	expect_err "hln: create: d: is a directory: hard links to directories are not allowed; use -r to link a tree"
+	expect_no_out
+	hrun create -v -T d d
+	expect_status 1
+	expect_err "hln: create: d: is a directory: hard links to directories are not allowed; use -r to link a tree"
+	hrun create -v d .
+	expect_status 1
+	expect_err_has "use -r to link a tree"
+}
+
 # ---- -r ------------------------------------------------------------------
 
 @test "-r replicates a tree exactly as cp -al does" {
@@ -834,6 +848,21 @@ hln: create: stdin:4: TARGET without LINK_NAME"
 	expect_absent b c
 }
 
+@test "--batch: -T is what every pair is already; -t is a usage error" {
+	mkfile a
+	mkdir d
+	batch_in 'a\tb\n'
+	hbatch -T -v
+	expect_status 0
+	expect_out "'b' => 'a'"
+	same_file a b
+	batch_in 'a\tc\n'
+	hbatch -t d
+	expect_usage_error create
+	expect_err_has "-t cannot be used with it"
+	expect_absent c d/c
+}
+
 # ---- names ---------------------------------------------------------------
 
 @test "names with newline, space, tab and invalid UTF-8 are linked" {
@@ -946,6 +975,19 @@ hln: create: stdin:4: TARGET without LINK_NAME"
 	hrun create a "$long"
 	expect_status 1
 	expect_err_has "file name too long"
+	expect_nlink a 1
+}
+
+@test "ENAMETOOLONG: a path over 4096 bytes whose every name is short" {
+	need_native "Windows long paths (\\\\?\\) have another limit"
+	mkfile a
+	local part path=d
+	part=$(printf 'y%.0s' $(seq 200))
+	for _ in $(seq 21); do path+=/$part; done
+	hrun create a "$path"
+	expect_status 1
+	expect_err_has "file name too long"
+	expect_err_has "the whole path 4096"
 	expect_nlink a 1
 }
 

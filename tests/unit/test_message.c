@@ -33,7 +33,8 @@ static void test_reason_known(void **state)
 		{EDQUOT, "disk quota exceeded"},
 		{ELOOP, "too many levels of symbolic links (a symlink loop?)"},
 		{ENAMETOOLONG,
-		 "file name too long (a name may have at most 255 bytes)"},
+		 "file name too long (a name in a path may have at "
+		 "most 255 bytes, the whole path 4096)"},
 		{EIO, "input/output error (the device failed)"},
 		{ENOMEM, "out of memory"},
 		{EMFILE, "too many open files"},
