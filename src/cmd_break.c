@@ -371,7 +371,7 @@ static int break_trees(struct break_opts *o, int n, char **ops)
 
 	struct progress prog;
 	memset(&prog, 0, sizeof prog);
-	progress_begin(&prog, progress_wanted(o->progress), "linked");
+	progress_begin(&prog, progress_wanted(o->progress), "linked names");
 	s.prog = &prog;
 	struct walk_opts wo = {0};
 	wo.threads = hln_ncpus();

@@ -119,6 +119,7 @@ struct summary {
 	pthread_mutex_t lock;
 	struct inotab multi; /* inodes with more than one link */
 	struct tally tally[MAX_WORKERS];
+	struct progress *prog; /* its "found": names of linked files */
 	int status;
 };
 
@@ -133,6 +134,9 @@ static int tally_name(struct summary *s, int w, const struct hln_stat *st)
 		t->single_size += st->size;
 		return 0;
 	}
+	if (s->prog)
+		atomic_fetch_add_explicit(&s->prog->found, 1,
+					  memory_order_relaxed);
 	int isnew;
 	pthread_mutex_lock(&s->lock);
 	struct inotab_entry *e =
@@ -226,7 +230,8 @@ static int count_trees(const struct count_opts *o, int n, char **ops)
 
 	struct progress prog;
 	memset(&prog, 0, sizeof prog);
-	progress_begin(&prog, progress_wanted(o->progress), NULL);
+	progress_begin(&prog, progress_wanted(o->progress), "linked names");
+	s.prog = prog.running ? &prog : NULL;
 	struct walk_opts wo = {0};
 	wo.threads = hln_ncpus();
 	if (wo.threads > MAX_WORKERS)

@@ -261,6 +261,7 @@ struct groups {
 	struct recs part[MAX_WORKERS];
 	uint64_t mnt_id; /* the root's mount, to skip files bind-mounted in */
 	struct scan *scan; /* for unreadable directories */
+	struct progress *prog; /* its "found": the names recorded */
 };
 
 static int group_dir_enter(void *ctx, const struct walk_dir *d, void **data)
@@ -300,6 +301,9 @@ static int group_entry(void *ctx, const struct walk_entry *e)
 	r->ino = stp->ino;
 	r->nlink = stp->nlink;
 	r->path = path;
+	if (g->prog)
+		atomic_fetch_add_explicit(&g->prog->found, 1,
+					  memory_order_relaxed);
 	return 0;
 }
 
@@ -512,7 +516,8 @@ static int list_dir(struct list_opts *o, struct operand *op, struct scan *s)
 	g->scan = s;
 	struct progress prog;
 	memset(&prog, 0, sizeof prog);
-	progress_begin(&prog, progress_wanted(o->progress), NULL);
+	progress_begin(&prog, progress_wanted(o->progress), "linked names");
+	g->prog = prog.running ? &prog : NULL;
 	struct walk_opts wo = {0};
 	wo.same_mount = 1;
 	wo.follow_root = o->follow;

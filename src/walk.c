@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hln/failpoint.h"
 #include "hln/output.h"
 #include "hln/walk.h"
 
@@ -180,6 +181,7 @@ static void process(struct worker *k, struct job *j)
 	}
 	if (w->o->progress)
 		atomic_fetch_add(&w->o->progress->dirs, 1);
+	HLN_HOOK("walk_dir");
 
 	struct node *node = malloc(sizeof *node);
 	if (!node) {

@@ -340,6 +340,22 @@ l"
 	expect_plain_summary "${KNOWN[@]}"
 }
 
+@test "-r --progress: entries, directories, linked names found so far, elapsed" {
+	need_fp
+	need_native "the test hook is a /bin/sh command"
+	mkdir -p t/a t/b
+	mkfile t/a/f
+	ln t/a/f t/b/g
+	# each directory read waits, so the line is drawn (every 100 ms)
+	run --separate-stderr env HLN_TEST_HOOK="walk_dir:sleep 0.15" \
+		"$HLN_FP" count -r -j --progress t
+	expect_status 0
+	[[ $stderr =~ [0-9]+\ entries,\ [0-9]+\ directories,\ [0-9]+\ linked\ names,\ [0-9]+\.[0-9]s ]] ||
+		fail "no progress line with every field: $stderr"
+	[[ $stderr == *$'\r\033[K' ]] || fail "the line is not erased at the end"
+	[[ $output == '{"names":2,'* ]] || fail "stdout changed by --progress"
+}
+
 @test "-r: a bind mount of the tree's filesystem inside it is not counted again" {
 	need_native "Wine cannot tell a bind mount from its filesystem"
 	need_root
