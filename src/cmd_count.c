@@ -347,11 +347,13 @@ int cmd_count(int argc, char **argv)
 		case 'R':
 			o.recursive = 1;
 			break;
-		case 'j':
+		case 'j': /* the last of -j and -0 wins */
 			o.json = 1;
+			o.null = 0;
 			break;
 		case '0':
 			o.null = 1;
+			o.json = 0;
 			break;
 		case 'L':
 			o.follow = 1;

@@ -381,6 +381,15 @@ l"
 	cmp out <(printf '2\ta\0002\tb\000') || fail "several: $(od -c out)"
 }
 
+@test "-0 and -j together: the last one given wins" {
+	printf x >a
+	"$HLN" count -j -0 a >out
+	cmp out <(printf '1\000') || fail "-j -0: $(od -c out)"
+	hrun count -0 -j a
+	expect_status 0
+	[[ $output == '[{"path":"a","nlink":1,'* ]] || fail "-0 -j: not JSON: $output"
+}
+
 @test "stdout that cannot be written: a message and exit 1" {
 	[ -e /dev/full ] || skip "no /dev/full"
 	printf x >a
