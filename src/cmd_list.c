@@ -710,12 +710,25 @@ static int run(struct list_opts *o, int n, char **args)
 		if (op->complete)
 			continue;
 		if (!op->explicit_root) {
-			msg_error(CMD, op->arg,
-				  "found %llu of %llu names under %s; the rest "
-				  "are in directories that could not be read, "
-				  "or the file changed during the search",
-				  (unsigned long long)op->names.n,
-				  (unsigned long long)op->st.nlink, op->root);
+			char mroot[4096];
+			if (hln_mount_root(op->root, mroot, sizeof mroot) > 1)
+				msg_error(CMD, op->arg,
+					  "found %llu of %llu names under %s, "
+					  "which shows only %s of its "
+					  "filesystem (a bind mount); the rest "
+					  "may be outside it",
+					  (unsigned long long)op->names.n,
+					  (unsigned long long)op->st.nlink,
+					  op->root, mroot);
+			else
+				msg_error(CMD, op->arg,
+					  "found %llu of %llu names under %s; "
+					  "the rest are in directories that "
+					  "could not be read, or the file "
+					  "changed during the search",
+					  (unsigned long long)op->names.n,
+					  (unsigned long long)op->st.nlink,
+					  op->root);
 			status = HLN_EXIT_FAIL;
 		} else if (o->verbose) {
 			msg_error(CMD, op->arg,

@@ -106,6 +106,15 @@ int hln_realpath(const char *path, char **out);
 int hln_mount_point(const char *path, char *buf, size_t size);
 
 /*
+ * Which directory of its filesystem the mount holding the existing PATH
+ * shows at its mount point, into BUF: "/" for an ordinary mount, "/sub"
+ * for a bind mount of a subdirectory (names outside it are then out of
+ * reach).  Returns the length, or -errno (-ENOSYS where the OS does not
+ * say: the portable path, Windows).
+ */
+int hln_mount_root(const char *path, char *buf, size_t size);
+
+/*
  * The largest number of links the filesystem holding PATH allows for one
  * file.  Returns the limit (> 0), or -errno (-ENOSYS when not known).
  */

@@ -55,6 +55,9 @@ int fast_statat(int dirfd, const char *name, int flags, struct hln_stat *st);
  */
 int fast_mount_point(const char *path, char *buf, size_t size);
 
+/* The mount's root within its filesystem (hln_mount_root), or -ENOSYS. */
+int fast_mount_root(const char *path, char *buf, size_t size);
+
 /* Linux fs.protected_hardlinks: 1, 0, or -ENOSYS where there is none. */
 int fast_protected_hardlinks(void);
 

@@ -117,7 +117,11 @@ static void unescape(char *s)
 	*o = '\0';
 }
 
-int fast_mount_point(const char *path, char *buf, size_t size)
+/*
+ * Field FIELD (3: root, 4: mount point) of the mountinfo line of the mount
+ * that holds PATH, into BUF.  Returns the length or -errno.
+ */
+static int mountinfo_field(const char *path, int field, char *buf, size_t size)
 {
 	struct hln_stat st;
 	int rc = fast_statat(AT_FDCWD, path, HLN_FOLLOW, &st);
@@ -137,7 +141,7 @@ int fast_mount_point(const char *path, char *buf, size_t size)
 		char *tok = strtok_r(line, " ", &save);
 		if (!tok || sscanf(tok, "%llu", &id) != 1 || id != st.mnt_id)
 			continue;
-		for (int i = 0; i < 4 && tok; i++)
+		for (int i = 0; i < field && tok; i++)
 			tok = strtok_r(NULL, " ", &save);
 		mp = tok;
 		if (!mp)
@@ -155,6 +159,16 @@ int fast_mount_point(const char *path, char *buf, size_t size)
 	free(line);
 	fclose(f);
 	return rc;
+}
+
+int fast_mount_point(const char *path, char *buf, size_t size)
+{
+	return mountinfo_field(path, 4, buf, size);
+}
+
+int fast_mount_root(const char *path, char *buf, size_t size)
+{
+	return mountinfo_field(path, 3, buf, size);
 }
 
 int fast_protected_hardlinks(void)

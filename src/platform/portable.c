@@ -24,6 +24,12 @@ int fast_mount_point(const char *path, char *buf, size_t size)
 	return -ENOSYS;
 }
 
+int fast_mount_root(const char *path, char *buf, size_t size)
+{
+	(void)path, (void)buf, (void)size;
+	return -ENOSYS;
+}
+
 int fast_protected_hardlinks(void) { return -ENOSYS; }
 
 int fast_ncpus(void) { return -ENOSYS; }

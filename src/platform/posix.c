@@ -218,6 +218,11 @@ int hln_mount_point(const char *path, char *buf, size_t size)
 	return (int)len;
 }
 
+int hln_mount_root(const char *path, char *buf, size_t size)
+{
+	return fast_mount_root(path, buf, size);
+}
+
 long hln_link_max(const char *path)
 {
 	errno = 0;

@@ -922,6 +922,13 @@ int hln_mount_point(const char *path, char *buf, size_t size)
 	return rc;
 }
 
+/* A Windows volume is always mounted whole. */
+int hln_mount_root(const char *path, char *buf, size_t size)
+{
+	(void)path, (void)buf, (void)size;
+	return -ENOSYS;
+}
+
 long hln_link_max(const char *path)
 {
 	(void)path;

@@ -764,6 +764,25 @@ $MP/sub/f"
 mnt/sub/f"
 }
 
+@test "FILE in a bind mount of a subdirectory: the mount is the root, the message says it shows part" {
+	need_native "Wine gives every Linux filesystem under Z: one volume serial"
+	need_linux_path "the portable path cannot see which part of a filesystem a mount shows"
+	need_root
+	new_ext4
+	mkdir -p mnt/sub bind
+	mkfile mnt/sub/f
+	ln mnt/sub/f mnt/g
+	mount_fs bind --bind mnt/sub
+	hrun list bind/f
+	expect_status 1
+	expect_out "$PWD/bind/f"
+	expect_err "hln: list: bind/f: found 1 of 2 names under $PWD/bind, which shows only /sub of its filesystem (a bind mount); the rest may be outside it"
+	hrun list --root=mnt bind/f
+	expect_status 0
+	expect_out "mnt/g
+mnt/sub/f"
+}
+
 @test "a file bind-mounted over a name in the tree is not another name" {
 	need_native "Wine gives every Linux filesystem under Z: one volume serial"
 	need_linux_path "no mount ids, a bind mount of the same filesystem cannot be told apart"

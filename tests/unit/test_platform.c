@@ -393,6 +393,33 @@ static void test_mount_point_tmpfs(void **state)
 			 (int)strlen(mnt));
 }
 
+/* Which part of its filesystem a mount shows: "/", or a bind's "/sub". */
+static void test_mount_root(void **state)
+{
+	struct fixture *f = *state;
+	char buf[PATH_MAX];
+	if (unit_portable()) {
+		assert_int_equal(hln_mount_root(f->dir, buf, sizeof buf),
+				 -ENOSYS);
+		return;
+	}
+	const char *mnt = mount_tmpfs(f, "mnt");
+	char sub[PATH_MAX], bind[PATH_MAX], file[PATH_MAX];
+	assert_int_equal(mkdir(unit_path(sub, mnt, "sub"), 0755), 0);
+	assert_int_equal(mkdir(unit_path(bind, mnt, "bind"), 0755), 0);
+	unit_write_file(unit_path(file, sub, "f"), "f");
+	assert_int_equal(hln_mount_root(mnt, buf, sizeof buf), 1);
+	assert_string_equal(buf, "/");
+	assert_int_equal(mount(sub, bind, NULL, MS_BIND, NULL), 0);
+	unit_path(file, bind, "f");
+	int rc = hln_mount_root(file, buf, sizeof buf);
+	int rc_small = hln_mount_root(file, buf + 8, 4);
+	unit_umount(bind);
+	assert_int_equal(rc, 4);
+	assert_string_equal(buf, "/sub");
+	assert_int_equal(rc_small, -ENAMETOOLONG);
+}
+
 static void test_link_max(void **state)
 {
 	struct fixture *f = *state;
@@ -1102,6 +1129,7 @@ int main(void)
 		T(test_readlink),
 		T(test_mount_point_root),
 		T(test_mount_point_tmpfs),
+		T(test_mount_root),
 		T(test_link_max),
 		T(test_protected_hardlinks),
 		T(test_process),
