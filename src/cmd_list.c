@@ -710,25 +710,22 @@ static int run(struct list_opts *o, int n, char **args)
 		if (op->complete)
 			continue;
 		if (!op->explicit_root) {
+			/* a bind mount of a subdirectory hides the rest */
 			char mroot[4096];
+			char bind[4200] = "";
 			if (hln_mount_root(op->root, mroot, sizeof mroot) > 1)
-				msg_error(CMD, op->arg,
-					  "found %llu of %llu names under %s, "
-					  "which shows only %s of its "
-					  "filesystem (a bind mount); the rest "
-					  "may be outside it",
-					  (unsigned long long)op->names.n,
-					  (unsigned long long)op->st.nlink,
-					  op->root, mroot);
-			else
-				msg_error(CMD, op->arg,
-					  "found %llu of %llu names under %s; "
-					  "the rest are in directories that "
-					  "could not be read, or the file "
-					  "changed during the search",
-					  (unsigned long long)op->names.n,
-					  (unsigned long long)op->st.nlink,
-					  op->root);
+				snprintf(bind, sizeof bind,
+					 ", or they lie outside %s, the part "
+					 "of its filesystem that this bind "
+					 "mount shows",
+					 mroot);
+			msg_error(CMD, op->arg,
+				  "found %llu of %llu names under %s; the rest "
+				  "are in directories that could not be read, "
+				  "or the file changed during the search%s",
+				  (unsigned long long)op->names.n,
+				  (unsigned long long)op->st.nlink, op->root,
+				  bind);
 			status = HLN_EXIT_FAIL;
 		} else if (o->verbose) {
 			msg_error(CMD, op->arg,

@@ -764,7 +764,7 @@ $MP/sub/f"
 mnt/sub/f"
 }
 
-@test "FILE in a bind mount of a subdirectory: the mount is the root, the message says it shows part" {
+@test "FILE in a bind mount of a subdirectory: the mount is the root, the warning says the rest may be outside it" {
 	need_native "Wine gives every Linux filesystem under Z: one volume serial"
 	need_linux_path "the portable path cannot see which part of a filesystem a mount shows"
 	need_root
@@ -776,7 +776,7 @@ mnt/sub/f"
 	hrun list bind/f
 	expect_status 1
 	expect_out "$PWD/bind/f"
-	expect_err "hln: list: bind/f: found 1 of 2 names under $PWD/bind, which shows only /sub of its filesystem (a bind mount); the rest may be outside it"
+	expect_err "hln: list: bind/f: found 1 of 2 names under $PWD/bind; the rest are in directories that could not be read, or the file changed during the search, or they lie outside /sub, the part of its filesystem that this bind mount shows"
 	hrun list --root=mnt bind/f
 	expect_status 0
 	expect_out "mnt/g
