@@ -172,6 +172,16 @@ static int finish(const char *cmd, int status)
 	return status == HLN_EXIT_OK ? HLN_EXIT_FAIL : status;
 }
 
+/*
+ * Whether ARG is the long option OPT or an abbreviation of it ("--vers"),
+ * as getopt_long takes them after a command.
+ */
+static int long_option(const char *arg, const char *opt)
+{
+	size_t len = strlen(arg);
+	return len > 2 && strncmp(arg, opt, len) == 0;
+}
+
 int hln_main(int argc, char **argv)
 {
 	setprogname("hln");
@@ -186,11 +196,11 @@ int hln_main(int argc, char **argv)
 		return HLN_EXIT_USAGE;
 	}
 	const char *first = argv[1];
-	if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0) {
+	if (long_option(first, "--help") || strcmp(first, "-h") == 0) {
 		general_help();
 		return finish(NULL, HLN_EXIT_OK);
 	}
-	if (strcmp(first, "--version") == 0) {
+	if (long_option(first, "--version")) {
 		puts("hln " HLN_VERSION);
 		return finish(NULL, HLN_EXIT_OK);
 	}

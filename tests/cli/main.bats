@@ -77,6 +77,19 @@ expect_command_help() {
 	expect_out "hln 0.1.0"
 }
 
+@test "hln --vers and --he: abbreviations, as after a command" {
+	hrun --vers
+	expect_status 0
+	expect_out "hln 0.1.0"
+	hrun --he
+	expect_status 0
+	[[ $output == Usage:* ]] || fail "--he is not the help"
+	hrun --verbose
+	expect_status 2
+	expect_err "hln: unknown option '--verbose'
+Try 'hln --help'."
+}
+
 @test "unknown command close to a real one: did you mean, exit 2" {
 	hrun creat a b
 	expect_status 2
