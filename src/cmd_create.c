@@ -372,8 +372,7 @@ static int tree_dir_enter(void *ctx, const struct walk_dir *d, void **data)
 	if (!dp)
 		return -ENOMEM;
 	*data = NULL;
-	if (o->verbose || o->dry_run)
-		say_link(o, dp, d->path, NULL);
+	/* -v and -n name the links (every non-directory), not directories */
 	if (o->dry_run) {
 		free(dp);
 		return 0;
