@@ -90,14 +90,23 @@ static int refuse(const struct break_opts *o, const char *path,
 {
 	char text[4096], buf[8192];
 	switch (st->type) {
-	case HLN_T_LNK:
+	case HLN_T_LNK: {
+		struct hln_stat tst;
 		if (hln_readlink(path, text, sizeof text) < 0)
 			strcpy(text, "?");
-		msg_error(CMD, path,
-			  "is a symbolic link to '%s'; break the file itself "
-			  "by naming it: hln break '%s'",
-			  text, link_target(path, text, buf, sizeof buf));
+		if (hln_stat_path(path, HLN_FOLLOW, &tst) < 0)
+			msg_error(CMD, path,
+				  "is a symbolic link to '%s', which does not "
+				  "exist; only a file can be broken",
+				  text);
+		else
+			msg_error(CMD, path,
+				  "is a symbolic link to '%s'; break the file "
+				  "itself by naming it: hln break '%s'",
+				  text,
+				  link_target(path, text, buf, sizeof buf));
 		break;
+	}
 	case HLN_T_DIR:
 		msg_error(CMD, path,
 			  o->recursive ? "is a directory"

@@ -119,6 +119,11 @@ shared_extents() { filefrag -v -- "$1" | grep -c shared || true; }
 	expect_err "hln: break: sub/link: is a symbolic link to '../f'; break the file itself by naming it: hln break 'sub/../f'"
 	expect_nlink f 3
 	[ -L sub/link ] || fail "the link was touched"
+	ln -s ../missing sub/dangling
+	hrun break sub/dangling
+	expect_status 1
+	expect_err "hln: break: sub/dangling: is a symbolic link to '../missing', which does not exist; only a file can be broken"
+	[ -L sub/dangling ] || fail "the dangling link was touched"
 }
 
 @test "a directory operand is refused without -r; a fifo is refused" {
