@@ -132,21 +132,21 @@ build/windows/hln.exe: $(WIN_SRCS) $(HEADERS) $(wildcard src/platform/compat/*.h
 # is skipped with its reason (need_native in tests/cli/helpers.bash).
 # The first run creates the Wine prefix (without Mono and Gecko, which
 # would ask to be installed): done before the tests, so that its messages
-# are not taken for hln's.  One wineserver stays up for the whole suite
-# (unless one runs already): started and stopped by each of hundreds of
-# wine runs, it raced a client now and then (a run that exited 1 having
-# printed nothing).
+# are not taken for hln's.  One wineserver stays up for the whole suite:
+# started and stopped by each of hundreds of wine runs, it raced a client
+# now and then (a run that exited 1 having printed nothing).  It is
+# started (after any other has gone) before the first wine run, so that
+# the Wine services it keeps hold /dev/null, not the test runner's pipes.
 check-windows: hln.exe build/windows/hln.exe
-	@WINEDLLOVERRIDES=mscoree,mshtml= \
-		sh tests/wine-hln --version >/dev/null 2>&1 || \
-		{ echo "check-windows: wine cannot run hln.exe"; exit 1; }
-	@. tests/wine-env; started=0; status=0; \
-		if wineserver -p 2>/dev/null; then started=1; fi; \
-		HLN_WINE=1 HLN_EXE=$(CURDIR)/hln.exe \
+	@. tests/wine-env; wineserver -w; wineserver -p; status=0; \
+		WINEDLLOVERRIDES=mscoree,mshtml= \
+		sh tests/wine-hln --version </dev/null >/dev/null 2>&1 || \
+		{ echo "check-windows: wine cannot run hln.exe"; status=1; }; \
+		[ $$status != 0 ] || HLN_WINE=1 HLN_EXE=$(CURDIR)/hln.exe \
 		HLN_FP_EXE=$(CURDIR)/build/windows/hln.exe \
 		sh tests/run.sh build/windows "$(CURDIR)/tests/wine-hln" \
 		"$(CURDIR)/tests/wine-hln-fp" || status=$$?; \
-		if [ $$started = 1 ]; then wineserver -k; fi; exit $$status
+		wineserver -k; exit $$status
 
 lint: deps
 	mandoc -Tlint -Wwarning man/hln.1
