@@ -12,40 +12,41 @@
 static void test_reason_known(void **state)
 {
 	(void)state;
+	/*
+	 * SPEC's errno values get a sentence of their own, not strerror's
+	 * words alone: what each must say, lower case, without a final
+	 * period.
+	 */
 	static const struct {
 		int err;
-		const char *text;
+		const char *must;
 	} reasons[] = {
-		{ENOENT, "no such file or directory"},
+		{ENOENT, "no such file"},
 		{EACCES, "permission denied"},
-		{EPERM, "operation not permitted"},
 		{EEXIST, "already exists"},
-		{EXDEV, "hard links cannot cross filesystems"},
-		{EMLINK,
-		 "too many links: the file has the most this filesystem "
-		 "allows"},
+		{EXDEV, "cannot cross filesystems"},
+		{EMLINK, "the most this filesystem allows"},
 		{EISDIR, "is a directory"},
-		{ENOTDIR, "not a directory"},
-		{EROFS, "read-only file system: it is mounted read-only, "
-			"nothing on it can be changed"},
-		{ENOSPC, "no space left on device (no free blocks or inodes "
-			 "for the new entry)"},
-		{EDQUOT, "disk quota exceeded"},
-		{ELOOP, "too many levels of symbolic links (a symlink loop?)"},
-		{ENAMETOOLONG,
-		 "file name too long (a name in a path may have at "
-		 "most 255 bytes, the whole path 4096)"},
-		{EIO, "input/output error (the device failed)"},
-		{ENOMEM, "out of memory"},
-		{EMFILE, "too many open files"},
-		{EBUSY, "device or resource busy"},
-		{EINVAL, "invalid argument"},
-		{ENOSYS, "not supported on this system"},
-		{EINTR, "interrupted"},
+		{EROFS, "mounted read-only"},
+		{ENOSPC, "no free blocks or inodes"},
+		{ELOOP, "symlink loop"},
+		{ENAMETOOLONG, "255 bytes, the whole path 4096"},
+		{EIO, "the device failed"},
 	};
-	for (size_t i = 0; i < UNIT_ARRAY_LEN(reasons); i++)
-		assert_string_equal(msg_reason(reasons[i].err),
-				    reasons[i].text);
+	for (size_t i = 0; i < UNIT_ARRAY_LEN(reasons); i++) {
+		const char *r = msg_reason(reasons[i].err);
+		assert_non_null(strstr(r, reasons[i].must));
+		assert_true(r[0] >= 'a' && r[0] <= 'z');
+		assert_true(r[strlen(r) - 1] != '.');
+	}
+	/* the others the commands meet are plain and lower case too */
+	const int plain[] = {EPERM, ENOTDIR, EDQUOT, ENOMEM, EMFILE,
+			     EBUSY, EINVAL,  ENOSYS, EINTR};
+	for (size_t i = 0; i < UNIT_ARRAY_LEN(plain); i++) {
+		const char *r = msg_reason(plain[i]);
+		assert_true(r[0] >= 'a' && r[0] <= 'z');
+		assert_true(r[strlen(r) - 1] != '.');
+	}
 }
 
 /* Other values fall back to the C library's text; never NULL. */
