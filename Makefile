@@ -135,10 +135,13 @@ build/windows/hln.exe: $(WIN_SRCS) $(HEADERS) $(wildcard src/platform/compat/*.h
 # are not taken for hln's.  One wineserver stays up for the whole suite:
 # started and stopped by each of hundreds of wine runs, it raced a client
 # now and then (a run that exited 1 having printed nothing).  It is
-# started (after any other has gone) before the first wine run, so that
-# the Wine services it keeps hold /dev/null, not the test runner's pipes.
+# started before the first wine run, so that the Wine services it keeps
+# hold /dev/null, not the test runner's pipes; a wineserver already
+# running for the prefix (one left persistent by an interrupted run
+# would never exit by itself) is stopped first.
 check-windows: hln.exe build/windows/hln.exe
-	@. tests/wine-env; wineserver -w; wineserver -p; status=0; \
+	@. tests/wine-env; wineserver -k 2>/dev/null; wineserver -w; \
+		wineserver -p; status=0; \
 		WINEDLLOVERRIDES=mscoree,mshtml= \
 		sh tests/wine-hln --version </dev/null >/dev/null 2>&1 || \
 		{ echo "check-windows: wine cannot run hln.exe"; status=1; }; \

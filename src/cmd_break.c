@@ -303,8 +303,7 @@ static int scan_entry(void *ctx, const struct walk_entry *e)
 		r->ino = sp->ino;
 		r->nlink = sp->nlink;
 		r->path = path;
-		if (s->prog)
-			atomic_fetch_add(&s->prog->found, 1);
+		progress_found(s->prog);
 	} else {
 		free(path);
 		rc = -ENOMEM;

@@ -134,9 +134,7 @@ static int tally_name(struct summary *s, int w, const struct hln_stat *st)
 		t->single_size += st->size;
 		return 0;
 	}
-	if (s->prog)
-		atomic_fetch_add_explicit(&s->prog->found, 1,
-					  memory_order_relaxed);
+	progress_found(s->prog);
 	int isnew;
 	pthread_mutex_lock(&s->lock);
 	struct inotab_entry *e =
@@ -231,7 +229,7 @@ static int count_trees(const struct count_opts *o, int n, char **ops)
 	struct progress prog;
 	memset(&prog, 0, sizeof prog);
 	progress_begin(&prog, progress_wanted(o->progress), "linked names");
-	s.prog = prog.running ? &prog : NULL;
+	s.prog = &prog;
 	struct walk_opts wo = {0};
 	wo.threads = hln_ncpus();
 	if (wo.threads > MAX_WORKERS)

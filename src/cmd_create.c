@@ -489,9 +489,7 @@ static int tree_entry(void *ctx, const struct walk_entry *e)
 		rc = hln_dir_linkat(e->dir, e->name, dd, e->name);
 	}
 	if (rc == 0) {
-		if (t->progress.running)
-			atomic_fetch_add_explicit(&t->progress.found, 1,
-						  memory_order_relaxed);
+		progress_found(&t->progress);
 		if (o->verbose) {
 			char *dp = dest_path(t, e->path, e->rootlen);
 			if (dp)

@@ -194,8 +194,7 @@ static int scan_found(struct scan *s, const char *path,
 			continue;
 		if (names_add(&t->names, path) < 0)
 			continue;
-		if (s->progress)
-			atomic_fetch_add(&s->progress->found, 1);
+		progress_found(s->progress);
 		if (t->names.n >= t->st.nlink) {
 			t->complete = 1;
 			if (--s->remaining == 0)
@@ -301,9 +300,7 @@ static int group_entry(void *ctx, const struct walk_entry *e)
 	r->ino = stp->ino;
 	r->nlink = stp->nlink;
 	r->path = path;
-	if (g->prog)
-		atomic_fetch_add_explicit(&g->prog->found, 1,
-					  memory_order_relaxed);
+	progress_found(g->prog);
 	return 0;
 }
 
@@ -517,7 +514,7 @@ static int list_dir(struct list_opts *o, struct operand *op, struct scan *s)
 	struct progress prog;
 	memset(&prog, 0, sizeof prog);
 	progress_begin(&prog, progress_wanted(o->progress), "linked names");
-	g->prog = prog.running ? &prog : NULL;
+	g->prog = &prog;
 	struct walk_opts wo = {0};
 	wo.same_mount = 1;
 	wo.follow_root = o->follow;
@@ -526,6 +523,7 @@ static int list_dir(struct list_opts *o, struct operand *op, struct scan *s)
 	unsigned long before = s->unreadable;
 	int rc = walk_tree(op->arg, &wo, &ops, g);
 	progress_end(&prog);
+	g->prog = NULL;
 	op->groups = g;
 	if (groups_merge(g) < 0 && rc >= 0)
 		rc = -ENOMEM;

@@ -82,4 +82,11 @@ void progress_begin(struct progress *p, int enabled, const char *what);
 /* Stop the display and erase the line. */
 void progress_end(struct progress *p);
 
+/* One more found, from any thread; P may be NULL or not shown. */
+static inline void progress_found(struct progress *p)
+{
+	if (p && p->running)
+		atomic_fetch_add_explicit(&p->found, 1, memory_order_relaxed);
+}
+
 #endif
