@@ -341,14 +341,8 @@ l"
 }
 
 @test "-r --progress: entries, directories, linked names found so far, elapsed" {
-	need_fp
-	need_native "the test hook is a /bin/sh command"
-	mkdir -p t/a t/b
-	mkfile t/a/f
-	ln t/a/f t/b/g
-	# each directory read waits, so the line is drawn (every 100 ms)
-	run --separate-stderr env HLN_TEST_HOOK="walk_dir:sleep 0.15" \
-		"$HLN_FP" count -r -j --progress t
+	progress_tree
+	slow_walk count -r -j --progress t
 	expect_status 0
 	[[ $stderr =~ [0-9]+\ entries,\ [0-9]+\ directories,\ [0-9]+\ linked\ names,\ [0-9]+\.[0-9]s ]] ||
 		fail "no progress line with every field: $stderr"

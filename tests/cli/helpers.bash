@@ -170,6 +170,24 @@ need_fp() {
 	fi
 }
 
+# ---- the progress line -------------------------------------------------
+
+# A tree t/ holding t/a/f and its second name t/b/g, for the progress
+# tests; skipped where the walk_dir test hook cannot run.
+progress_tree() {
+	need_fp
+	need_native "the test hook is a /bin/sh command"
+	mkdir -p t/a t/b
+	mkfile t/a/f
+	ln t/a/f t/b/g
+}
+
+# slow_walk ARG...: run "$HLN_FP" ARG... with every directory read waiting
+# 0.15 s, so the progress line (redrawn every 100 ms) is drawn.
+slow_walk() {
+	run --separate-stderr env HLN_TEST_HOOK="walk_dir:sleep 0.15" "$HLN_FP" "$@"
+}
+
 # ---- Windows: hln.exe under Wine ---------------------------------------
 
 # make check-windows runs this suite with HLN=tests/wine-hln and

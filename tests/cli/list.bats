@@ -599,19 +599,13 @@ mnt/h" ] || fail "terminal output differs"
 }
 
 @test "progress: entries, directories, names found so far, elapsed (FILE and DIR)" {
-	need_fp
-	need_native "the test hook is a /bin/sh command"
-	mkdir -p t/a t/b
-	mkfile t/a/f
-	ln t/a/f t/b/g
-	run --separate-stderr env HLN_TEST_HOOK="walk_dir:sleep 0.15" \
-		"$HLN_FP" list --progress --root=t t/a/f
+	progress_tree
+	slow_walk list --progress --root=t t/a/f
 	expect_status 0
 	[[ $stderr =~ [0-9]+\ entries,\ [0-9]+\ directories,\ [0-9]+\ names,\ [0-9]+\.[0-9]s ]] ||
 		fail "FILE: no progress line with every field: $stderr"
 	[[ $stderr == *$'\r\033[K' ]] || fail "FILE: the line is not erased at the end"
-	run --separate-stderr env HLN_TEST_HOOK="walk_dir:sleep 0.15" \
-		"$HLN_FP" list --progress t
+	slow_walk list --progress t
 	expect_status 0
 	[[ $stderr =~ [0-9]+\ entries,\ [0-9]+\ directories,\ [0-9]+\ linked\ names,\ [0-9]+\.[0-9]s ]] ||
 		fail "DIR: no progress line with every field: $stderr"
