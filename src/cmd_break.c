@@ -238,8 +238,10 @@ static int break_file(struct break_opts *o, const char *path)
 		if (r.cloned)
 			snprintf(text, sizeof text, "broken (clone)");
 		else
-			snprintf(text, sizeof text, "broken (copy, %llu bytes)",
-				 (unsigned long long)r.bytes);
+			snprintf(text, sizeof text,
+				 "broken (copy, %llu byte%s)",
+				 (unsigned long long)r.bytes,
+				 r.bytes == 1 ? "" : "s");
 		say(o, path, text);
 	}
 	return HLN_EXIT_OK;

@@ -109,6 +109,20 @@ shared_extents() { filefrag -v -- "$1" | grep -c shared || true; }
 	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert set(d)=={"broken","cloned","copied","bytes_copied"}' "$output"
 }
 
+@test "-v: one byte is '1 byte', other counts are plural" {
+	printf x >one
+	ln one one.2
+	: >empty
+	ln empty empty.2
+	printf xy >two
+	ln two two.2
+	hrun break -v --reflink=never one empty two
+	expect_status 0
+	expect_out "'one': broken (copy, 1 byte)
+'empty': broken (copy, 0 bytes)
+'two': broken (copy, 2 bytes)"
+}
+
 @test "a symlink operand is refused, naming the target path" {
 	need_native "Wine shows a symlink as the file it points to"
 	three f
