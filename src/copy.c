@@ -4,6 +4,8 @@
  * The data: a clone (FICLONE) costs no space and no time where the
  * filesystem shares blocks; else copy_file_range lets the kernel copy
  * (and some filesystems still share or offload); else read and write.
+ * --reflink=never wants blocks of the copy's own, so it skips
+ * copy_file_range where the filesystem may share through it.
  * Only the data segments of a sparse file are copied (SEEK_DATA/SEEK_HOLE,
  * or runs of zeros where the OS cannot say), so holes stay holes.
  * The metadata follows coreutils' copy.c order: times, owner, extended
@@ -146,6 +148,13 @@ int copy_data(struct hln_file *dst, struct hln_file *src,
 		return -ENOSPC;
 	int sparse = used < st->size; /* fewer blocks than bytes: holes */
 	int seek = sparse, range = 1;
+	if (reflink == COPY_REFLINK_NEVER) {
+		/* A copy_file_range that may clone is no copy. */
+		rc = hln_file_range_shares(dst);
+		if (rc < 0)
+			return rc;
+		range = !rc;
+	}
 	char *buf = NULL;
 	uint64_t off = 0;
 	rc = 0;

@@ -36,6 +36,9 @@ struct copy_result {
  * Copy the data of SRC, whose stat is ST, into the empty file DST:
  * clone first unless REFLINK is COPY_REFLINK_NEVER; else check the free
  * space, then copy_file_range or read/write, leaving holes as holes.
+ * With COPY_REFLINK_NEVER the bytes go into blocks of DST's own:
+ * copy_file_range is not used where it may share blocks
+ * (hln_file_range_shares).
  * Stops between chunks when hln_signal_pending().  Adds to R.
  * Returns 0, or -errno: -EOPNOTSUPP (COPY_REFLINK_ALWAYS where cloning is
  * impossible), -ENOSPC (also when the free space is short before

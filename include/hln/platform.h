@@ -335,6 +335,17 @@ int64_t hln_file_copy_range(struct hln_file *dst, struct hln_file *src,
 			    uint64_t off, uint64_t len);
 
 /*
+ * Whether copy_file_range into F (hln_file_copy_range with F as DST) may
+ * share data blocks instead of copying them, so that the result is a
+ * clone: Btrfs, XFS, bcachefs, ZFS and OCFS2 remap extents through it,
+ * NFS and CIFS/SMB may have the server clone, overlayfs and FUSE hand it
+ * on to a filesystem that may (failpoint "statfs").  Decided by the
+ * filesystem type.  Returns 1 (may share), 0 (it copies the bytes, or
+ * hln_file_copy_range is never used here), or -errno.
+ */
+int hln_file_range_shares(struct hln_file *f);
+
+/*
  * Read up to LEN bytes at OFF (failpoint "read").  Returns the number
  * read (0 at the end), or -errno.
  */

@@ -85,6 +85,12 @@ int fast_clone(int dst, int src);
 /* copy_file_range at OFF, both files: bytes copied, -ENOSYS, -errno. */
 int64_t fast_copy_range(int dst, int src, uint64_t off, uint64_t len);
 
+/*
+ * Whether copy_file_range into the file open as FD may share blocks
+ * (hln_file_range_shares): 1, 0, or -errno.
+ */
+int fast_range_shares(int fd);
+
 /* SEEK_DATA (HOLE 0) or SEEK_HOLE (1): offset, -ENXIO, -ENOSYS, -errno. */
 int64_t fast_seek_data(int fd, uint64_t off, int hole);
 

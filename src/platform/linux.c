@@ -383,6 +383,34 @@ int64_t fast_copy_range(int dst, int src, uint64_t off, uint64_t len)
 	}
 }
 
+int fast_range_shares(int fd)
+{
+	/*
+	 * The filesystems where copy_file_range remaps extents (the VFS
+	 * tries ->remap_file_range first) or where the server may clone;
+	 * <linux/magic.h> lacks some of them, so the numbers are here.
+	 */
+	static const unsigned long sharing[] = {
+		0x9123683eUL, /* Btrfs */
+		0x58465342UL, /* XFS */
+		0xca451a4eUL, /* bcachefs */
+		0x2fc12fc1UL, /* ZFS (block cloning, 2.2+) */
+		0x7461636fUL, /* OCFS2 */
+		0x00006969UL, /* NFS (server-side copy or clone) */
+		0xff534d42UL, /* CIFS */
+		0xfe534d42UL, /* SMB2/3 */
+		0x794c7630UL, /* overlayfs: passes it to the layer below */
+		0x65735546UL, /* FUSE: whatever the daemon does */
+	};
+	struct statfs sf;
+	if (fstatfs(fd, &sf) < 0)
+		return -errno;
+	for (size_t i = 0; i < sizeof sharing / sizeof sharing[0]; i++)
+		if ((unsigned long)sf.f_type == sharing[i])
+			return 1;
+	return 0;
+}
+
 int64_t fast_seek_data(int fd, uint64_t off, int hole)
 {
 	off_t r = lseek(fd, (off_t)off, hole ? SEEK_HOLE : SEEK_DATA);

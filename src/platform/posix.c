@@ -656,6 +656,12 @@ int64_t hln_file_copy_range(struct hln_file *dst, struct hln_file *src,
 	return fast_copy_range(dst->fd, src->fd, off, len);
 }
 
+int hln_file_range_shares(struct hln_file *f)
+{
+	HLN_FAILPOINT("statfs");
+	return fast_range_shares(f->fd);
+}
+
 int64_t hln_file_read(struct hln_file *f, void *buf, size_t len, uint64_t off)
 {
 	HLN_FAILPOINT("read");

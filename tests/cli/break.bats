@@ -362,6 +362,27 @@ shared_extents() { filefrag -v -- "$1" | grep -c shared || true; }
 	no_temp_left mnt
 }
 
+@test "--reflink=never on XFS and Btrfs: the bytes go into blocks of the copy's own, none shared" {
+	need_native "Wine has no block cloning"
+	! portable_build || skip "the portable path cannot clone"
+	# copy_file_range remaps extents on both: it must not be used for never
+	local fs
+	for fs in xfs btrfs; do
+		mount_image "m$fs" "$fs" 320
+		head -c $((8 * 1024 * 1024)) /dev/urandom >"m$fs/f"
+		ln "m$fs/f" "m$fs/g"
+		sync
+		hrun break -v --reflink=never "m$fs/f"
+		expect_status 0
+		expect_out "'m$fs/f': broken (copy, 8388608 bytes)"
+		sync
+		cmp "m$fs/f" "m$fs/g" || fail "$fs: content differs"
+		[ "$(shared_extents "m$fs/f")" -eq 0 ] || fail "$fs: the copy shares extents: $(filefrag -v "m$fs/f")"
+		[ "$(shared_extents "m$fs/g")" -eq 0 ] || fail "$fs: the original shares extents: $(filefrag -v "m$fs/g")"
+		no_temp_left "m$fs"
+	done
+}
+
 # ---- -r ------------------------------------------------------------------
 
 @test "-r: no name under DIR shares data with another; all-inside files keep one original" {
