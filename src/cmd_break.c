@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "hln.h"
+#include "hln/cmd.h"
 #include "hln/copy.h"
 #include "hln/message.h"
 #include "hln/output.h"
@@ -21,9 +22,10 @@
 
 struct break_opts {
 	enum copy_reflink reflink;
-	int recursive, dry_run, verbose, json;
+	int recursive, dry_run, verbose;
 	int progress; /* >0 --progress, <0 --no-progress */
-	struct out out;
+	enum out_format format; /* -j: only the summary */
+	struct out *out;
 	/* the summary */
 	uint64_t broken, cloned, copied, bytes;
 };
@@ -67,11 +69,11 @@ void cmd_break_help(void)
 /* Print "'NAME': TEXT" on stdout (not with -j). */
 static void say(struct break_opts *o, const char *name, const char *text)
 {
-	if (o->json)
+	if (o->out->format == OUT_JSON)
 		return;
-	fputc('\'', o->out.fp);
-	out_name(&o->out, name);
-	fprintf(o->out.fp, "': %s\n", text);
+	fputc('\'', o->out->fp);
+	out_name(o->out, name);
+	fprintf(o->out->fp, "': %s\n", text);
 }
 
 /* The directory of PATH joined with the symlink text TEXT, into BUF. */
@@ -442,7 +444,7 @@ static int break_trees(struct break_opts *o, int n, char **ops)
 
 enum { OPT_REFLINK = 256, OPT_PROGRESS, OPT_NO_PROGRESS };
 
-int cmd_break(int argc, char **argv)
+int cmd_break(int argc, char **argv, struct out *out)
 {
 	static const struct option longopts[] = {
 		{"recursive", no_argument, NULL, 'r'},
@@ -487,7 +489,7 @@ int cmd_break(int argc, char **argv)
 			o.verbose = 1;
 			break;
 		case 'j':
-			o.json = 1;
+			o.format = OUT_JSON;
 			break;
 		case OPT_PROGRESS:
 			o.progress = 1;
@@ -505,7 +507,8 @@ int cmd_break(int argc, char **argv)
 	int n = argc - optind;
 	if (n == 0)
 		return msg_usage(CMD, "missing file operand");
-	out_init(&o.out, stdout, 1, OUT_PLAIN);
+	o.out = out;
+	out_begin(out, o.format, OUT_DOC_OBJECT);
 	hln_signals_catch();
 	int status = HLN_EXIT_OK;
 	if (o.recursive) {
@@ -515,12 +518,11 @@ int cmd_break(int argc, char **argv)
 			status |= break_file(&o, argv[optind + i]);
 	}
 	int sig = hln_signal_pending();
-	if (o.json)
-		printf("{\"broken\":%llu,\"cloned\":%llu,\"copied\":%llu,"
-		       "\"bytes_copied\":%llu}\n",
-		       (unsigned long long)o.broken,
-		       (unsigned long long)o.cloned,
-		       (unsigned long long)o.copied,
-		       (unsigned long long)o.bytes);
+	if (out->format == OUT_JSON) {
+		json_key_uint(&out->json, "broken", o.broken);
+		json_key_uint(&out->json, "cloned", o.cloned);
+		json_key_uint(&out->json, "copied", o.copied);
+		json_key_uint(&out->json, "bytes_copied", o.bytes);
+	}
 	return sig ? HLN_EXIT_SIGBASE + sig : status;
 }

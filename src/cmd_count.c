@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "hln.h"
+#include "hln/cmd.h"
 #include "hln/inotab.h"
 #include "hln/message.h"
 #include "hln/output.h"
@@ -19,7 +20,8 @@
 #define CMD "count"
 
 struct count_opts {
-	int recursive, json, null, bytes, one_fs;
+	int recursive, bytes, one_fs;
+	enum out_format format; /* -0 / -j: the last wins */
 	int follow; /* operands: 1 unless -P */
 	int progress; /* >0 --progress, <0 --no-progress */
 };
@@ -61,16 +63,10 @@ void cmd_count_help(void)
 
 /* ---- link counts of operands ---- */
 
-static int count_files(const struct count_opts *o, int n, char **files)
+static int count_files(const struct count_opts *o, struct out *out, int n,
+		       char **files)
 {
-	struct out out;
-	out_init(&out, stdout, 1,
-		 o->json   ? OUT_JSON
-		 : o->null ? OUT_NUL
-			   : OUT_PLAIN);
-	int status = HLN_EXIT_OK, first = 1;
-	if (o->json)
-		fputc('[', stdout);
+	int status = HLN_EXIT_OK;
 	for (int i = 0; i < n; i++) {
 		struct hln_stat st;
 		int rc = hln_stat_path(files[i], o->follow ? HLN_FOLLOW : 0,
@@ -80,27 +76,24 @@ static int count_files(const struct count_opts *o, int n, char **files)
 			status = HLN_EXIT_FAIL;
 			continue;
 		}
-		if (o->json) {
-			fputs(first ? "{\"path\":" : ",{\"path\":", stdout);
-			out_json_string(stdout, files[i]);
-			printf(",\"nlink\":%llu,\"dev\":%llu,\"ino\":%llu,"
-			       "\"size\":%llu}",
-			       (unsigned long long)st.nlink,
-			       (unsigned long long)st.dev,
-			       (unsigned long long)st.ino,
-			       (unsigned long long)st.size);
+		if (out->format == OUT_JSON) {
+			struct json *j = &out->json;
+			json_begin_object(j);
+			json_key_string(j, "path", files[i]);
+			json_key_uint(j, "nlink", st.nlink);
+			json_key_uint(j, "dev", st.dev);
+			json_key_uint(j, "ino", st.ino);
+			json_key_uint(j, "size", st.size);
+			json_end_object(j);
 		} else if (n == 1) {
 			printf("%llu", (unsigned long long)st.nlink);
-			out_end(&out);
+			out_end(out);
 		} else {
 			printf("%llu\t", (unsigned long long)st.nlink);
-			out_name(&out, files[i]);
-			out_end(&out);
+			out_name(out, files[i]);
+			out_end(out);
 		}
-		first = 0;
 	}
-	if (o->json)
-		fputs("]\n", stdout);
 	return status;
 }
 
@@ -201,7 +194,8 @@ static void print_size(const struct count_opts *o, const char *key, uint64_t v)
 		printf("%s: %s\n", key, out_human(buf, sizeof buf, v));
 }
 
-static int count_trees(const struct count_opts *o, int n, char **ops)
+static int count_trees(const struct count_opts *o, struct out *out, int n,
+		       char **ops)
 {
 	struct summary s;
 	memset(&s, 0, sizeof s);
@@ -289,18 +283,20 @@ static int count_trees(const struct count_opts *o, int n, char **ops)
 	inotab_free(&s.multi);
 	pthread_mutex_destroy(&s.lock);
 
-	if (o->json) {
-		printf("{\"names\":%llu,\"files\":%llu,\"linked\":{\"inodes\":"
-		       "%llu,\"names\":%llu},\"outside\":%llu,\"apparent\":%"
-		       "llu,"
-		       "\"used\":%llu,\"saved\":%llu,\"freed\":%llu}\n",
-		       (unsigned long long)names, (unsigned long long)files,
-		       (unsigned long long)linked,
-		       (unsigned long long)linked_names,
-		       (unsigned long long)outside,
-		       (unsigned long long)apparent, (unsigned long long)used,
-		       (unsigned long long)(apparent - used),
-		       (unsigned long long)freed);
+	if (out->format == OUT_JSON) {
+		struct json *j = &out->json; /* the document is the object */
+		json_key_uint(j, "names", names);
+		json_key_uint(j, "files", files);
+		json_key(j, "linked");
+		json_begin_object(j);
+		json_key_uint(j, "inodes", linked);
+		json_key_uint(j, "names", linked_names);
+		json_end_object(j);
+		json_key_uint(j, "outside", outside);
+		json_key_uint(j, "apparent", apparent);
+		json_key_uint(j, "used", used);
+		json_key_uint(j, "saved", apparent - used);
+		json_key_uint(j, "freed", freed);
 	} else {
 		printf("names: %llu\nfiles: %llu\nlinked: %llu inodes, %llu "
 		       "names\noutside: %llu\n",
@@ -318,7 +314,7 @@ static int count_trees(const struct count_opts *o, int n, char **ops)
 
 enum { OPT_BYTES = 256, OPT_PROGRESS, OPT_NO_PROGRESS };
 
-int cmd_count(int argc, char **argv)
+int cmd_count(int argc, char **argv, struct out *out)
 {
 	static const struct option longopts[] = {
 		{"recursive", no_argument, NULL, 'r'},
@@ -346,12 +342,10 @@ int cmd_count(int argc, char **argv)
 			o.recursive = 1;
 			break;
 		case 'j': /* the last of -j and -0 wins */
-			o.json = 1;
-			o.null = 0;
+			o.format = OUT_JSON;
 			break;
 		case '0':
-			o.null = 1;
-			o.json = 0;
+			o.format = OUT_NUL;
 			break;
 		case 'L':
 			o.follow = 1;
@@ -381,7 +375,7 @@ int cmd_count(int argc, char **argv)
 	int n = argc - optind;
 	if (n == 0)
 		return msg_usage(CMD, "missing file operand");
-	int status = o.recursive ? count_trees(&o, n, argv + optind)
-				 : count_files(&o, n, argv + optind);
-	return status;
+	out_begin(out, o.format, o.recursive ? OUT_DOC_OBJECT : OUT_DOC_ARRAY);
+	return o.recursive ? count_trees(&o, out, n, argv + optind)
+			   : count_files(&o, out, n, argv + optind);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "hln.h"
+#include "hln/cmd.h"
 #include "hln/message.h"
 #include "hln/output.h"
 #include "hln/platform.h"
@@ -27,7 +28,7 @@ struct create_opts {
 	const char *target_dir;
 	int dry_run, verbose, recursive, batch, null;
 	int progress; /* >0 --progress, <0 --no-progress */
-	struct out out; /* -v and -n lines */
+	struct out *out; /* -v and -n lines */
 	pthread_mutex_t out_lock;
 };
 
@@ -79,14 +80,14 @@ static void say_link(struct create_opts *o, const char *name,
 		     const char *target, const char *note)
 {
 	pthread_mutex_lock(&o->out_lock);
-	fputc('\'', o->out.fp);
-	out_name(&o->out, name);
-	fputs(note ? "' and '" : "' => '", o->out.fp);
-	out_name(&o->out, target);
-	fputc('\'', o->out.fp);
+	fputc('\'', o->out->fp);
+	out_name(o->out, name);
+	fputs(note ? "' and '" : "' => '", o->out->fp);
+	out_name(o->out, target);
+	fputc('\'', o->out->fp);
 	if (note)
-		fputs(note, o->out.fp);
-	fputc('\n', o->out.fp);
+		fputs(note, o->out->fp);
+	fputc('\n', o->out->fp);
 	pthread_mutex_unlock(&o->out_lock);
 }
 
@@ -767,7 +768,7 @@ static int run_operands(struct create_opts *o, int n, char **ops)
 
 enum { OPT_BATCH = 256, OPT_PROGRESS, OPT_NO_PROGRESS };
 
-int cmd_create(int argc, char **argv)
+int cmd_create(int argc, char **argv, struct out *out)
 {
 	static const struct option longopts[] = {
 		{"force", no_argument, NULL, 'f'},
@@ -867,7 +868,8 @@ int cmd_create(int argc, char **argv)
 				       : "extra operand '%s'",
 				 ops[n < 2 ? 0 : 2]);
 
-	out_init(&o.out, stdout, 1, OUT_PLAIN);
+	o.out = out;
+	out_begin(out, OUT_PLAIN, OUT_DOC_ARRAY);
 	pthread_mutex_init(&o.out_lock, NULL);
 	if (o.replace != REPLACE_NEVER || o.recursive || o.batch)
 		hln_signals_catch();

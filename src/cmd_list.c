@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "hln.h"
+#include "hln/cmd.h"
 #include "hln/message.h"
 #include "hln/output.h"
 #include "hln/platform.h"
@@ -29,7 +30,7 @@ struct list_opts {
 	int follow; /* operands: 1 unless -P */
 	int verbose;
 	int progress;
-	struct out out;
+	struct out *out;
 };
 
 /* A list of names, grown as found. */
@@ -355,17 +356,7 @@ static int cmp_run(const void *a, const void *b)
 
 /* ---- output ---- */
 
-static void print_json_names(const struct names *ns)
-{
-	fputc('[', stdout);
-	for (size_t i = 0; i < ns->n; i++) {
-		if (i)
-			fputc(',', stdout);
-		out_json_string(stdout, ns->v[i]);
-	}
-	fputc(']', stdout);
-}
-
+/* Print the groups of G; *FIRST: none printed yet (plain: no blank line). */
 static void print_groups(struct list_opts *o, struct groups *g, int *first)
 {
 	if (g->n > 1) /* qsort wants a non-NULL base even for none */
@@ -385,57 +376,59 @@ static void print_groups(struct list_opts *o, struct groups *g, int *first)
 		qsort(runs, nruns, sizeof *runs, cmp_run);
 	for (size_t r = 0; r < nruns; r++) {
 		const struct rec *v = g->v + runs[r].start;
-		if (o->out.format == OUT_JSON) {
-			printf("%s{\"dev\":%llu,\"ino\":%llu,\"nlink\":%llu,"
-			       "\"names\":[",
-			       *first ? "" : ",", (unsigned long long)v->dev,
-			       (unsigned long long)v->ino,
-			       (unsigned long long)v->nlink);
-			for (size_t k = 0; k < runs[r].len; k++) {
-				if (k)
-					fputc(',', stdout);
-				out_json_string(stdout, v[k].path);
-			}
-			fputs("]}", stdout);
+		if (o->out->format == OUT_JSON) {
+			struct json *j = &o->out->json;
+			json_begin_object(j);
+			json_key_uint(j, "dev", v->dev);
+			json_key_uint(j, "ino", v->ino);
+			json_key_uint(j, "nlink", v->nlink);
+			json_key(j, "names");
+			json_begin_array(j);
+			for (size_t k = 0; k < runs[r].len; k++)
+				json_string(j, v[k].path);
+			json_end_array(j);
+			json_end_object(j);
 		} else {
-			if (!*first && o->out.format == OUT_PLAIN)
+			if (!*first && o->out->format == OUT_PLAIN)
 				fputc('\n', stdout);
 			for (size_t k = 0; k < runs[r].len; k++) {
-				out_name(&o->out, v[k].path);
-				out_end(&o->out);
+				out_name(o->out, v[k].path);
+				out_end(o->out);
 			}
-			if (o->out.format == OUT_NUL)
-				out_end(&o->out);
+			if (o->out->format == OUT_NUL)
+				out_end(o->out);
 		}
 		*first = 0;
 	}
 	free(runs);
 }
 
-static void print_file(struct list_opts *o, struct operand *op, int several,
-		       int *first)
+static void print_file(struct list_opts *o, struct operand *op, int several)
 {
 	if (op->names.n > 1) /* qsort wants a non-NULL base even for none */
 		qsort(op->names.v, op->names.n, sizeof *op->names.v, cmp_str);
-	if (o->out.format == OUT_JSON) {
-		fputs(*first ? "{\"file\":" : ",{\"file\":", stdout);
-		out_json_string(stdout, op->arg);
-		printf(",\"dev\":%llu,\"ino\":%llu,\"nlink\":%llu,\"names\":",
-		       (unsigned long long)op->st.dev,
-		       (unsigned long long)op->st.ino,
-		       (unsigned long long)op->st.nlink);
-		print_json_names(&op->names);
-		printf(",\"complete\":%s}", op->complete ? "true" : "false");
-		*first = 0;
+	if (o->out->format == OUT_JSON) {
+		struct json *j = &o->out->json;
+		json_begin_object(j);
+		json_key_string(j, "file", op->arg);
+		json_key_uint(j, "dev", op->st.dev);
+		json_key_uint(j, "ino", op->st.ino);
+		json_key_uint(j, "nlink", op->st.nlink);
+		json_key(j, "names");
+		json_begin_array(j);
+		for (size_t i = 0; i < op->names.n; i++)
+			json_string(j, op->names.v[i]);
+		json_end_array(j);
+		json_key_bool(j, "complete", op->complete);
+		json_end_object(j);
 		return;
 	}
 	for (size_t i = 0; i < op->names.n; i++) {
-		out_name(&o->out, op->names.v[i]);
-		out_end(&o->out);
+		out_name(o->out, op->names.v[i]);
+		out_end(o->out);
 	}
-	if (several && o->out.format == OUT_NUL)
-		out_end(&o->out);
-	*first = 0;
+	if (several && o->out->format == OUT_NUL)
+		out_end(o->out);
 }
 
 /* ---- putting it together ---- */
@@ -680,31 +673,26 @@ static int run(struct list_opts *o, int n, char **args)
 		}
 	}
 
-	int first = 1; /* JSON: no comma before the first object */
 	int any = 0; /* plain: an operand was printed, a blank line next */
-	if (o->out.format == OUT_JSON)
-		fputc('[', stdout);
 	for (int i = 0; i < n; i++) {
 		struct operand *op = &ops[i];
 		if (!op->ok)
 			continue;
-		if (n > 1 && o->out.format == OUT_PLAIN) {
+		if (n > 1 && o->out->format == OUT_PLAIN) {
 			if (any)
 				fputc('\n', stdout);
-			out_name(&o->out, op->arg);
+			out_name(o->out, op->arg);
 			fputs(":\n", stdout);
 			any = 1;
 		}
 		if (op->is_dir) {
 			int gfirst = 1;
-			print_groups(o, op->groups,
-				     o->out.format == OUT_JSON ? &first
-							       : &gfirst);
+			print_groups(o, op->groups, &gfirst);
 			if (!op->complete)
 				status = HLN_EXIT_FAIL;
 			continue;
 		}
-		print_file(o, op, n > 1, &first);
+		print_file(o, op, n > 1);
 		if (op->complete)
 			continue;
 		if (!op->explicit_root) {
@@ -732,8 +720,6 @@ static int run(struct list_opts *o, int n, char **args)
 				  (unsigned long long)op->st.nlink, op->root);
 		}
 	}
-	if (o->out.format == OUT_JSON)
-		fputs("]\n", stdout);
 	fflush(stdout);
 	if (s.unreadable) {
 		msg_error(
@@ -759,7 +745,7 @@ static int run(struct list_opts *o, int n, char **args)
 
 enum { OPT_ROOT = 256, OPT_PROGRESS, OPT_NO_PROGRESS };
 
-int cmd_list(int argc, char **argv)
+int cmd_list(int argc, char **argv, struct out *out)
 {
 	static const struct option longopts[] = {
 		{"root", required_argument, NULL, OPT_ROOT},
@@ -816,6 +802,8 @@ int cmd_list(int argc, char **argv)
 	int n = argc - optind;
 	if (n == 0)
 		return msg_usage(CMD, "missing file operand");
+	o.out = out;
+	out_begin(out, fmt, OUT_DOC_ARRAY);
 	if (o.root) {
 		struct hln_stat st;
 		int rc = hln_stat_path(o.root, HLN_FOLLOW, &st);
@@ -825,6 +813,5 @@ int cmd_list(int argc, char **argv)
 			return HLN_EXIT_FAIL;
 		}
 	}
-	out_init(&o.out, stdout, 1, fmt);
 	return run(&o, n, argv + optind);
 }

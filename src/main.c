@@ -8,18 +8,20 @@
 #include <string.h>
 
 #include "hln.h"
+#include "hln/cmd.h"
 #include "hln/failpoint.h"
 #include "hln/message.h"
+#include "hln/output.h"
 #include "hln/platform.h"
 
 struct command {
 	const char *name;
-	int (*run)(int argc, char **argv);
+	int (*run)(int argc, char **argv, struct out *out);
 	void (*help)(void);
 	const char *summary;
 };
 
-static int cmd_help(int argc, char **argv);
+static int cmd_help(int argc, char **argv, struct out *out);
 static void cmd_help_help(void);
 
 static const struct command commands[] = {
@@ -123,7 +125,8 @@ static int unknown_command(const char *name)
 	return HLN_EXIT_USAGE;
 }
 
-int hln_help_command(const char *name)
+/* Print the help of the command NAME.  Returns 0, or -1 if there is none. */
+static int help_command(const char *name)
 {
 	const struct command *c = find_command(name);
 	if (!c)
@@ -132,8 +135,9 @@ int hln_help_command(const char *name)
 	return 0;
 }
 
-static int cmd_help(int argc, char **argv)
+static int cmd_help(int argc, char **argv, struct out *out)
 {
+	(void)out;
 	if (argc < 2) {
 		general_help();
 		return HLN_EXIT_OK;
@@ -149,7 +153,7 @@ static int cmd_help(int argc, char **argv)
 		cmd_help_help();
 		return HLN_EXIT_OK;
 	}
-	if (hln_help_command(name) < 0)
+	if (help_command(name) < 0)
 		return unknown_command(name);
 	return HLN_EXIT_OK;
 }
@@ -213,5 +217,9 @@ int hln_main(int argc, char **argv)
 	const struct command *c = find_command(first);
 	if (!c)
 		return unknown_command(first);
-	return finish(c->name, c->run(argc - 1, argv + 1));
+	struct out out;
+	out_init(&out, stdout, 1, OUT_PLAIN);
+	int status = c->run(argc - 1, argv + 1, &out);
+	out_finish(&out); /* the JSON document is whole on every exit path */
+	return finish(c->name, status);
 }

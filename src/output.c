@@ -15,6 +15,8 @@ void out_init(struct out *o, FILE *fp, int fd, enum out_format format)
 	o->fp = fp;
 	o->format = format;
 	o->tty = hln_isatty(fd);
+	o->begun = 0;
+	json_init(&o->json, fp);
 }
 
 /*
@@ -143,7 +145,7 @@ void out_end(struct out *o)
 	fputc(o->format == OUT_NUL ? '\0' : '\n', o->fp);
 }
 
-void out_json_string(FILE *fp, const char *s)
+static void json_write_string(FILE *fp, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	fputc('"', fp);
@@ -169,6 +171,140 @@ void out_json_string(FILE *fp, const char *s)
 		}
 	}
 	fputc('"', fp);
+}
+
+/* ---- the JSON emitter ---- */
+
+void json_init(struct json *j, FILE *fp)
+{
+	memset(j, 0, sizeof *j);
+	j->fp = fp;
+}
+
+/* Before a value: the comma that separates it from the one before. */
+static void json_value(struct json *j)
+{
+	if (j->after_key) {
+		j->after_key = 0;
+		return;
+	}
+	if (j->depth > 0) {
+		if (j->members[j->depth - 1])
+			fputc(',', j->fp);
+		j->members[j->depth - 1] = 1;
+	}
+}
+
+static void json_begin(struct json *j, char open, char close)
+{
+	if (j->depth >= JSON_MAX_DEPTH)
+		abort(); /* no document of hln's nests that deep */
+	json_value(j);
+	fputc(open, j->fp);
+	j->close[j->depth] = close;
+	j->members[j->depth] = 0;
+	j->depth++;
+}
+
+void json_begin_object(struct json *j) { json_begin(j, '{', '}'); }
+
+void json_begin_array(struct json *j) { json_begin(j, '[', ']'); }
+
+static void json_end(struct json *j, char close)
+{
+	if (j->depth == 0)
+		return;
+	if (j->close[j->depth - 1] != close)
+		abort(); /* an array ended as an object, or the reverse */
+	j->depth--;
+	j->after_key = 0;
+	fputc(j->close[j->depth], j->fp);
+}
+
+void json_end_object(struct json *j) { json_end(j, '}'); }
+
+void json_end_array(struct json *j) { json_end(j, ']'); }
+
+void json_end_all(struct json *j)
+{
+	while (j->depth > 0)
+		json_end(j, j->close[j->depth - 1]);
+}
+
+void json_key(struct json *j, const char *key)
+{
+	json_value(j);
+	json_write_string(j->fp, key);
+	fputc(':', j->fp);
+	j->after_key = 1;
+}
+
+void json_string(struct json *j, const char *s)
+{
+	json_value(j);
+	json_write_string(j->fp, s);
+}
+
+void json_uint(struct json *j, uint64_t v)
+{
+	json_value(j);
+	fprintf(j->fp, "%llu", (unsigned long long)v);
+}
+
+void json_int(struct json *j, int64_t v)
+{
+	json_value(j);
+	fprintf(j->fp, "%lld", (long long)v);
+}
+
+void json_bool(struct json *j, int v)
+{
+	json_value(j);
+	fputs(v ? "true" : "false", j->fp);
+}
+
+void json_key_string(struct json *j, const char *key, const char *s)
+{
+	json_key(j, key);
+	json_string(j, s);
+}
+
+void json_key_uint(struct json *j, const char *key, uint64_t v)
+{
+	json_key(j, key);
+	json_uint(j, v);
+}
+
+void json_key_bool(struct json *j, const char *key, int v)
+{
+	json_key(j, key);
+	json_bool(j, v);
+}
+
+/* ---- a command's stdout ---- */
+
+void out_begin(struct out *o, enum out_format format, enum out_doc doc)
+{
+	o->format = format;
+	o->begun = 1;
+	json_init(&o->json, o->fp);
+	if (format != OUT_JSON)
+		return;
+	if (doc == OUT_DOC_OBJECT)
+		json_begin_object(&o->json);
+	else
+		json_begin_array(&o->json);
+}
+
+void out_finish(struct out *o)
+{
+	if (!o->begun)
+		return;
+	o->begun = 0;
+	if (o->format != OUT_JSON)
+		return;
+	json_end_all(&o->json);
+	fputc('\n', o->fp);
 }
 
 char *out_human(char *buf, size_t size, uint64_t bytes)

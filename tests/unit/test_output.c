@@ -80,16 +80,18 @@ static void test_escape_truncates(void **state)
 	assert_int_equal(z, 'Z');
 }
 
-/* ---- out_json_string ---- */
+/* ---- the JSON emitter ---- */
 
-/* What out_json_string writes for S, in malloc'd memory. */
+/* What json_string writes for S, in malloc'd memory. */
 static char *json_of(const char *s)
 {
 	char *text = NULL;
 	size_t len = 0;
 	FILE *fp = open_memstream(&text, &len);
 	assert_non_null(fp);
-	out_json_string(fp, s);
+	struct json j;
+	json_init(&j, fp);
+	json_string(&j, s);
 	assert_int_equal(fclose(fp), 0);
 	return text;
 }
@@ -125,6 +127,133 @@ static void test_json_string(void **state)
 		assert_string_equal(got, jsons[i].want);
 		free(got);
 	}
+}
+
+/* A memory stream and the text written to it. */
+struct mem {
+	char *text;
+	size_t len;
+	FILE *fp;
+};
+
+static void mem_open(struct mem *m)
+{
+	m->text = NULL;
+	m->len = 0;
+	m->fp = open_memstream(&m->text, &m->len);
+	assert_non_null(m->fp);
+}
+
+/* Close M, compare its text with WANT, free it. */
+static void mem_check(struct mem *m, const char *want)
+{
+	assert_int_equal(fclose(m->fp), 0);
+	assert_string_equal(m->text, want);
+	free(m->text);
+}
+
+/* Commas and colons come from the emitter, at every depth. */
+static void test_json_nesting(void **state)
+{
+	(void)state;
+	struct mem m;
+	mem_open(&m);
+	struct json j;
+	json_init(&j, m.fp);
+	json_begin_array(&j);
+	for (int i = 0; i < 2; i++) {
+		json_begin_object(&j);
+		json_key_string(&j, "file", i ? "b" : "a\377");
+		json_key_uint(&j, "nlink", 18446744073709551615ULL);
+		json_key(&j, "names");
+		json_begin_array(&j);
+		json_string(&j, "x");
+		json_string(&j, "y");
+		json_end_array(&j);
+		json_key(&j, "empty");
+		json_begin_object(&j);
+		json_end_object(&j);
+		json_key_bool(&j, "complete", i);
+		json_key(&j, "d");
+		json_int(&j, -5);
+		json_end_object(&j);
+	}
+	json_begin_array(&j);
+	json_end_array(&j);
+	json_uint(&j, 0);
+	json_end_array(&j);
+	assert_int_equal(j.depth, 0);
+	mem_check(&m, "[{\"file\":\"a\\udcff\",\"nlink\":18446744073709551615,"
+		      "\"names\":[\"x\",\"y\"],\"empty\":{},\"complete\":false,"
+		      "\"d\":-5},"
+		      "{\"file\":\"b\",\"nlink\":18446744073709551615,"
+		      "\"names\":[\"x\",\"y\"],\"empty\":{},\"complete\":true,"
+		      "\"d\":-5},[],0]");
+}
+
+/* json_end_all closes whatever is open, innermost first. */
+static void test_json_end_all(void **state)
+{
+	(void)state;
+	struct mem m;
+	mem_open(&m);
+	struct json j;
+	json_init(&j, m.fp);
+	json_begin_object(&j);
+	json_key(&j, "a");
+	json_begin_array(&j);
+	json_begin_object(&j);
+	json_key_uint(&j, "n", 1);
+	json_end_all(&j);
+	json_end_all(&j); /* nothing more */
+	json_end_array(&j); /* nothing open: nothing written */
+	mem_check(&m, "{\"a\":[{\"n\":1}]}");
+}
+
+/*
+ * The document rule: out_begin opens it before any operand, out_finish
+ * closes it whatever was written, once; a document nothing was put in is
+ * an empty array or object, never nothing.
+ */
+static void test_out_document(void **state)
+{
+	(void)state;
+	static const struct {
+		enum out_format format;
+		enum out_doc doc;
+		int records;
+		const char *want;
+	} cases[] = {
+		{OUT_JSON, OUT_DOC_ARRAY, 0, "[]\n"},
+		{OUT_JSON, OUT_DOC_OBJECT, 0, "{}\n"},
+		{OUT_JSON, OUT_DOC_ARRAY, 2, "[{\"k\":0},{\"k\":1}]\n"},
+		{OUT_PLAIN, OUT_DOC_ARRAY, 0, ""},
+		{OUT_NUL, OUT_DOC_OBJECT, 0, ""},
+	};
+	for (size_t i = 0; i < UNIT_ARRAY_LEN(cases); i++) {
+		struct mem m;
+		mem_open(&m);
+		struct out o;
+		out_init(&o, m.fp, -1, OUT_PLAIN);
+		out_begin(&o, cases[i].format, cases[i].doc);
+		for (int r = 0; r < cases[i].records; r++) {
+			json_begin_object(&o.json);
+			json_key_uint(&o.json, "k", (uint64_t)r);
+			if (r + 1 < cases[i].records) /* the last left open: */
+				json_end_object(
+					&o.json); /* out_finish closes it */
+		}
+		out_finish(&o);
+		out_finish(&o); /* once */
+		mem_check(&m, cases[i].want);
+	}
+	/* never begun: out_finish writes nothing */
+	struct mem m;
+	mem_open(&m);
+	struct out o;
+	out_init(&o, m.fp, -1, OUT_JSON);
+	out_finish(&o);
+	mem_check(&m, "");
 }
 
 /* ---- out_human ---- */
@@ -185,7 +314,11 @@ static char *name_of(const char *name, int tty, enum out_format format)
 {
 	char *text = NULL;
 	size_t len = 0;
-	struct out o = {open_memstream(&text, &len), format, tty};
+	struct out o;
+	memset(&o, 0, sizeof o);
+	o.fp = open_memstream(&text, &len);
+	o.format = format;
+	o.tty = tty;
 	assert_non_null(o.fp);
 	out_name(&o, name);
 	out_end(&o);
@@ -248,8 +381,10 @@ static void test_end(void **state)
 	for (size_t i = 0; i < UNIT_ARRAY_LEN(cases); i++) {
 		char *text = NULL;
 		size_t len = 0;
-		struct out o = {open_memstream(&text, &len), cases[i].format,
-				0};
+		struct out o;
+		memset(&o, 0, sizeof o);
+		o.fp = open_memstream(&text, &len);
+		o.format = cases[i].format;
 		out_name(&o, "x");
 		out_end(&o);
 		fclose(o.fp);
@@ -348,6 +483,9 @@ int main(void)
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_escape_truncates),
 		cmocka_unit_test(test_json_string),
+		cmocka_unit_test(test_json_nesting),
+		cmocka_unit_test(test_json_end_all),
+		cmocka_unit_test(test_out_document),
 		cmocka_unit_test(test_human),
 		cmocka_unit_test(test_human_huge),
 		cmocka_unit_test(test_name),
