@@ -6,20 +6,6 @@ load helpers
 
 # ---- helpers of this file ----------------------------------------------
 
-# json_ok EXPR [ARG...]: stdout is one JSON document d, and the Python
-# expression EXPR holds (a = the ARGs, os is imported).
-json_ok() {
-	local expr=$1
-	shift
-	printf '%s' "$output" | python3 -c '
-import json, os, sys
-d = json.load(sys.stdin)
-a = sys.argv[2:]
-if not eval(sys.argv[1]):
-    sys.exit("JSON check failed: %s\ndocument: %r" % (sys.argv[1], d))
-' "$expr" "$@" || fail "JSON check: $expr"
-}
-
 # expect_entry I FILE [P]: element I of the -j array describes FILE as
 # stat(1) does (following symlinks unless P is given); exactly the 5 keys.
 expect_entry() {

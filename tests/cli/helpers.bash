@@ -110,6 +110,21 @@ expect_usage_error() {
 	[ "$rest" = "Try 'hln $1 --help'." ] || fail "second line is not the Try line"
 }
 
+# json_ok EXPR [ARG...]: stdout is one JSON document d, and the Python
+# expression EXPR holds (a = the ARGs, decoded as os.fsdecode does; os,
+# json imported).
+json_ok() {
+	local expr=$1
+	shift
+	printf '%s' "$output" | python3 -c '
+import json, os, sys
+d = json.load(sys.stdin)
+a = sys.argv[2:]
+if not eval("(" + sys.argv[1] + ")"):
+    sys.exit("JSON check failed: %s\ndocument: %r\nargs: %r" % (sys.argv[1], d, a))
+' "$expr" "$@" || fail "JSON check: $expr"
+}
+
 # ---- files -------------------------------------------------------------
 
 ino() { stat -c %i -- "$1"; }

@@ -11,21 +11,6 @@ load helpers
 
 # ---- helpers of this file ----------------------------------------------
 
-# json_ok EXPR [ARG...]: stdout is one JSON document d, and the Python
-# expression EXPR holds (a = the ARGs, decoded as os.fsdecode does; os,
-# json imported).
-json_ok() {
-	local expr=$1
-	shift
-	printf '%s' "$output" | python3 -c '
-import json, os, sys
-d = json.load(sys.stdin)
-a = sys.argv[2:]
-if not eval("(" + sys.argv[1] + ")"):
-    sys.exit("JSON check failed: %s\ndocument: %r\nargs: %r" % (sys.argv[1], d, a))
-' "$expr" "$@" || fail "JSON check: $expr"
-}
-
 # hrun_bin FILE ARG...: run hln with its stdout written to FILE, byte for
 # byte (bats' $output cannot hold NUL); sets $status and $stderr.
 hrun_bin() {
