@@ -164,3 +164,29 @@ Try 'hln --help'."
 	expect_usage_error count
 	expect_err_has "hln: count: unknown option '--no-such-option'"
 }
+
+@test "-j: stdout is one JSON document also when every operand fails" {
+	# SPEC: an empty array or a summary of zeros, never nothing
+	hrun list -j --root=nowhere f
+	expect_status 1
+	json_ok "d == []"
+	hrun list -j --root=/dev/null f
+	expect_status 1
+	json_ok "d == []"
+	hrun list -j nosuch
+	expect_status 1
+	json_ok "d == []"
+	hrun count -j nosuch other
+	expect_status 1
+	json_ok "d == []"
+	hrun count -r -j nosuch
+	expect_status 1
+	json_ok "d == {'names': 0, 'files': 0, 'linked': {'inodes': 0, 'names': 0},
+		'outside': 0, 'apparent': 0, 'used': 0, 'saved': 0, 'freed': 0}"
+	hrun break -j nosuch
+	expect_status 1
+	json_ok "d == {'broken': 0, 'cloned': 0, 'copied': 0, 'bytes_copied': 0}"
+	hrun break -r -j nosuch
+	expect_status 1
+	json_ok "d == {'broken': 0, 'cloned': 0, 'copied': 0, 'bytes_copied': 0}"
+}
