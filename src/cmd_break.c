@@ -262,8 +262,8 @@ struct scan {
 	pthread_mutex_t lock;
 	struct rec *v; /* every such name */
 	size_t n, cap;
-	int status;
-	struct progress *prog;
+	struct walk_status status;
+	struct walk_progress prog;
 };
 
 static int scan_entry(void *ctx, const struct walk_entry *e)
@@ -285,9 +285,7 @@ static int scan_entry(void *ctx, const struct walk_entry *e)
 		msg_error(CMD, e->path,
 			  "is not a regular file; only the data of regular "
 			  "files can be copied, its names stay linked");
-		pthread_mutex_lock(&s->lock);
-		s->status = HLN_EXIT_FAIL;
-		pthread_mutex_unlock(&s->lock);
+		walk_fail(&s->status);
 		return 0;
 	}
 	char *path = strdup(e->path);
@@ -308,7 +306,7 @@ static int scan_entry(void *ctx, const struct walk_entry *e)
 		r->ino = sp->ino;
 		r->nlink = sp->nlink;
 		r->path = path;
-		progress_found(s->prog);
+		walk_found(&s->prog);
 	} else {
 		free(path);
 		rc = -ENOMEM;
@@ -321,9 +319,7 @@ static void scan_error(void *ctx, const char *path, int err)
 {
 	struct scan *s = ctx;
 	msg_error(CMD, path, "%s", msg_reason(err));
-	pthread_mutex_lock(&s->lock);
-	s->status = HLN_EXIT_FAIL;
-	pthread_mutex_unlock(&s->lock);
+	walk_fail(&s->status);
 }
 
 /* By file, then by name. */
@@ -382,15 +378,12 @@ static int break_trees(struct break_opts *o, int n, char **ops)
 			isdir[i] = sts[i].type == HLN_T_DIR;
 	}
 
-	struct progress prog;
-	memset(&prog, 0, sizeof prog);
-	progress_begin(&prog, progress_wanted(o->progress), "linked names");
-	s.prog = &prog;
 	struct walk_opts wo = {0};
-	wo.threads = hln_ncpus();
 	wo.one_fs = 1;
 	wo.same_mount = 1;
-	wo.progress = &prog;
+	wo.progress = &s.prog;
+	wo.progress_label = "linked names";
+	wo.progress_force = o->progress;
 	struct walk_ops wops = {NULL, scan_entry, NULL, scan_error};
 	for (int i = 0; i < n && !hln_signal_pending(); i++) {
 		if (!isdir[i]) {
@@ -403,8 +396,7 @@ static int break_trees(struct break_opts *o, int n, char **ops)
 		if (rc < 0)
 			scan_error(&s, ops[i], -rc);
 	}
-	progress_end(&prog);
-	status |= s.status;
+	status |= walk_status_code(&s.status);
 
 	/*
 	 * A file whose names are all here keeps the original under its

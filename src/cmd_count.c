@@ -106,14 +106,12 @@ struct tally {
 	uint64_t single_files, single_size; /* inodes with one link */
 };
 
-#define MAX_WORKERS 64
-
 struct summary {
 	pthread_mutex_t lock;
 	struct inotab multi; /* inodes with more than one link */
-	struct tally tally[MAX_WORKERS];
-	struct progress *prog; /* its "found": names of linked files */
-	int status;
+	struct tally tally[WALK_MAX_THREADS];
+	struct walk_progress prog; /* its "found": names of linked files */
+	struct walk_status status;
 };
 
 /* Count one name with stat ST, on worker W. */
@@ -127,7 +125,7 @@ static int tally_name(struct summary *s, int w, const struct hln_stat *st)
 		t->single_size += st->size;
 		return 0;
 	}
-	progress_found(s->prog);
+	walk_found(&s->prog);
 	int isnew;
 	pthread_mutex_lock(&s->lock);
 	struct inotab_entry *e =
@@ -160,9 +158,7 @@ static void sum_error(void *ctx, const char *path, int err)
 {
 	struct summary *s = ctx;
 	msg_error(CMD, path, "%s", msg_reason(err));
-	pthread_mutex_lock(&s->lock);
-	s->status = HLN_EXIT_FAIL;
-	pthread_mutex_unlock(&s->lock);
+	walk_fail(&s->status);
 }
 
 /*
@@ -215,19 +211,12 @@ static int count_trees(const struct count_opts *o, struct out *out, int n,
 				       &sts[i]);
 		if (rc < 0) {
 			msg_error(CMD, ops[i], "%s", msg_reason(-rc));
-			s.status = HLN_EXIT_FAIL;
+			walk_fail(&s.status);
 		}
 		ok[i] = rc == 0;
 	}
 
-	struct progress prog;
-	memset(&prog, 0, sizeof prog);
-	progress_begin(&prog, progress_wanted(o->progress), "linked names");
-	s.prog = &prog;
 	struct walk_opts wo = {0};
-	wo.threads = hln_ncpus();
-	if (wo.threads > MAX_WORKERS)
-		wo.threads = MAX_WORKERS;
 	/*
 	 * -x: no other mount at all.  Without it other filesystems are
 	 * entered (as du does), but never a bind mount of the operand's own
@@ -236,7 +225,9 @@ static int count_trees(const struct count_opts *o, struct out *out, int n,
 	wo.same_mount = o->one_fs;
 	wo.skip_binds = 1;
 	wo.follow_root = o->follow;
-	wo.progress = prog.running ? &prog : NULL;
+	wo.progress = &s.prog;
+	wo.progress_label = "linked names";
+	wo.progress_force = o->progress;
 	struct walk_ops wops = {NULL, sum_entry, NULL, sum_error};
 	hln_signals_catch();
 	for (int i = 0; i < n && !hln_signal_pending(); i++) {
@@ -251,7 +242,6 @@ static int count_trees(const struct count_opts *o, struct out *out, int n,
 		if (rc < 0)
 			sum_error(&s, ops[i], -rc);
 	}
-	progress_end(&prog);
 	free(sts);
 	free(ok);
 	int sig = hln_signal_pending();
@@ -261,7 +251,7 @@ static int count_trees(const struct count_opts *o, struct out *out, int n,
 	}
 
 	uint64_t names = 0, apparent = 0, files = 0, used = 0, freed = 0;
-	for (int w = 0; w < MAX_WORKERS; w++) {
+	for (int w = 0; w < WALK_MAX_THREADS; w++) {
 		names += s.tally[w].names;
 		apparent += s.tally[w].apparent;
 		files += s.tally[w].single_files;
@@ -309,7 +299,7 @@ static int count_trees(const struct count_opts *o, struct out *out, int n,
 		print_size(o, "saved", apparent - used);
 		print_size(o, "freed", freed);
 	}
-	return s.status;
+	return walk_status_code(&s.status);
 }
 
 enum { OPT_BYTES = 256, OPT_PROGRESS, OPT_NO_PROGRESS };

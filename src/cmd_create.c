@@ -341,16 +341,9 @@ struct tree {
 	pthread_mutex_t lock;
 	struct dirmeta *dirs; /* directories made, for their final metadata */
 	size_t ndirs, capdirs;
-	int status;
-	struct progress progress;
+	struct walk_status status;
+	struct walk_progress progress;
 };
-
-static void tree_fail(struct tree *t)
-{
-	pthread_mutex_lock(&t->lock);
-	t->status = HLN_EXIT_FAIL;
-	pthread_mutex_unlock(&t->lock);
-}
 
 /* DEST followed by the part of PATH below the source root. */
 static char *dest_path(const struct tree *t, const char *path, size_t rootlen)
@@ -392,7 +385,7 @@ static int tree_dir_enter(void *ctx, const struct walk_dir *d, void **data)
 	if (rc < 0) {
 		msg_error(CMD, dp, "%s", msg_reason(-rc));
 		free(dp);
-		tree_fail(t);
+		walk_fail(&t->status);
 		return 1; /* reported here, with the destination's name */
 	}
 	pthread_mutex_lock(&t->lock);
@@ -490,7 +483,7 @@ static int tree_entry(void *ctx, const struct walk_entry *e)
 		rc = hln_dir_linkat(e->dir, e->name, dd, e->name);
 	}
 	if (rc == 0) {
-		progress_found(&t->progress);
+		walk_found(&t->progress);
 		if (o->verbose) {
 			char *dp = dest_path(t, e->path, e->rootlen);
 			if (dp)
@@ -507,7 +500,7 @@ static int tree_entry(void *ctx, const struct walk_entry *e)
 			     : link_failed(o, e->path, dp, rc);
 	free(dp);
 	if (status != HLN_EXIT_OK)
-		tree_fail(t);
+		walk_fail(&t->status);
 	return 0;
 }
 
@@ -515,7 +508,7 @@ static void tree_error(void *ctx, const char *path, int err)
 {
 	struct tree *t = ctx;
 	msg_error(CMD, path, "%s", msg_reason(err));
-	tree_fail(t);
+	walk_fail(&t->status);
 }
 
 static int link_tree(struct create_opts *o, const char *src, const char *dest)
@@ -539,18 +532,17 @@ static int link_tree(struct create_opts *o, const char *src, const char *dest)
 	t.o = o;
 	t.dest = dest;
 	pthread_mutex_init(&t.lock, NULL);
-	int show = progress_wanted(o->progress);
-	progress_begin(&t.progress, show, "links");
 	struct walk_opts wo = {0};
 	wo.follow_root = o->follow;
-	wo.progress = t.progress.running ? &t.progress : NULL;
+	wo.progress = &t.progress;
+	wo.progress_label = "links";
+	wo.progress_force = o->progress;
 	struct walk_ops ops = {tree_dir_enter, tree_entry, tree_dir_leave,
 			       tree_error};
 	rc = walk_tree(src, &wo, &ops, &t);
-	progress_end(&t.progress);
 	if (rc < 0) {
 		msg_error(CMD, src, "%s", msg_reason(-rc));
-		t.status = HLN_EXIT_FAIL;
+		walk_fail(&t.status);
 	}
 	/*
 	 * Modes and times last: a directory's mtime changes while entries are
@@ -563,13 +555,13 @@ static int link_tree(struct create_opts *o, const char *src, const char *dest)
 					     HLN_META_TIMES);
 		if (rc < 0) {
 			msg_error(CMD, m->path, "%s", msg_reason(-rc));
-			t.status = HLN_EXIT_FAIL;
+			walk_fail(&t.status);
 		}
 		free(m->path);
 	}
 	free(t.dirs);
 	pthread_mutex_destroy(&t.lock);
-	return t.status;
+	return walk_status_code(&t.status);
 }
 
 /* ---- forms ---- */

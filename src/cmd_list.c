@@ -125,7 +125,7 @@ struct scan {
 	int trusted; /* d_ino is st_ino on this filesystem */
 	uint64_t mnt_id; /* the root's mount */
 	pthread_mutex_t lock;
-	struct progress *progress;
+	struct walk_progress progress; /* of one root's walk */
 	/* unreadable directories, for the summary */
 	unsigned long unreadable;
 	char *first_unreadable;
@@ -195,7 +195,7 @@ static int scan_found(struct scan *s, const char *path,
 			continue;
 		if (names_add(&t->names, path) < 0)
 			continue;
-		progress_found(s->progress);
+		walk_found(&s->progress);
 		if (t->names.n >= t->st.nlink) {
 			t->complete = 1;
 			if (--s->remaining == 0)
@@ -253,15 +253,13 @@ struct recs {
 	char pad[40]; /* a cache line each: workers do not share one */
 };
 
-#define MAX_WORKERS 64
-
 struct groups {
 	struct rec *v; /* all records, once the walk is over */
 	size_t n;
-	struct recs part[MAX_WORKERS];
+	struct recs part[WALK_MAX_THREADS];
 	uint64_t mnt_id; /* the root's mount, to skip files bind-mounted in */
 	struct scan *scan; /* for unreadable directories */
-	struct progress *prog; /* its "found": the names recorded */
+	struct walk_progress prog; /* its "found": the names recorded */
 };
 
 static int group_dir_enter(void *ctx, const struct walk_dir *d, void **data)
@@ -301,7 +299,7 @@ static int group_entry(void *ctx, const struct walk_entry *e)
 	r->ino = stp->ino;
 	r->nlink = stp->nlink;
 	r->path = path;
-	progress_found(g->prog);
+	walk_found(&g->prog);
 	return 0;
 }
 
@@ -309,12 +307,12 @@ static int group_entry(void *ctx, const struct walk_entry *e)
 static int groups_merge(struct groups *g)
 {
 	size_t n = 0;
-	for (int w = 0; w < MAX_WORKERS; w++)
+	for (int w = 0; w < WALK_MAX_THREADS; w++)
 		n += g->part[w].n;
 	g->v = reallocarray(NULL, n ? n : 1, sizeof *g->v);
 	if (!g->v)
 		return -ENOMEM;
-	for (int w = 0; w < MAX_WORKERS; w++) {
+	for (int w = 0; w < WALK_MAX_THREADS; w++) {
 		struct recs *p = &g->part[w];
 		if (p->n)
 			memcpy(g->v + g->n, p->v, p->n * sizeof *p->v);
@@ -483,18 +481,15 @@ static int scan_root(struct list_opts *o, const char *root,
 		return 0;
 	if (n > 1) /* qsort wants a non-NULL base even for none */
 		qsort(targets, n, sizeof *targets, cmp_target_ino);
-	struct progress prog;
-	memset(&prog, 0, sizeof prog);
-	progress_begin(&prog, progress_wanted(o->progress), "names");
-	s->progress = prog.running ? &prog : NULL;
+	memset(&s->progress, 0, sizeof s->progress);
 	struct walk_opts wo = {0};
 	wo.same_mount = 1;
 	wo.follow_root = 1;
-	wo.progress = prog.running ? &prog : NULL;
+	wo.progress = &s->progress;
+	wo.progress_label = "names";
+	wo.progress_force = o->progress;
 	struct walk_ops ops = {scan_dir_enter, scan_entry, NULL, scan_error};
 	int rc = walk_tree(root, &wo, &ops, s);
-	progress_end(&prog);
-	s->progress = NULL;
 	return rc < 0 ? rc : 0;
 }
 
@@ -504,19 +499,15 @@ static int list_dir(struct list_opts *o, struct operand *op, struct scan *s)
 	if (!g)
 		return -ENOMEM;
 	g->scan = s;
-	struct progress prog;
-	memset(&prog, 0, sizeof prog);
-	progress_begin(&prog, progress_wanted(o->progress), "linked names");
-	g->prog = &prog;
 	struct walk_opts wo = {0};
 	wo.same_mount = 1;
 	wo.follow_root = o->follow;
-	wo.progress = prog.running ? &prog : NULL;
+	wo.progress = &g->prog;
+	wo.progress_label = "linked names";
+	wo.progress_force = o->progress;
 	struct walk_ops ops = {group_dir_enter, group_entry, NULL, group_error};
 	unsigned long before = s->unreadable;
 	int rc = walk_tree(op->arg, &wo, &ops, g);
-	progress_end(&prog);
-	g->prog = NULL;
 	op->groups = g;
 	if (groups_merge(g) < 0 && rc >= 0)
 		rc = -ENOMEM;
@@ -531,7 +522,7 @@ static void groups_free(struct groups *g)
 	for (size_t i = 0; i < g->n; i++)
 		free(g->v[i].path);
 	free(g->v);
-	for (int w = 0; w < MAX_WORKERS; w++) {
+	for (int w = 0; w < WALK_MAX_THREADS; w++) {
 		for (size_t i = 0; i < g->part[w].n; i++)
 			free(g->part[w].v[i].path);
 		free(g->part[w].v);

@@ -336,11 +336,11 @@ static void progress_draw(struct progress *p)
 	double secs = (double)(hln_now_ns() - p->start_ns) / 1e9;
 	int n = snprintf(line, sizeof line,
 			 "\r\033[K%llu entries, %llu directories",
-			 (unsigned long long)atomic_load(&p->entries),
-			 (unsigned long long)atomic_load(&p->dirs));
+			 (unsigned long long)atomic_load(&p->n->entries),
+			 (unsigned long long)atomic_load(&p->n->dirs));
 	if (p->what && n > 0 && (size_t)n < sizeof line)
 		n += snprintf(line + n, sizeof line - (size_t)n, ", %llu %s",
-			      (unsigned long long)atomic_load(&p->found),
+			      (unsigned long long)atomic_load(&p->n->found),
 			      p->what);
 	if (n > 0 && (size_t)n < sizeof line)
 		n += snprintf(line + n, sizeof line - (size_t)n, ", %.1fs",
@@ -362,17 +362,18 @@ static void *progress_main(void *arg)
 	return NULL;
 }
 
-void progress_begin(struct progress *p, int enabled, const char *what)
+int progress_begin(struct progress *p, struct walk_progress *n, int enabled,
+		   const char *what)
 {
-	atomic_store(&p->entries, 0);
-	atomic_store(&p->dirs, 0);
-	atomic_store(&p->found, 0);
 	atomic_store(&p->stop, 0);
+	p->n = n;
 	p->what = what;
-	p->start_ns = hln_now_ns();
-	p->enabled = enabled;
+	if (!n->start_ns)
+		n->start_ns = hln_now_ns();
+	p->start_ns = n->start_ns;
 	p->running = enabled &&
 		     pthread_create(&p->thread, NULL, progress_main, p) == 0;
+	return p->running;
 }
 
 void progress_end(struct progress *p)

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "hln/failpoint.h"
-#include "hln/output.h"
+#include "hln/progress.h"
 #include "hln/walk.h"
 
 struct node {
@@ -44,6 +44,8 @@ struct walker {
 	void *ctx;
 	struct hln_stat root;
 	size_t rootlen;
+	int mnt; /* HLN_WANT_MNT when mounts are compared, else 0 */
+	struct walk_progress *prog; /* counters to keep, or NULL */
 };
 
 static void node_release(struct node *n)
@@ -129,139 +131,196 @@ static const char *entry_path(struct worker *k, const struct job *j,
 	return k->buf;
 }
 
-/* Read the directory of job J; push its subdirectories. */
-static void process(struct worker *k, struct job *j)
+/*
+ * Open the directory of job J, relative to its parent's descriptor (which
+ * it then no longer needs).  Returns 0 with *D set, or -errno (reported,
+ * unless the directory vanished since it was read).
+ */
+static int open_job(struct walker *w, struct job *j, struct hln_dir **d)
 {
-	struct walker *w = k->w;
-	struct hln_dir *d = NULL;
-	int rc;
-	int mnt = w->o->same_mount || w->o->skip_binds ? HLN_WANT_MNT : 0;
-
-	if (j->opened) {
-		d = j->opened;
-		rc = 0;
-	} else {
-		rc = hln_dir_openat(j->parent->dir, j->path + j->nameoff, &d);
-	}
+	int rc = 0;
+	if (j->opened)
+		*d = j->opened;
+	else
+		rc = hln_dir_openat(j->parent->dir, j->path + j->nameoff, d);
 	node_release(j->parent);
 	j->parent = NULL;
-	if (rc < 0) {
-		if (rc !=
-		    -ENOENT) /* vanished since it was read: not an error */
-			report(w, j->path, rc);
-		return;
-	}
+	if (rc < 0 && rc != -ENOENT)
+		report(w, j->path, rc);
+	return rc;
+}
 
-	/* A stat of the directory only for whoever needs one. */
-	struct hln_stat st;
+/* What reading one directory needs, from entry to entry. */
+struct reading {
+	struct worker *k;
+	struct job *j;
+	struct node *node; /* the directory, open while its kids wait */
+	struct walk_dir wd;
+	void *data; /* what dir_enter set */
+	struct job *kids, *last; /* its subdirectories, in order */
+	size_t nkids;
+	size_t plen; /* strlen(j->path) */
+};
+
+/*
+ * Stat the directory R->wd.dir when anyone needs it into *ST, see whether
+ * the walk may enter it, and ask dir_enter.  Returns 0 to read it, or 1
+ * to skip it (errors reported).
+ */
+static int enter_dir(struct walker *w, struct reading *r, struct hln_stat *st)
+{
+	struct job *j = r->j;
 	int need_st = w->o->one_fs || w->o->same_mount || w->o->skip_binds ||
 		      w->ops->dir_enter;
-	rc = need_st ? hln_dir_fstat(d, mnt, &st) : 0;
+	int rc = need_st ? hln_dir_fstat(r->wd.dir, w->mnt, st) : 0;
 	if (rc < 0) {
 		report(w, j->path, rc);
-		hln_dir_close(d);
-		return;
+		return 1;
 	}
-	if (j->depth > 0 && need_st && !may_enter(w, &st)) {
-		hln_dir_close(d);
-		return;
-	}
-
-	struct walk_dir wd = {d, j->path, w->rootlen, need_st ? &st : NULL,
-			      j->depth};
-	void *data = NULL;
+	if (j->depth > 0 && need_st && !may_enter(w, st))
+		return 1;
+	r->wd.st = need_st ? st : NULL;
 	if (w->ops->dir_enter) {
-		rc = w->ops->dir_enter(w->ctx, &wd, &data);
-		if (rc != 0) {
-			if (rc < 0)
-				report(w, j->path, rc);
-			hln_dir_close(d);
+		rc = w->ops->dir_enter(w->ctx, &r->wd, &r->data);
+		if (rc < 0)
+			report(w, j->path, rc);
+		if (rc != 0)
+			return 1;
+	}
+	if (w->prog)
+		atomic_fetch_add(&w->prog->dirs, 1);
+	HLN_HOOK("walk_dir");
+	return 0;
+}
+
+/* Queue the subdirectory NAME of the directory being read. */
+static void add_kid(struct walker *w, struct reading *r, const char *name)
+{
+	struct job *c =
+		job_new(r->node, r->j->path, r->plen, name, r->j->depth + 1);
+	if (!c) {
+		report(w, r->j->path, -ENOMEM);
+		return;
+	}
+	atomic_fetch_add(&r->node->refs, 1);
+	if (!r->kids)
+		r->kids = c;
+	else
+		r->last->next = c;
+	r->last = c;
+	r->nkids++;
+}
+
+/* Pass the non-directory entry DE (stat STP, or NULL) to entry(). */
+static void visit_entry(struct walker *w, struct reading *r,
+			const struct hln_dirent *de, enum hln_type type,
+			const struct hln_stat *stp)
+{
+	const char *path = entry_path(r->k, r->j, de->name);
+	if (!path) {
+		report(w, r->j->path, -ENOMEM);
+		return;
+	}
+	struct walk_entry e = {
+		.dir = r->wd.dir,
+		.name = de->name,
+		.path = path,
+		.rootlen = w->rootlen,
+		.type = type,
+		.ino = de->ino,
+		.st = stp,
+		.dirdata = r->data,
+		.worker = r->k->index,
+	};
+	int rc = w->ops->entry(w->ctx, &e);
+	if (rc > 0)
+		atomic_store(&w->stop, 1);
+	else if (rc < 0)
+		report(w, path, rc);
+}
+
+/*
+ * One entry DE of the directory being read: decide what it is (the
+ * getdents type, or a stat where the filesystem gives none), then queue a
+ * directory or pass anything else to entry().
+ */
+static void read_entry(struct walker *w, struct reading *r,
+		       const struct hln_dirent *de)
+{
+	struct hln_stat est;
+	const struct hln_stat *stp = NULL;
+	enum hln_type type = de->type;
+	if (w->prog)
+		atomic_fetch_add_explicit(&w->prog->entries, 1,
+					  memory_order_relaxed);
+	if (type == HLN_T_UNKNOWN) {
+		int rc = hln_dir_statat(r->wd.dir, de->name, w->mnt, &est);
+		if (rc < 0) {
+			if (rc != -ENOENT)
+				report(w, entry_path(r->k, r->j, de->name), rc);
 			return;
 		}
+		type = est.type;
+		stp = &est;
 	}
-	if (w->o->progress)
-		atomic_fetch_add(&w->o->progress->dirs, 1);
-	HLN_HOOK("walk_dir");
+	if (type == HLN_T_DIR)
+		add_kid(w, r, de->name);
+	else if (w->ops->entry)
+		visit_entry(w, r, de, type, stp);
+}
 
-	struct node *node = malloc(sizeof *node);
-	if (!node) {
+/* Put the subdirectories R found on the shared stack, in their order. */
+static void push_kids(struct walker *w, struct reading *r)
+{
+	if (!r->kids)
+		return;
+	pthread_mutex_lock(&w->lock);
+	r->last->next = w->stack;
+	w->stack = r->kids;
+	w->outstanding += r->nkids;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Read the directory of job J: its entries to entry(), its subdirectories
+ * to the stack. */
+static void read_job(struct worker *k, struct job *j)
+{
+	struct walker *w = k->w;
+	struct hln_dir *d;
+	if (open_job(w, j, &d) < 0)
+		return;
+	struct reading r = {.k = k, .j = j, .plen = strlen(j->path)};
+	r.wd = (struct walk_dir){.dir = d,
+				 .path = j->path,
+				 .rootlen = w->rootlen,
+				 .depth = j->depth};
+	struct hln_stat st;
+	if (enter_dir(w, &r, &st) != 0) {
+		hln_dir_close(d);
+		return;
+	}
+	r.node = malloc(sizeof *r.node);
+	if (!r.node) {
 		report(w, j->path, -ENOMEM);
 		hln_dir_close(d);
 		return;
 	}
-	node->dir = d;
-	atomic_init(&node->refs, 1);
+	r.node->dir = d;
+	atomic_init(&r.node->refs, 1);
 
-	struct job *kids = NULL, *last = NULL;
-	size_t nkids = 0;
-	size_t plen = strlen(j->path);
 	struct hln_dirent de;
 	int more = 0;
 	while (!atomic_load_explicit(&w->stop, memory_order_relaxed) &&
-	       (more = hln_dir_next(d, &de)) > 0) {
-		if (w->o->progress)
-			atomic_fetch_add_explicit(&w->o->progress->entries, 1,
-						  memory_order_relaxed);
-		struct hln_stat est;
-		const struct hln_stat *stp = NULL;
-		enum hln_type type = de.type;
-		if (type == HLN_T_UNKNOWN) {
-			rc = hln_dir_statat(d, de.name, mnt, &est);
-			if (rc < 0) {
-				if (rc != -ENOENT)
-					report(w, entry_path(k, j, de.name),
-					       rc);
-				continue;
-			}
-			type = est.type;
-			stp = &est;
-		}
-		if (type == HLN_T_DIR) {
-			struct job *c = job_new(node, j->path, plen, de.name,
-						j->depth + 1);
-			if (!c) {
-				report(w, j->path, -ENOMEM);
-				continue;
-			}
-			atomic_fetch_add(&node->refs, 1);
-			if (!kids)
-				kids = c;
-			else
-				last->next = c;
-			last = c;
-			nkids++;
-			continue;
-		}
-		if (!w->ops->entry)
-			continue;
-		const char *path = entry_path(k, j, de.name);
-		if (!path) {
-			report(w, j->path, -ENOMEM);
-			continue;
-		}
-		struct walk_entry e = {d,      de.name, path, w->rootlen, type,
-				       de.ino, stp,     data, k->index};
-		rc = w->ops->entry(w->ctx, &e);
-		if (rc > 0)
-			atomic_store(&w->stop, 1);
-		else if (rc < 0)
-			report(w, path, rc);
-	}
+	       (more = hln_dir_next(d, &de)) > 0)
+		read_entry(w, &r, &de);
 	/* ENOENT: the directory was removed while it was read. */
 	if (more < 0 && more != -ENOENT)
 		report(w, j->path, more);
 	if (w->ops->dir_leave)
-		w->ops->dir_leave(w->ctx, &wd, data);
-	node_release(node);
-
-	if (kids) {
-		pthread_mutex_lock(&w->lock);
-		last->next = w->stack;
-		w->stack = kids;
-		w->outstanding += nkids;
-		pthread_cond_broadcast(&w->cond);
-		pthread_mutex_unlock(&w->lock);
-	}
+		w->ops->dir_leave(w->ctx, &r.wd, r.data);
+	node_release(r.node);
+	push_kids(w, &r);
 }
 
 static void *worker_main(void *arg)
@@ -283,7 +342,7 @@ static void *worker_main(void *arg)
 		if (atomic_load(&w->stop))
 			node_release(j->parent);
 		else
-			process(k, j);
+			read_job(k, j);
 		free(j);
 
 		pthread_mutex_lock(&w->lock);
@@ -294,56 +353,19 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-int walk_tree(const char *root, const struct walk_opts *o,
-	      const struct walk_ops *ops, void *ctx)
+/* Run N workers (this thread one of them) until the stack is empty. */
+static int run_workers(struct walker *w, int n)
 {
-	struct walker w;
-	memset(&w, 0, sizeof w);
-	w.o = o;
-	w.ops = ops;
-	w.ctx = ctx;
-	int rc = hln_stat_path(
-		root,
-		(o->follow_root ? HLN_FOLLOW : 0) |
-			(o->same_mount || o->skip_binds ? HLN_WANT_MNT : 0),
-		&w.root);
-	if (rc < 0)
-		return rc;
-	if (w.root.type != HLN_T_DIR)
-		return -ENOTDIR;
-	size_t len = strlen(root);
-	w.rootlen = len > 0 && root[len - 1] == '/' ? len - 1 : len;
-
-	/* The root is opened here, so that its failure is the caller's. */
-	struct hln_dir *rd;
-	rc = hln_dir_open(root, o->follow_root ? HLN_FOLLOW : 0, &rd);
-	if (rc < 0)
-		return rc;
-	struct job *j = job_new(NULL, "", 0, root, 0);
-	if (!j) {
-		hln_dir_close(rd);
-		return -ENOMEM;
-	}
-	j->opened = rd;
-	pthread_mutex_init(&w.lock, NULL);
-	pthread_cond_init(&w.cond, NULL);
-	w.stack = j;
-	w.outstanding = 1;
-
-	int n = o->threads > 0 ? o->threads : hln_ncpus();
-	if (n > 64)
-		n = 64;
 	struct worker *ks = calloc((size_t)n, sizeof *ks);
 	pthread_t *tids = calloc((size_t)n, sizeof *tids);
 	if (!ks || !tids) {
 		free(ks);
 		free(tids);
-		free(j);
 		return -ENOMEM;
 	}
 	int started = 0;
 	for (int i = 0; i < n; i++) {
-		ks[i].w = &w;
+		ks[i].w = w;
 		ks[i].index = i;
 	}
 	/* Worker 0 is this thread; the others are started here. */
@@ -359,8 +381,82 @@ int walk_tree(const char *root, const struct walk_opts *o,
 		free(ks[i].buf);
 	free(ks);
 	free(tids);
+	return 0;
+}
+
+/*
+ * Start the progress line of walk W when its options ask for one, and
+ * decide whether its counters are kept.  Returns 1 if the line is shown.
+ */
+static int progress_start(struct walker *w, struct progress *line)
+{
+	const struct walk_opts *o = w->o;
+	struct walk_progress *p = o->progress;
+	int shown = 0;
+	if (!p)
+		return 0;
+	if (o->progress_label) {
+		shown = progress_begin(line, p,
+				       progress_wanted(o->progress_force),
+				       o->progress_label);
+		atomic_store(&p->counting, shown);
+	} else {
+		atomic_store(&p->counting, 1);
+	}
+	w->prog = atomic_load(&p->counting) ? p : NULL;
+	return shown;
+}
+
+int walk_tree(const char *root, const struct walk_opts *o,
+	      const struct walk_ops *ops, void *ctx)
+{
+	struct walker w;
+	memset(&w, 0, sizeof w);
+	w.o = o;
+	w.ops = ops;
+	w.ctx = ctx;
+	w.mnt = o->same_mount || o->skip_binds ? HLN_WANT_MNT : 0;
+	int follow = o->follow_root ? HLN_FOLLOW : 0;
+	int rc = hln_stat_path(root, follow | w.mnt, &w.root);
+	if (rc < 0)
+		return rc;
+	if (w.root.type != HLN_T_DIR)
+		return -ENOTDIR;
+	size_t len = strlen(root);
+	w.rootlen = len > 0 && root[len - 1] == '/' ? len - 1 : len;
+
+	/* The root is opened here, so that its failure is the caller's. */
+	struct hln_dir *rd;
+	rc = hln_dir_open(root, follow, &rd);
+	if (rc < 0)
+		return rc;
+	struct job *j = job_new(NULL, "", 0, root, 0);
+	if (!j) {
+		hln_dir_close(rd);
+		return -ENOMEM;
+	}
+	j->opened = rd;
+	pthread_mutex_init(&w.lock, NULL);
+	pthread_cond_init(&w.cond, NULL);
+	w.stack = j;
+	w.outstanding = 1;
+
+	int n = o->threads > 0 ? o->threads : hln_ncpus();
+	if (n > WALK_MAX_THREADS)
+		n = WALK_MAX_THREADS;
+	struct progress line;
+	int shown = progress_start(&w, &line);
+	rc = run_workers(&w, n);
+	if (shown)
+		progress_end(&line);
+	if (rc < 0) {
+		hln_dir_close(rd);
+		free(j);
+	}
 	pthread_mutex_destroy(&w.lock);
 	pthread_cond_destroy(&w.cond);
+	if (rc < 0)
+		return rc;
 	return atomic_load(&w.stop) ? 1 : 0;
 }
 

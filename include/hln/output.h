@@ -1,17 +1,16 @@
 /*
  * hln/output.h - the writers behind every command's output: plain lines,
  * NUL-terminated records, JSON; terminal escaping of names; human sizes;
- * the progress line on stderr.
+ * the progress line on stderr (hln/progress.h).
  */
 #ifndef HLN_OUTPUT_H
 #define HLN_OUTPUT_H
 
-#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include <pthread.h>
+#include "hln/progress.h" /* the progress line, drawn here too */
 
 /* How a command prints: the one choice every command with output makes. */
 enum out_format {
@@ -134,35 +133,5 @@ size_t out_escape(char *dst, size_t size, const char *src);
  * humanize_number into BUF.  Returns BUF.
  */
 char *out_human(char *buf, size_t size, uint64_t bytes);
-
-/* The progress line of a long scan. */
-struct progress {
-	atomic_uint_fast64_t entries, dirs, found;
-	const char *what; /* the word for "found": "links", "groups", ... */
-	uint64_t start_ns;
-	int enabled;
-	atomic_int stop;
-	pthread_t thread;
-	int running;
-};
-
-/* Whether to show progress: FORCE > 0 yes, < 0 no, 0 if stderr is a tty. */
-int progress_wanted(int force);
-
-/*
- * Start showing P (when ENABLED) on stderr, at most 10 times a second,
- * until progress_end.  WHAT names the "found" counter, or NULL to omit it.
- */
-void progress_begin(struct progress *p, int enabled, const char *what);
-
-/* Stop the display and erase the line. */
-void progress_end(struct progress *p);
-
-/* One more found, from any thread; P may be NULL or not shown. */
-static inline void progress_found(struct progress *p)
-{
-	if (p && p->running)
-		atomic_fetch_add_explicit(&p->found, 1, memory_order_relaxed);
-}
 
 #endif

@@ -10,12 +10,55 @@
 #ifndef HLN_WALK_H
 #define HLN_WALK_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hln.h"
 #include "hln/platform.h"
 
-struct progress;
+/* The most worker threads a walk runs (walk_entry.worker is below it). */
+#define WALK_MAX_THREADS 64
+
+/*
+ * What a walk has seen, for the progress line (hln/progress.h draws it).
+ * The caller zeroes it; walks that share one add up (count -r of several
+ * DIRs shows one line).
+ */
+struct walk_progress {
+	atomic_uint_fast64_t entries; /* directory entries read */
+	atomic_uint_fast64_t dirs; /* directories entered */
+	atomic_uint_fast64_t found; /* what the callbacks count: walk_found */
+	atomic_int counting; /* set by walk_tree while the counters are kept */
+	uint64_t start_ns; /* when the first walk began (hln_now_ns) */
+};
+
+/* One more found, from any thread; P may be NULL or not counting. */
+static inline void walk_found(struct walk_progress *p)
+{
+	if (p && atomic_load_explicit(&p->counting, memory_order_relaxed))
+		atomic_fetch_add_explicit(&p->found, 1, memory_order_relaxed);
+}
+
+/*
+ * The exit status a command's callbacks build up from every worker
+ * thread: the HLN_EXIT_* codes ORed (DESIGN.md #4).  Zero it to start.
+ */
+struct walk_status {
+	atomic_int code;
+};
+
+/* Note that something failed (HLN_EXIT_FAIL), from any thread. */
+static inline void walk_fail(struct walk_status *s)
+{
+	atomic_fetch_or(&s->code, HLN_EXIT_FAIL);
+}
+
+/* The status so far: HLN_EXIT_OK, or the codes noted ORed. */
+static inline int walk_status_code(const struct walk_status *s)
+{
+	return atomic_load(&s->code);
+}
 
 /* A directory reached by the walk. */
 struct walk_dir {
@@ -64,20 +107,31 @@ struct walk_ops {
 };
 
 struct walk_opts {
-	int threads; /* worker threads; <= 0: the number of CPUs */
+	int threads; /* worker threads; <= 0: the number of CPUs (at most
+			WALK_MAX_THREADS either way) */
 	int one_fs; /* do not enter directories of another device */
 	int same_mount; /* do not enter another mount, bind mounts too */
 	int skip_binds; /* do not enter a bind mount of the root's filesystem
 			   (a name seen again there is no other link) */
 	int follow_root; /* follow the root if it is a symlink */
-	struct progress *progress; /* counters to update, or NULL */
+	/*
+	 * Counters to keep, or NULL.  With a PROGRESS_LABEL the walk shows
+	 * them on stderr, the progress line, naming "found" so ("linked
+	 * names"); the counters are then kept only while the line is shown.
+	 * Without a label they are always kept and nothing is drawn.
+	 */
+	struct walk_progress *progress;
+	const char *progress_label;
+	int progress_force; /* > 0 show the line, < 0 never, 0 when stderr
+			       is a terminal (progress_wanted) */
 };
 
 /*
  * Walk the tree at ROOT.  Returns 0 when it was walked to the end, 1 when
  * a callback stopped it, or -errno when ROOT itself could not be opened
  * (-ENOTDIR if it is not a directory).  Errors below the root go to
- * ops->error and do not stop the walk.
+ * ops->error and do not stop the walk.  The progress line, when asked
+ * for, is drawn from the start of the walk to its end.
  */
 int walk_tree(const char *root, const struct walk_opts *o,
 	      const struct walk_ops *ops, void *ctx);

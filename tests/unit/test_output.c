@@ -431,13 +431,15 @@ static void test_progress_wanted(void **state)
 static char *progress_run(int enabled, const char *what, unsigned ms)
 {
 	struct progress p;
+	struct walk_progress n;
 	memset(&p, 0, sizeof p);
+	memset(&n, 0, sizeof n);
 	struct unit_capture c;
 	unit_capture_begin(&c, 2);
-	progress_begin(&p, enabled, what);
-	atomic_store(&p.entries, 1234);
-	atomic_store(&p.dirs, 56);
-	atomic_store(&p.found, 7);
+	progress_begin(&p, &n, enabled, what);
+	atomic_store(&n.entries, 1234);
+	atomic_store(&n.dirs, 56);
+	atomic_store(&n.found, 7);
 	struct timespec ts = {0, (long)ms * 1000000L};
 	nanosleep(&ts, NULL);
 	progress_end(&p);

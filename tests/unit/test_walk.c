@@ -842,7 +842,7 @@ static void test_walk_one_fs(void **state)
 static void test_walk_progress(void **state)
 {
 	struct fixture *f = *state;
-	struct progress p;
+	struct walk_progress p;
 	memset(&p, 0, sizeof p);
 	struct walk_opts o = {.progress = &p};
 	struct collect c;
