@@ -2,7 +2,9 @@
 #
 #   make                  build ./hln
 #   make check            install missing packages (make deps), then run the
-#                         cmocka unit tests and the bats CLI tests
+#                         cmocka unit tests, the bats CLI tests and the
+#                         power-cut crash tests (tests/fault/crash.sh)
+#   make crash            the crash tests alone (CRASH_TRIALS=N)
 #   make sanitize         the whole suite under ASan + UBSan
 #   make portable-check   the whole suite on the portable POSIX path
 #   make lint             mandoc -Tlint, shellcheck, clang-format, cppcheck
@@ -72,7 +74,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
 HEADERS := $(wildcard include/*.h include/hln/*.h src/platform/*.h)
 
-.PHONY: all check sanitize portable-check lint windows check-windows \
+.PHONY: all check crash sanitize portable-check lint windows check-windows \
 	install uninstall \
 	demo bench clean deps units cli test-variant format
 
@@ -99,9 +101,16 @@ $(B)/tests/%: tests/unit/%.c $(LIB_OBJS) tests/unit/unit.h
 test-variant: $(B)/hln $(UNIT_BINS)
 	@HLN_PLATFORM=$(PLATFORM) sh tests/run.sh "$(B)" "$(or $(TEST_HLN),$(CURDIR)/$(B)/hln)" "$(CURDIR)/$(B)/hln"
 
+# The power-cut crash tests run here only (not in the other variants'
+# suites): they test the release binary on loop-mounted XFS and ext4.
 check: deps
 	$(MAKE) hln
 	$(MAKE) VARIANT=test TEST_HLN=$(CURDIR)/hln test-variant
+	@bash tests/fault/crash.sh $(CURDIR)/hln
+
+# The crash tests alone (CRASH_TRIALS=N cuts per command and filesystem).
+crash: deps hln
+	@bash tests/fault/crash.sh $(CURDIR)/hln
 
 sanitize: deps
 	$(MAKE) VARIANT=asan CC=$(or $(SAN_CC),$(CC)) test-variant
@@ -153,7 +162,7 @@ check-windows: hln.exe build/windows/hln.exe
 
 lint: deps
 	mandoc -Tlint -Wwarning man/hln.1
-	shellcheck -x .ci/run .ci/deps.sh tests/run.sh tests/wine-env tests/wine-hln tests/wine-hln-fp bench/*.sh demo/*.sh
+	shellcheck -x .ci/run .ci/deps.sh tests/run.sh tests/fault/*.sh tests/wine-env tests/wine-hln tests/wine-hln-fp bench/*.sh demo/*.sh
 	shellcheck -s bash tests/cli/*.bash completions/hln.bash
 	clang-format --dry-run -Werror src/*.c src/platform/*.c src/platform/*.h \
 		include/*.h include/hln/*.h tests/unit/*.c tests/unit/*.h

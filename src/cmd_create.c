@@ -318,6 +318,16 @@ static int link_one(struct create_opts *o, const char *target, const char *name)
 	int rc = o->dry_run
 			 ? dry_link(o, target, name)
 			 : hln_link(target, name, o->follow ? HLN_FOLLOW : 0);
+	/*
+	 * -f and -i promise that what they report done survives a power
+	 * cut, as a replaced name does (replace.c): a new name too.
+	 */
+	if (rc == 0 && !o->dry_run && o->replace != REPLACE_NEVER) {
+		char dbuf[4096];
+		rc = hln_dir_sync(dir_of(name, dbuf, sizeof dbuf));
+		if (rc < 0)
+			return link_failed(o, target, name, rc);
+	}
 	if (rc == 0) {
 		if (o->verbose || o->dry_run)
 			say_link(o, name, target, NULL);

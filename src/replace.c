@@ -198,8 +198,11 @@ int replace_with_link(const char *target, const char *name, int flags)
 	if (rc == -ENOENT) {
 		/* Nothing there to keep: a plain rename makes the name. */
 		rc = hln_rename(t.path, name);
-		if (rc == 0)
-			return 0;
+		if (rc == 0) {
+			char dir[sizeof t.path];
+			rc = dir_of(name, dir, sizeof dir);
+			return rc < 0 ? rc : hln_dir_sync(dir);
+		}
 	} else if (rc == 0 && expect.type == HLN_T_DIR) {
 		rc = -EISDIR;
 	} else if (rc == 0) {

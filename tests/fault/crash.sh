@@ -1,0 +1,331 @@
+#!/usr/bin/env bash
+# tests/fault/crash.sh HLN - power-cut crash tests (DESIGN.md #15).
+#
+# As xfstests proves filesystems: on a loop-mounted XFS (break and
+# --reflink clone there) and ext4 (the byte-copy path), an operation of
+# HLN is cut by `xfs_io -x -c shutdown` (FS_IOC_SHUTDOWN without flushing
+# the log: what was not made durable is gone, as after a power cut), then
+# the filesystem is unmounted and mounted again (log recovery) and every
+# name is checked:
+#   - no name that existed before is missing; every name holds its old
+#     file or its complete new one (content checksum, mode, owner, size,
+#     mtime to the nanosecond, extended attributes);
+#   - every inode's link count equals the names found for it (no name
+#     lost or half made);
+#   - durability: when HLN returned 0 before the cut, every name holds its
+#     new file (what HLN said it did was on disk);
+#   - any ".hln-" name left is reported (allowed: see CRASH RECOVERY in
+#     hln(1)).
+# Each case first runs once uncut (its expected result and its duration),
+# then CRASH_DURABLE (3) cuts right after it returned 0, then CRASH_TRIALS
+# (20) cuts at a random instant spread over the measured duration.
+#
+# Environment: CRASH_TRIALS=N, CRASH_DURABLE=N, CRASH_FS="xfs ext4",
+# CRASH_CASES="break create_f ..." (default: every case HLN supports),
+# CRASH_VERBOSE=1 (a line per trial).
+# Output: a line per case and filesystem, then one summary line
+# "crash: N trials, ..."; exit 1 if any check failed.  Skipped (exit 0,
+# saying why) where it cannot run: not root, no loop devices, no xfs_io.
+set -u
+HLN=${1:?usage: crash.sh HLN}
+TRIALS=${CRASH_TRIALS:-20}
+DURABLE=${CRASH_DURABLE:-3}
+FSES=${CRASH_FS:-xfs ext4}
+VERBOSE=${CRASH_VERBOSE:-}
+
+say() { printf 'crash: %s\n' "$*"; }
+skip_all() {
+	say "skipped: $*"
+	exit 0
+}
+
+[ "$(id -u)" -eq 0 ] || skip_all "needs root (loop mounts, FS_IOC_SHUTDOWN)"
+for tool in xfs_io mkfs.xfs mkfs.ext4 sha256sum getfattr setfattr; do
+	command -v "$tool" >/dev/null || skip_all "$tool is missing (make deps)"
+done
+[ -x "$HLN" ] || {
+	say "no hln binary at $HLN"
+	exit 1
+}
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/hln-crash.XXXXXX") || exit 1
+MNT=$T/mnt
+mkdir "$MNT"
+cleanup() {
+	exec 3>&- 4>&- 2>/dev/null
+	if mountpoint -q "$MNT"; then
+		umount "$MNT" 2>/dev/null || umount -l "$MNT"
+	fi
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# A wait of a fraction of a second inside bash (read -t on a FIFO that
+# never gets data): sleep(1) would cost a fork and exec, as long as the
+# operations measured.
+mkfifo "$T/never"
+exec 3<>"$T/never"
+pause() { read -r -t "$1" -u 3 _ || :; }
+
+# Random data, made once: each case copies from it.
+head -c $((8 << 20)) /dev/urandom >"$T/data" || exit 1
+
+total=0 bad=0 leftovers=0 mid=0
+summary=
+
+# ---- the filesystem ---------------------------------------------------
+
+# make_fs FS: a fresh image of FS at $T/FS.img (XFS with reflink).
+make_fs() {
+	local img=$T/$1.img
+	rm -f "$img"
+	case $1 in
+	xfs)
+		truncate -s 320M "$img" &&
+			mkfs.xfs -q -m reflink=1 "$img" >/dev/null
+		;;
+	ext4)
+		truncate -s 256M "$img" && mkfs.ext4 -q -F "$img" >/dev/null
+		;;
+	esac
+}
+
+mount_fs() { mount -o loop "$T/$1.img" "$MNT"; }
+
+# remount FS: unmount (after a shutdown) and mount again, which replays
+# the log as after a power cut.
+remount() {
+	umount "$MNT" || return 1
+	mount_fs "$1"
+}
+
+# cut: shut the filesystem down now, without flushing its log, through
+# the xfs_io started by start_xfs_io (already waiting on its input).
+XFS_IN='' XFS_PID=''
+start_xfs_io() {
+	coproc XFSIO { exec xfs_io -x "$MNT"; }
+	XFS_IN=${XFSIO[1]} XFS_PID=$XFSIO_PID
+	# Ready once it holds the mount point open (then it reads commands).
+	local i fd
+	for i in $(seq 500); do
+		for fd in /proc/"$XFS_PID"/fd/*; do
+			[ "$(readlink "$fd" 2>/dev/null)" = "$MNT" ] && return 0
+		done
+		pause 0.001
+	done
+	return 1
+}
+cut() {
+	echo shutdown >&"$XFS_IN"
+	echo quit >&"$XFS_IN"
+	wait "$XFS_PID"
+}
+
+# ---- what a tree holds ------------------------------------------------
+
+# snapshot DIR OUT: one line per regular file under DIR, sorted by name:
+# NAME TAB INODE TAB NLINK TAB FINGERPRINT, where the fingerprint is
+# mode, owner, group, size, mtime (ns), content SHA-256 and the extended
+# attributes.
+snapshot() {
+	(
+		cd "$1" || exit 1
+		find . -type f -printf '%P\t%i\t%n\t%m %U %G %s %T@\n' |
+			LC_ALL=C sort -t "$(printf '\t')" -k1,1 >"$2.st"
+		find . -type f -exec sha256sum {} + |
+			sed 's|^\([0-9a-f]*\)  \./\(.*\)$|\2\t\1|' |
+			LC_ALL=C sort -t "$(printf '\t')" -k1,1 >"$2.sum"
+		getfattr -R -P -d -m - . 2>/dev/null | awk '
+			/^# file: / { if (n != "") print n "\t" x
+				n = substr($0, 10); sub(/^\.\//, "", n); x = ""; next }
+			NF { x = x $0 ";" }
+			END { if (n != "") print n "\t" x }' |
+			LC_ALL=C sort -t "$(printf '\t')" -k1,1 >"$2.x"
+		LC_ALL=C join -t "$(printf '\t')" "$2.st" "$2.sum" |
+			LC_ALL=C join -t "$(printf '\t')" -a 1 -e - -o auto - "$2.x" |
+			awk -F '\t' -v OFS='\t' '{ print $1, $2, $3, $4 " " $5 " " $6 }' \
+				>"$2"
+		rm -f "$2.st" "$2.sum" "$2.x"
+	)
+}
+
+# judge OLD NEW CUT RC: compare the snapshot CUT taken after a cut with
+# OLD (before the operation) and NEW (its uncut result); RC is the exit
+# status of the cut operation (0: it said it was done, so CUT must be
+# NEW).  Prints "problems leftovers" and, on stderr, each problem.
+judge() {
+	awk -F '\t' -v rc="$4" '
+	FILENAME == ARGV[1] { old[$1] = $4; name[$1] = 1; was[$1] = 1; next }
+	FILENAME == ARGV[2] { new[$1] = $4; name[$1] = 1; next }
+	{
+		n = $1; base = n; sub(/.*\//, "", base)
+		cnt[$2]++; nl[$2] = $3; who[$2] = n
+		if (base ~ /^\.hln-/) { left++; print "left: " n > "/dev/stderr"; next }
+		cut[n] = $4
+		if (!(n in name)) { bad++; print "unexpected name: " n > "/dev/stderr" }
+	}
+	END {
+		for (n in name) {
+			if (!(n in cut)) {
+				if (n in was || rc == 0) {
+					bad++; print "missing: " n > "/dev/stderr"
+				}
+				continue
+			}
+			if (rc == 0 && cut[n] != new[n]) {
+				bad++; print "not durable (exit 0): " n ": " cut[n] " instead of " new[n] > "/dev/stderr"
+			} else if (cut[n] != old[n] && cut[n] != new[n]) {
+				bad++; print "neither old nor new: " n ": " cut[n] > "/dev/stderr"
+			}
+		}
+		for (i in cnt)
+			if (cnt[i] != nl[i]) {
+				bad++
+				print "link count " nl[i] " but " cnt[i] " names: " who[i] > "/dev/stderr"
+			}
+		print bad + 0, left + 0
+	}' "$1" "$2" "$3"
+}
+
+# ---- the cases ----------------------------------------------------------
+# A case NAME has case_NAME_setup DIR (builds the tree, on the mounted
+# filesystem) and case_NAME_args DIR (the hln arguments, one a line), and
+# case_NAME_ok FS saying whether it runs there (it may ask HLN).
+
+fill() { head -c "$2" "$T/data" >"$1"; } # fill FILE BYTES
+
+# break: an 8 MiB file with three names and a 1 MiB one with two, broken
+# in one run; mode, times and an extended attribute to keep.
+case_break_ok() { :; }
+case_break_setup() {
+	fill "$1/f" $((8 << 20))
+	tail -c $((1 << 20)) "$T/data" >"$1/k"
+	chmod 640 "$1/f"
+	setfattr -n user.crash -v kept "$1/f"
+	touch -d '2020-02-03 04:05:06.123456789' "$1/f" "$1/k"
+	ln "$1/f" "$1/g" && ln "$1/f" "$1/h" && ln "$1/k" "$1/l"
+	echo other >"$1/other"
+}
+case_break_args() { printf '%s\n' break "$1/f" "$1/k"; }
+
+# create_f: 40 names replaced by links to other files in one run, and a
+# new name made.
+case_create_f_ok() { :; }
+case_create_f_setup() {
+	mkdir "$1/src" "$1/dst"
+	local i
+	for i in $(seq -w 40); do
+		echo "new $i" >"$1/src/$i"
+		echo "old $i" >"$1/dst/$i"
+	done
+	echo fresh >"$1/src/fresh"
+}
+case_create_f_args() {
+	echo create
+	echo -f
+	printf '%s\n' "$1"/src/*
+	echo "$1/dst"
+}
+
+cases_all="break create_f"
+CASES=${CRASH_CASES:-$cases_all}
+
+# ---- running them ---------------------------------------------------------
+
+# fresh CASE: the case's tree at $MNT/t, made durable; files the setup
+# gave no earlier time get one fixed time, so that every tree is the same.
+fresh() {
+	rm -rf "$MNT/t" && mkdir "$MNT/t" && "case_$1_setup" "$MNT/t" &&
+		find "$MNT/t" -newermt '2021-01-01 00:00:00' ! -type d \
+			-exec touch -h -d '2021-01-01 00:00:00' {} + &&
+		sync -f "$MNT"
+}
+
+now_us() { echo "${EPOCHREALTIME/./}"; }
+
+# run_case CASE FS
+run_case() {
+	local c=$1 fs=$2 args rc t0 t1 dur trial delay res probs left
+	local n=0 nbad=0 nleft=0 nmid=0
+	# The uncut run: what the result is and how long it takes.
+	fresh "$c" || return 1
+	mapfile -t args < <("case_${c}_args" "$MNT/t")
+	snapshot "$MNT/t" "$T/old"
+	t0=$(now_us)
+	"$HLN" "${args[@]}" >"$T/out" 2>&1
+	rc=$?
+	t1=$(now_us)
+	dur=$((t1 - t0))
+	if [ "$rc" -ne 0 ]; then
+		say "$c on $fs: the uncut run exited $rc:"
+		sed 's/^/  /' "$T/out"
+		bad=$((bad + 1))
+		return 1
+	fi
+	snapshot "$MNT/t" "$T/new"
+	for trial in $(seq $((DURABLE + TRIALS))); do
+		fresh "$c" || return 1
+		start_xfs_io || {
+			say "xfs_io did not start"
+			return 1
+		}
+		if [ "$trial" -le "$DURABLE" ]; then
+			delay=after
+			"$HLN" "${args[@]}" >"$T/out" 2>&1
+			rc=$?
+			cut
+		else
+			delay=$((((RANDOM << 15) | RANDOM) % (dur + 1)))
+			"$HLN" "${args[@]}" >"$T/out" 2>&1 &
+			local pid=$!
+			pause "$(printf '%d.%06d' $((delay / 1000000)) $((delay % 1000000)))"
+			cut
+			wait "$pid"
+			rc=$?
+		fi
+		if ! remount "$fs"; then
+			say "$c on $fs: trial $trial: the filesystem does not mount again"
+			nbad=$((nbad + 1))
+			{ make_fs "$fs" && mount_fs "$fs"; } || return 1
+			continue
+		fi
+		snapshot "$MNT/t" "$T/cut"
+		res=$(judge "$T/old" "$T/new" "$T/cut" "$rc" 2>"$T/why")
+		probs=${res% *} left=${res#* }
+		n=$((n + 1))
+		[ "$rc" -ne 0 ] && nmid=$((nmid + 1))
+		nleft=$((nleft + left))
+		if [ "$probs" -ne 0 ]; then
+			nbad=$((nbad + probs))
+			say "$c on $fs: trial $trial (cut at ${delay}us of ${dur}us, exit $rc):"
+			sed 's/^/  /' "$T/why"
+		elif [ -n "$VERBOSE" ]; then
+			say "$c on $fs: trial $trial: cut at ${delay}us of ${dur}us, exit $rc, $left left"
+			sed 's/^/  /' "$T/why"
+		fi
+	done
+	rm -rf "$MNT/t"
+	say "$c on $fs: $n cuts ($DURABLE after exit 0, $((n - DURABLE)) at random over ${dur}us: $nmid mid-operation), $nbad problems, $nleft .hln- left"
+	total=$((total + n)) bad=$((bad + nbad)) leftovers=$((leftovers + nleft))
+	mid=$((mid + nmid))
+	summary="$summary${summary:+, }$c/$fs $n"
+}
+
+for fs in $FSES; do
+	if ! make_fs "$fs" || ! mount_fs "$fs"; then
+		say "cannot make and mount $fs on a loop device"
+		bad=$((bad + 1))
+		continue
+	fi
+	for c in $CASES; do
+		"case_${c}_ok" "$fs" || continue
+		run_case "$c" "$fs" || bad=$((bad + 1))
+	done
+	umount "$MNT"
+	rm -f "$T/$fs.img"
+done
+
+say "$total trials ($summary), $mid cut mid-operation, $bad problems, $leftovers .hln- left"
+[ "$bad" -eq 0 ]
