@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "hln.h"
+#include "hln/batch.h"
 #include "hln/cmd.h"
 #include "hln/message.h"
 #include "hln/output.h"
@@ -627,50 +628,20 @@ static int interrupted(void)
 }
 
 /*
- * Read one record of stdin ending with DELIM (or at the end of input) into
- * *BUF, without the delimiter.  Returns its length, or -1 at the end.
- */
-static long read_record(int delim, char **buf, size_t *cap)
-{
-	size_t len = 0;
-	int c;
-	while ((c = getc(stdin)) != EOF && c != delim) {
-		if (len + 1 >= *cap) {
-			size_t ncap = *cap ? *cap * 2 : 256;
-			char *nb = realloc(*buf, ncap);
-			if (!nb)
-				return -1;
-			*buf = nb;
-			*cap = ncap;
-		}
-		(*buf)[len++] = (char)c;
-	}
-	if (c == EOF && len == 0)
-		return -1;
-	if (!*buf && !(*buf = malloc(*cap = 256)))
-		return -1;
-	(*buf)[len] = '\0';
-	return (long)len;
-}
-
-/*
- * One pair of --batch, numbered LINENO: check it, then link it; every
- * message about it names its line.
+ * One pair of --batch, numbered LINENO: link it; every message about it
+ * names its line.
  */
 static int batch_pair(struct create_opts *o, unsigned long lineno,
-		      const char *target, const char *name)
+		      const char *target, const char *name, const char *why)
 {
 	char where[32];
 	snprintf(where, sizeof where, "stdin:%lu", lineno);
 	msg_context(where);
-	int rc;
-	if (!*target || !*name) {
-		msg_error(CMD, NULL, "empty %s",
-			  *target ? "link name" : "target");
-		rc = HLN_EXIT_FAIL;
-	} else {
+	int rc = HLN_EXIT_FAIL;
+	if (why)
+		msg_error(CMD, NULL, "%s", why);
+	else
 		rc = link_one(o, target, name);
-	}
 	msg_context(NULL);
 	return rc;
 }
@@ -678,54 +649,30 @@ static int batch_pair(struct create_opts *o, unsigned long lineno,
 /* --batch: pairs from stdin. */
 static int run_batch(struct create_opts *o)
 {
-	int status = HLN_EXIT_OK;
-	char *rec = NULL, *target = NULL;
-	size_t cap = 0, tcap = 0;
-	long len;
-	unsigned long lineno = 0;
-	int delim = o->null ? '\0' : '\n';
-	while ((len = read_record(delim, &rec, &cap)) >= 0) {
+	int status = HLN_EXIT_OK, rc;
+	struct batch b;
+	struct batch_pair p;
+	const char *why;
+	batch_init_stream(&b, stdin, o->null);
+	while ((rc = batch_next(&b, &p, &why)) > 0) {
 		int sig = interrupted();
 		if (sig) {
 			status = sig;
 			break;
 		}
-		lineno++;
-		if (o->null) {
-			/* TARGET\0LINK_NAME\0: the second record of a pair */
-			if (read_record(delim, &target, &tcap) < 0) {
-				msg_error(CMD, NULL,
-					  "stdin:%lu: TARGET without LINK_NAME",
-					  lineno);
-				status = HLN_EXIT_FAIL;
-				break;
-			}
-			status |= batch_pair(o, lineno, rec, target);
-			continue;
-		}
-		/* CRLF lines (from Windows): the CR is not part of the name */
-		if (len > 0 && rec[len - 1] == '\r')
-			rec[--len] = '\0';
-		if (len == 0)
-			continue; /* an empty line is no pair: nothing to do */
-		char *tab = memchr(rec, '\t', (size_t)len);
-		if (!tab) {
-			msg_error(CMD, NULL,
-				  "stdin:%lu: no TAB between TARGET and "
-				  "LINK_NAME",
-				  lineno);
-			status = HLN_EXIT_FAIL;
-			continue;
-		}
-		*tab = '\0';
-		status |= batch_pair(o, lineno, rec, tab + 1);
+		status |= batch_pair(o, p.lineno, p.target, p.name, why);
 	}
-	if (ferror(stdin)) {
-		msg_error(CMD, "stdin", "%s", msg_reason(errno ? errno : EIO));
+	if (rc == -EBADF) {
+		msg_error(CMD, "stdin",
+			  "cannot read the pairs: standard input is closed "
+			  "(give them with < FILE or through a pipe)");
+		status = HLN_EXIT_FAIL;
+	} else if (rc < 0) {
+		msg_error(CMD, "stdin", "cannot read the pairs: %s",
+			  msg_reason(-rc));
 		status = HLN_EXIT_FAIL;
 	}
-	free(rec);
-	free(target);
+	batch_free(&b);
 	return status;
 }
 

@@ -796,6 +796,32 @@ hln: create: stdin:5: missing: no such file or directory"
 	expect_nlink a 3
 }
 
+@test "--batch: a NUL byte in a TAB line makes it bad, never cut at the NUL" {
+	mkfile a
+	mkfile victim old
+	mkfile b
+	local old
+	old=$(ino victim)
+	printf 'a\tvictim\0.bak\nb\tok\n' >pairs
+	hbatch -f
+	expect_status 1
+	expect_err "hln: create: stdin:1: the line holds a NUL byte, which no name can hold"
+	expect_ino victim "$old"
+	expect_content victim old
+	expect_absent victim.bak
+	same_file b ok
+	expect_nlink a 1
+	no_temp_left
+}
+
+@test "--batch with stdin closed: a sentence, not 'Bad file descriptor'" {
+	# closed at the exec itself: inside bats' run a closed 0 is reused
+	run --separate-stderr sh -c 'exec "$1" create --batch <&-' sh "$HLN"
+	expect_status 1
+	expect_no_out
+	expect_err "hln: create: stdin: cannot read the pairs: standard input is closed (give them with < FILE or through a pipe)"
+}
+
 @test "--batch -0: an odd trailing record and an empty target" {
 	mkfile a
 	batch_in 'a\0p1\0\0p2\0a\0p3\0a\0'
