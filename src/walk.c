@@ -21,6 +21,7 @@
 
 struct node {
 	struct hln_dir *dir;
+	void *data; /* what dir_enter set for it */
 	atomic_int refs;
 };
 
@@ -133,16 +134,19 @@ static const char *entry_path(struct worker *k, const struct job *j,
 
 /*
  * Open the directory of job J, relative to its parent's descriptor (which
- * it then no longer needs).  Returns 0 with *D set, or -errno (reported,
- * unless the directory vanished since it was read).
+ * it then no longer needs; what dir_enter set for the parent goes to
+ * *PARENT_DATA).  Returns 0 with *D set, or -errno (reported, unless the
+ * directory vanished since it was read).
  */
-static int open_job(struct walker *w, struct job *j, struct hln_dir **d)
+static int open_job(struct walker *w, struct job *j, struct hln_dir **d,
+		    void **parent_data)
 {
 	int rc = 0;
 	if (j->opened)
 		*d = j->opened;
 	else
 		rc = hln_dir_openat(j->parent->dir, j->path + j->nameoff, d);
+	*parent_data = j->parent ? j->parent->data : NULL;
 	node_release(j->parent);
 	j->parent = NULL;
 	if (rc < 0 && rc != -ENOENT)
@@ -288,13 +292,16 @@ static void read_job(struct worker *k, struct job *j)
 {
 	struct walker *w = k->w;
 	struct hln_dir *d;
-	if (open_job(w, j, &d) < 0)
+	void *parent_data;
+	if (open_job(w, j, &d, &parent_data) < 0)
 		return;
 	struct reading r = {.k = k, .j = j, .plen = strlen(j->path)};
 	r.wd = (struct walk_dir){.dir = d,
 				 .path = j->path,
 				 .rootlen = w->rootlen,
-				 .depth = j->depth};
+				 .depth = j->depth,
+				 .parent_data = parent_data,
+				 .worker = k->index};
 	struct hln_stat st;
 	if (enter_dir(w, &r, &st) != 0) {
 		hln_dir_close(d);
@@ -307,6 +314,7 @@ static void read_job(struct worker *k, struct job *j)
 		return;
 	}
 	r.node->dir = d;
+	r.node->data = r.data;
 	atomic_init(&r.node->refs, 1);
 
 	struct hln_dirent de;

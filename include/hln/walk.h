@@ -68,6 +68,10 @@ struct walk_dir {
 	const struct hln_stat *st; /* its stat (NULL if no dir_enter, -x or
 				      mount check asked for one) */
 	int depth; /* 0 for the root */
+	void *parent_data; /* what dir_enter set for the parent directory
+			      (NULL for the root): a caller that keeps it
+			      past dir_leave may link a tree of its own */
+	int worker; /* index of the worker thread, 0..threads-1 */
 };
 
 /* A non-directory entry reached by the walk. */
