@@ -13,6 +13,7 @@
 #include "hln.h"
 #include "hln/cmd.h"
 #include "hln/copy.h"
+#include "hln/groups.h"
 #include "hln/message.h"
 #include "hln/output.h"
 #include "hln/platform.h"
@@ -342,23 +343,6 @@ static int cmp_path(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
-/* Whether operand I lies in another operand's tree (of identical ones,
- * the first is walked). */
-static int covered(int n, char **ops, const struct hln_stat *sts,
-		   const int *isdir, int i)
-{
-	for (int j = 0; j < n; j++) {
-		if (j == i || !isdir[j])
-			continue;
-		int same = sts[i].dev == sts[j].dev && sts[i].ino == sts[j].ino;
-		if (same && j > i)
-			continue;
-		if (same || walk_is_within(ops[i], sts[j].dev, sts[j].ino) == 1)
-			return 1;
-	}
-	return 0;
-}
-
 static int break_trees(struct break_opts *o, int n, char **ops)
 {
 	struct scan s;
@@ -390,7 +374,7 @@ static int break_trees(struct break_opts *o, int n, char **ops)
 			status |= break_file(o, ops[i]);
 			continue;
 		}
-		if (covered(n, ops, sts, isdir, i))
+		if (groups_covered(n, ops, sts, isdir, i))
 			continue;
 		int rc = walk_tree(ops[i], &wo, &wops, &s);
 		if (rc < 0)

@@ -12,6 +12,7 @@
 #include "hln.h"
 #include "hln/cmd.h"
 #include "hln/inotab.h"
+#include "hln/groups.h"
 #include "hln/message.h"
 #include "hln/output.h"
 #include "hln/platform.h"
@@ -161,26 +162,6 @@ static void sum_error(void *ctx, const char *path, int err)
 	walk_fail(&s->status);
 }
 
-/*
- * Whether operand I lies inside another operand's tree, so that walking
- * it again would count its names twice.  Of identical operands the first
- * is kept.
- */
-static int covered(int n, char **ops, const struct hln_stat *sts, const int *ok,
-		   int i)
-{
-	for (int j = 0; j < n; j++) {
-		if (j == i || !ok[j] || sts[j].type != HLN_T_DIR)
-			continue;
-		int same = sts[i].dev == sts[j].dev && sts[i].ino == sts[j].ino;
-		if (same && j > i)
-			continue;
-		if (same || walk_is_within(ops[i], sts[j].dev, sts[j].ino) == 1)
-			return 1;
-	}
-	return 0;
-}
-
 static void print_size(const struct count_opts *o, const char *key, uint64_t v)
 {
 	char buf[16];
@@ -231,7 +212,7 @@ static int count_trees(const struct count_opts *o, struct out *out, int n,
 	struct walk_ops wops = {NULL, sum_entry, NULL, sum_error};
 	hln_signals_catch();
 	for (int i = 0; i < n && !hln_signal_pending(); i++) {
-		if (!ok[i] || covered(n, ops, sts, ok, i))
+		if (!ok[i] || groups_covered(n, ops, sts, ok, i))
 			continue;
 		if (sts[i].type != HLN_T_DIR) {
 			if (tally_name(&s, 0, &sts[i]) < 0)

@@ -18,6 +18,7 @@
 
 #include "hln.h"
 #include "hln/cmd.h"
+#include "hln/groups.h"
 #include "hln/message.h"
 #include "hln/output.h"
 #include "hln/platform.h"
@@ -241,164 +242,58 @@ static void fast_name(void *ctx, const char *name)
 
 /* ---- DIR operands: groups ---- */
 
-struct rec {
-	uint64_t dev, ino, nlink;
-	char *path;
-};
-
-/* Records of one worker: no lock on the way, merged after the walk. */
-struct recs {
-	struct rec *v;
-	size_t n, cap;
-	char pad[40]; /* a cache line each: workers do not share one */
-};
-
-struct groups {
-	struct rec *v; /* all records, once the walk is over */
-	size_t n;
-	struct recs part[WALK_MAX_THREADS];
-	uint64_t mnt_id; /* the root's mount, to skip files bind-mounted in */
-	struct scan *scan; /* for unreadable directories */
-	struct walk_progress prog; /* its "found": the names recorded */
-};
-
-static int group_dir_enter(void *ctx, const struct walk_dir *d, void **data)
-{
-	struct groups *g = ctx;
-	(void)data;
-	if (d->depth == 0)
-		g->mnt_id = d->st->mnt_id;
-	return 0;
-}
-
-static int group_entry(void *ctx, const struct walk_entry *e)
-{
-	struct groups *g = ctx;
-	struct hln_stat st;
-	const struct hln_stat *stp;
-	int rc = walk_entry_stat(e, HLN_WANT_MNT, &st, &stp);
-	if (rc != 0)
-		return rc < 0 ? rc : 0;
-	if (stp->nlink < 2 || stp->type == HLN_T_DIR ||
-	    other_mount(g->mnt_id, stp))
-		return 0;
-	struct recs *p = &g->part[e->worker];
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 256;
-		struct rec *v = reallocarray(p->v, cap, sizeof *v);
-		if (!v)
-			return -ENOMEM;
-		p->v = v;
-		p->cap = cap;
-	}
-	char *path = strdup(e->path);
-	if (!path)
-		return -ENOMEM;
-	struct rec *r = &p->v[p->n++];
-	r->dev = stp->dev;
-	r->ino = stp->ino;
-	r->nlink = stp->nlink;
-	r->path = path;
-	walk_found(&g->prog);
-	return 0;
-}
-
-/* Gather the workers' records into G->v.  Returns 0 or -ENOMEM. */
-static int groups_merge(struct groups *g)
-{
-	size_t n = 0;
-	for (int w = 0; w < WALK_MAX_THREADS; w++)
-		n += g->part[w].n;
-	g->v = reallocarray(NULL, n ? n : 1, sizeof *g->v);
-	if (!g->v)
-		return -ENOMEM;
-	for (int w = 0; w < WALK_MAX_THREADS; w++) {
-		struct recs *p = &g->part[w];
-		if (p->n)
-			memcpy(g->v + g->n, p->v, p->n * sizeof *p->v);
-		g->n += p->n;
-		free(p->v);
-		p->v = NULL;
-		p->n = p->cap = 0;
-	}
-	return 0;
-}
-
 static void group_error(void *ctx, const char *path, int err)
 {
-	struct groups *g = ctx;
-	note_unreadable(g->scan, path, err);
-}
-
-static int cmp_rec(const void *a, const void *b)
-{
-	const struct rec *x = a, *y = b;
-	if (x->dev != y->dev)
-		return x->dev < y->dev ? -1 : 1;
-	if (x->ino != y->ino)
-		return x->ino < y->ino ? -1 : 1;
-	return strcmp(x->path, y->path);
-}
-
-/* A group: a run of records of one inode, by its first (least) name. */
-struct run {
-	size_t start, len;
-	const char *first;
-};
-
-static int cmp_run(const void *a, const void *b)
-{
-	return strcmp(((const struct run *)a)->first,
-		      ((const struct run *)b)->first);
+	note_unreadable(ctx, path, err);
 }
 
 /* ---- output ---- */
 
-/* Print the groups of G; *FIRST: none printed yet (plain: no blank line). */
-static void print_groups(struct list_opts *o, struct groups *g, int *first)
+/*
+ * Print the groups of G; *FIRST: none printed yet (plain: no blank line).
+ * Returns 0, or -ENOMEM.
+ */
+static int print_groups(struct list_opts *o, const struct groups *g, int *first)
 {
-	if (g->n > 1) /* qsort wants a non-NULL base even for none */
-		qsort(g->v, g->n, sizeof *g->v, cmp_rec);
-	struct run *runs = calloc(g->n ? g->n : 1, sizeof *runs);
-	size_t nruns = 0;
-	for (size_t i = 0; runs && i < g->n;) {
-		size_t j = i + 1;
-		while (j < g->n && g->v[j].dev == g->v[i].dev &&
-		       g->v[j].ino == g->v[i].ino)
-			j++;
-		if (j - i >= 2)
-			runs[nruns++] = (struct run){i, j - i, g->v[i].path};
-		i = j;
-	}
-	if (nruns > 1) /* qsort wants a non-NULL base even for none */
-		qsort(runs, nruns, sizeof *runs, cmp_run);
-	for (size_t r = 0; r < nruns; r++) {
-		const struct rec *v = g->v + runs[r].start;
+	char *buf = NULL;
+	size_t cap = 0;
+	int rc = 0;
+	struct json *j = &o->out->json;
+	for (size_t i = 0; i < groups_count(g) && rc == 0; i++) {
+		const struct name_group *gr = groups_at(g, i);
 		if (o->out->format == OUT_JSON) {
-			struct json *j = &o->out->json;
 			json_begin_object(j);
-			json_key_uint(j, "dev", v->dev);
-			json_key_uint(j, "ino", v->ino);
-			json_key_uint(j, "nlink", v->nlink);
+			json_key_uint(j, "dev", gr->dev);
+			json_key_uint(j, "ino", gr->ino);
+			json_key_uint(j, "nlink", gr->nlink);
 			json_key(j, "names");
 			json_begin_array(j);
-			for (size_t k = 0; k < runs[r].len; k++)
-				json_string(j, v[k].path);
-			json_end_array(j);
-			json_end_object(j);
-		} else {
-			if (!*first && o->out->format == OUT_PLAIN)
-				fputc('\n', stdout);
-			for (size_t k = 0; k < runs[r].len; k++) {
-				out_name(o->out, v[k].path);
+		} else if (!*first && o->out->format == OUT_PLAIN) {
+			fputc('\n', stdout);
+		}
+		for (size_t k = 0; k < gr->names; k++) {
+			const char *path = groups_path(g, gr, k, &buf, &cap);
+			if (!path) {
+				rc = -ENOMEM;
+				break;
+			}
+			if (o->out->format == OUT_JSON) {
+				json_string(j, path);
+			} else {
+				out_name(o->out, path);
 				out_end(o->out);
 			}
-			if (o->out->format == OUT_NUL)
-				out_end(o->out);
+		}
+		if (o->out->format == OUT_JSON) {
+			json_end_array(j);
+			json_end_object(j);
+		} else if (o->out->format == OUT_NUL) {
+			out_end(o->out);
 		}
 		*first = 0;
 	}
-	free(runs);
+	free(buf);
+	return rc;
 }
 
 static void print_file(struct list_opts *o, struct operand *op, int several)
@@ -495,39 +390,24 @@ static int scan_root(struct list_opts *o, const char *root,
 
 static int list_dir(struct list_opts *o, struct operand *op, struct scan *s)
 {
-	struct groups *g = calloc(1, sizeof *g);
+	struct groups *g = groups_new(0);
 	if (!g)
 		return -ENOMEM;
-	g->scan = s;
+	struct walk_progress prog = {0};
 	struct walk_opts wo = {0};
 	wo.same_mount = 1;
 	wo.follow_root = o->follow;
-	wo.progress = &g->prog;
+	wo.progress = &prog;
 	wo.progress_label = "linked names";
 	wo.progress_force = o->progress;
-	struct walk_ops ops = {group_dir_enter, group_entry, NULL, group_error};
+	struct groups_walk gw = {NULL, group_error, s};
 	unsigned long before = s->unreadable;
-	int rc = walk_tree(op->arg, &wo, &ops, g);
+	int rc = groups_walk(g, op->arg, &wo, &gw);
 	op->groups = g;
-	if (groups_merge(g) < 0 && rc >= 0)
+	if (groups_sort(g, 2) < 0 && rc >= 0)
 		rc = -ENOMEM;
 	op->complete = rc == 0 && s->unreadable == before;
 	return rc < 0 ? rc : 0;
-}
-
-static void groups_free(struct groups *g)
-{
-	if (!g)
-		return;
-	for (size_t i = 0; i < g->n; i++)
-		free(g->v[i].path);
-	free(g->v);
-	for (int w = 0; w < WALK_MAX_THREADS; w++) {
-		for (size_t i = 0; i < g->part[w].n; i++)
-			free(g->part[w].v[i].path);
-		free(g->part[w].v);
-	}
-	free(g);
 }
 
 /*
@@ -678,7 +558,11 @@ static int run(struct list_opts *o, int n, char **args)
 		}
 		if (op->is_dir) {
 			int gfirst = 1;
-			print_groups(o, op->groups, &gfirst);
+			if (print_groups(o, op->groups, &gfirst) < 0) {
+				msg_error(CMD, op->arg, "%s",
+					  msg_reason(ENOMEM));
+				status = HLN_EXIT_FAIL;
+			}
 			if (!op->complete)
 				status = HLN_EXIT_FAIL;
 			continue;

@@ -1,0 +1,148 @@
+/*
+ * hln/groups.h - names grouped by file identity (dev, ino) in one or more
+ * trees: collected by the walker's worker threads, merged, sorted.  The one
+ * implementation behind `list DIR`, `break -r` and `dedupe`.
+ *
+ * Names are stored compactly: every directory once (its name and its
+ * parent), every file name relative to its directory, so that memory grows
+ * with the names kept, not with the length of their paths.  Full paths are
+ * built one at a time, when asked for (groups_path).
+ *
+ * Use: groups_new; groups_walk for each tree (or groups_dir_enter and
+ * groups_add from walk callbacks of one's own); groups_sort; then read the
+ * groups in order with groups_at and groups_path; groups_free.
+ */
+#ifndef HLN_GROUPS_H
+#define HLN_GROUPS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hln/platform.h"
+#include "hln/walk.h"
+
+struct groups;
+
+/* What groups_new keeps. */
+enum groups_flags {
+	/*
+	 * Every file, one link or more (dedupe).  Without it only files with
+	 * two or more links are kept (list DIR, break -r): the others can
+	 * never be in a group.
+	 */
+	GROUPS_ALL = 1,
+};
+
+/* A group: one file and the names of it that were collected. */
+struct name_group {
+	uint64_t dev, ino;
+	uint64_t nlink; /* its link count (the largest seen) */
+	uint64_t size; /* its size in bytes */
+	size_t names; /* names of it collected (duplicates removed) */
+	size_t first; /* where its names start (read them with groups_path) */
+};
+
+/*
+ * An empty collection keeping what FLAGS (enum groups_flags, ORed) says.
+ * Returns it, or NULL when out of memory.
+ */
+struct groups *groups_new(int flags);
+
+/* Free G and everything it holds.  G may be NULL. */
+void groups_free(struct groups *g);
+
+/* ---- collecting ---- */
+
+/* What groups_walk's FILTER returns for one entry. */
+enum groups_verdict {
+	GROUPS_KEEP = 0, /* add the name */
+	GROUPS_SKIP = 1, /* leave it out */
+	GROUPS_STOP = 2, /* leave it out and stop the walk */
+};
+
+struct groups_walk {
+	/*
+	 * Asked about every non-directory entry that groups would keep
+	 * (after its stat ST; never for a directory, a file of another mount
+	 * than the root's, or, without GROUPS_ALL, one with a single link).
+	 * Returns an enum groups_verdict, or a negative errno (reported
+	 * through ERROR; the walk goes on).  May be NULL: keep every one.
+	 * Called concurrently from the worker threads.
+	 */
+	int (*filter)(void *ctx, const struct walk_entry *e,
+		      const struct hln_stat *st);
+	/*
+	 * PATH could not be read or handled (ERR a positive errno); called
+	 * concurrently.  May be NULL.
+	 */
+	void (*error)(void *ctx, const char *path, int err);
+	void *ctx; /* for FILTER and ERROR */
+};
+
+/*
+ * Collect the names under the directory ROOT (walked with O; O->progress
+ * counts the names kept as "found") into G, asking W (may be NULL) about
+ * each.  Returns walk_tree's value: 0 walked to the end, 1 stopped by the
+ * filter, or -errno when ROOT itself could not be walked (then nothing was
+ * added).  Running out of memory below the root is reported through
+ * W->error as ENOMEM for the name that could not be kept.
+ */
+int groups_walk(struct groups *g, const char *root, const struct walk_opts *o,
+		const struct groups_walk *w);
+
+/*
+ * For a walk of one's own: call from its dir_enter with the same D and
+ * DATA (what the walker passes on to entry() and to the subdirectories'
+ * parent_data; the directory must not hand DATA to anything else).
+ * Records the directory.  Returns 0, or -ENOMEM.
+ */
+int groups_dir_enter(struct groups *g, const struct walk_dir *d, void **data);
+
+/*
+ * For a walk of one's own: add the entry E, whose stat is ST, if G keeps
+ * such a file (see enum groups_flags; never a directory).  E->dirdata must
+ * be what groups_dir_enter set.  Thread-safe across different E->worker.
+ * Returns 0 added, 1 not kept, or -ENOMEM.
+ */
+int groups_add(struct groups *g, const struct walk_entry *e,
+	       const struct hln_stat *st);
+
+/* ---- reading ---- */
+
+/*
+ * End the collection: merge what every worker collected, group the names
+ * by (dev, ino), drop a name collected twice, keep the groups with at
+ * least MIN_NAMES names (at least 1) and free the others; sort the names
+ * of each group bytewise and the groups by their first name.  After it
+ * nothing can be added.  Returns the number of groups, or -ENOMEM (G is
+ * then left with no groups).
+ */
+long groups_sort(struct groups *g, size_t min_names);
+
+/* The number of groups after groups_sort (0 before). */
+size_t groups_count(const struct groups *g);
+
+/* Group I (< groups_count(G)) in the sorted order. */
+const struct name_group *groups_at(const struct groups *g, size_t i);
+
+/*
+ * The full path of name K (< GR->names) of group GR, as the walk saw it
+ * (from the root as given), built in *BUF of *CAP bytes (malloc'd, grown
+ * as needed; *BUF may be NULL with *CAP 0 at first, and is the caller's to
+ * free).  Returns *BUF, or NULL when out of memory.
+ */
+const char *groups_path(const struct groups *g, const struct name_group *gr,
+			size_t k, char **buf, size_t *cap);
+
+/* ---- operands ---- */
+
+/*
+ * Whether operand I of the N PATHS (with their stats STS; OK[j] says
+ * whether STS[j] holds one) lies inside the tree of another directory
+ * operand, so that walking it too would see its names twice.  Of
+ * identical operands the first is walked.  Returns 1 or 0.
+ */
+int groups_covered(int n, char *const *paths, const struct hln_stat *sts,
+		   const int *ok, int i);
+
+#endif

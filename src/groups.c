@@ -1,0 +1,548 @@
+/*
+ * groups.c - names grouped by (dev, ino); see hln/groups.h.
+ *
+ * Each worker thread appends to a part of its own (no lock on the way): an
+ * array of records, one per name, and an arena that holds the names and
+ * the directories.  A directory is stored once, as its name and a pointer
+ * to its parent (the walker hands the parent's record on as parent_data),
+ * and a name as its last component and a pointer to its directory.  At
+ * the end the parts are merged into one array and sorted in place (no
+ * second array as qsort's merge sort would take), groups too small are
+ * dropped, and paths are compared without being built: below the deepest
+ * common directory the first components decide.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hln/groups.h"
+
+/* A directory: its parent (NULL for a root) and its name there. */
+struct gdir {
+	const struct gdir *parent;
+	uint32_t depth; /* 0 for a root */
+	uint32_t len; /* of name */
+	char name[]; /* a root: the root as given, less one trailing '/' */
+};
+
+/* One name collected. */
+struct grec {
+	uint64_t dev, ino, size;
+	const struct gdir *dir;
+	const char *name; /* in the arena */
+	uint32_t nlink;
+};
+
+/* A block of the arena. */
+struct chunk {
+	struct chunk *next;
+	_Alignas(8) char data[];
+};
+
+#define CHUNK_SIZE (64 * 1024)
+#define MAX_PARTS WALK_MAX_THREADS
+
+/* What one worker collects. */
+struct part {
+	_Alignas(64) struct grec *v; /* a cache line each */
+	size_t n, cap;
+	struct chunk *chunks;
+	char *pos; /* free space in the newest chunk */
+	size_t left;
+};
+
+struct groups {
+	int flags;
+	int sorted;
+	struct part part[MAX_PARTS];
+	struct grec *v; /* every record, once sorted */
+	size_t n;
+	struct name_group *grp; /* the groups, sorted */
+	size_t ngroups;
+	/* for comparisons that must build both paths */
+	char *buf[2];
+	size_t cap[2];
+};
+
+struct groups *groups_new(int flags)
+{
+	struct groups *g = calloc(1, sizeof *g);
+	if (g)
+		g->flags = flags;
+	return g;
+}
+
+static void part_free(struct part *p)
+{
+	free(p->v);
+	for (struct chunk *c = p->chunks, *next; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	memset(p, 0, sizeof *p);
+}
+
+void groups_free(struct groups *g)
+{
+	if (!g)
+		return;
+	for (int i = 0; i < MAX_PARTS; i++)
+		part_free(&g->part[i]);
+	free(g->v);
+	free(g->grp);
+	free(g->buf[0]);
+	free(g->buf[1]);
+	free(g);
+}
+
+/* SIZE bytes, 8-aligned, from P's arena.  Returns NULL when out of memory. */
+static void *arena_alloc(struct part *p, size_t size)
+{
+	size = (size + 7) & ~(size_t)7;
+	if (size > p->left) {
+		size_t cap = size > CHUNK_SIZE ? size : CHUNK_SIZE;
+		struct chunk *c = malloc(sizeof *c + cap);
+		if (!c)
+			return NULL;
+		c->next = p->chunks;
+		p->chunks = c;
+		p->pos = c->data;
+		p->left = cap;
+	}
+	void *r = p->pos;
+	p->pos += size;
+	p->left -= size;
+	return r;
+}
+
+static struct part *part_of(struct groups *g, int worker)
+{
+	return &g->part[worker >= 0 && worker < MAX_PARTS ? worker : 0];
+}
+
+int groups_dir_enter(struct groups *g, const struct walk_dir *d, void **data)
+{
+	const struct gdir *parent = d->depth > 0 ? d->parent_data : NULL;
+	const char *name = d->path;
+	size_t len = strlen(d->path);
+	if (parent) {
+		const char *slash = strrchr(d->path, '/');
+		name = slash ? slash + 1 : d->path;
+		len = strlen(name);
+	} else if (len > 0 && d->path[len - 1] == '/') {
+		len--; /* the walker adds no '/' after a root that ends so */
+	}
+	if (len > UINT32_MAX)
+		return -ENAMETOOLONG;
+	struct gdir *r =
+		arena_alloc(part_of(g, d->worker), sizeof *r + len + 1);
+	if (!r)
+		return -ENOMEM;
+	r->parent = parent;
+	r->depth = parent ? parent->depth + 1 : 0;
+	r->len = (uint32_t)len;
+	memcpy(r->name, name, len);
+	r->name[len] = '\0';
+	*data = r;
+	return 0;
+}
+
+/* Whether G keeps a file with stat ST. */
+static int keeps(const struct groups *g, const struct hln_stat *st)
+{
+	if (st->type == HLN_T_DIR)
+		return 0;
+	return st->nlink >= 2 || (g->flags & GROUPS_ALL);
+}
+
+int groups_add(struct groups *g, const struct walk_entry *e,
+	       const struct hln_stat *st)
+{
+	if (g->sorted || !keeps(g, st))
+		return 1;
+	if (!e->dirdata)
+		return -EINVAL;
+	struct part *p = part_of(g, e->worker);
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 256;
+		struct grec *v = reallocarray(p->v, cap, sizeof *v);
+		if (!v)
+			return -ENOMEM;
+		p->v = v;
+		p->cap = cap;
+	}
+	size_t len = strlen(e->name);
+	char *name = arena_alloc(p, len + 1);
+	if (!name)
+		return -ENOMEM;
+	memcpy(name, e->name, len + 1);
+	struct grec *r = &p->v[p->n++];
+	r->dev = st->dev;
+	r->ino = st->ino;
+	r->size = st->size;
+	r->dir = e->dirdata;
+	r->name = name;
+	r->nlink = st->nlink > UINT32_MAX ? UINT32_MAX : (uint32_t)st->nlink;
+	return 0;
+}
+
+/* ---- walking ---- */
+
+struct walking {
+	struct groups *g;
+	const struct groups_walk *w;
+	struct walk_progress *progress;
+	uint64_t mnt_id; /* the root's mount, or 0 */
+	int stat_flags;
+};
+
+static int walking_dir_enter(void *ctx, const struct walk_dir *d, void **data)
+{
+	struct walking *k = ctx;
+	if (d->depth == 0 && d->st && k->stat_flags)
+		k->mnt_id = d->st->mnt_id;
+	return groups_dir_enter(k->g, d, data);
+}
+
+static int walking_entry(void *ctx, const struct walk_entry *e)
+{
+	struct walking *k = ctx;
+	struct hln_stat buf;
+	const struct hln_stat *st;
+	int rc = walk_entry_stat(e, k->stat_flags, &buf, &st);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
+	/* a file bind-mounted onto a name: another mount's, not a link */
+	if (k->mnt_id && st->mnt_id && st->mnt_id != k->mnt_id)
+		return 0;
+	if (!keeps(k->g, st))
+		return 0;
+	if (k->w && k->w->filter) {
+		rc = k->w->filter(k->w->ctx, e, st);
+		if (rc == GROUPS_STOP)
+			return 1;
+		if (rc != GROUPS_KEEP)
+			return rc < 0 ? rc : 0;
+	}
+	rc = groups_add(k->g, e, st);
+	if (rc < 0)
+		return rc;
+	walk_found(k->progress);
+	return 0;
+}
+
+static void walking_error(void *ctx, const char *path, int err)
+{
+	struct walking *k = ctx;
+	if (k->w && k->w->error)
+		k->w->error(k->w->ctx, path, err);
+}
+
+int groups_walk(struct groups *g, const char *root, const struct walk_opts *o,
+		const struct groups_walk *w)
+{
+	struct walking k = {g, w, o->progress, 0, 0};
+	if (o->same_mount)
+		k.stat_flags = HLN_WANT_MNT; /* and the root's mount is kept */
+	struct walk_ops ops = {walking_dir_enter, walking_entry, NULL,
+			       walking_error};
+	return walk_tree(root, o, &ops, &k);
+}
+
+/* ---- comparing paths without building them ---- */
+
+/* The length of the path of the name NAME in directory D. */
+static size_t path_len(const struct gdir *d, const char *name)
+{
+	size_t len = strlen(name);
+	for (; d; d = d->parent)
+		len += d->len + 1;
+	return len;
+}
+
+/* The path of NAME in D into *BUF (grown).  Returns *BUF or NULL. */
+static char *path_build(const struct gdir *d, const char *name, char **buf,
+			size_t *cap)
+{
+	size_t len = path_len(d, name);
+	if (len + 1 > *cap) {
+		size_t ncap = len + 1 > 2 * *cap ? len + 1 : 2 * *cap;
+		char *b = realloc(*buf, ncap);
+		if (!b)
+			return NULL;
+		*buf = b;
+		*cap = ncap;
+	}
+	char *end = *buf + len;
+	size_t nlen = strlen(name);
+	memcpy(end - nlen, name, nlen + 1);
+	end -= nlen;
+	for (; d; d = d->parent) {
+		*--end = '/';
+		end -= d->len;
+		memcpy(end, d->name, d->len);
+	}
+	return *buf;
+}
+
+/*
+ * Compare the component X, followed by TX ('/' for a directory, '\0' for
+ * the last name), with Y and TY, as parts of two paths.  Returns <0, >0,
+ * or 0 when the rest of the paths would have to decide.
+ */
+static int cmp_component(const char *x, int tx, const char *y, int ty)
+{
+	size_t i = 0;
+	while (x[i] && x[i] == y[i])
+		i++;
+	int cx = x[i] ? (unsigned char)x[i] : tx;
+	int cy = y[i] ? (unsigned char)y[i] : ty;
+	if (cx != cy)
+		return cx < cy ? -1 : 1;
+	return 0;
+}
+
+/* Compare, bytewise, the paths of names A and B. */
+static int cmp_path(struct groups *g, const struct grec *a,
+		    const struct grec *b)
+{
+	if (a->dir == b->dir)
+		return strcmp(a->name, b->name);
+	/* Climb to the deepest common directory: the components below it
+	 * differ, so the first ones decide. */
+	const struct gdir *da = a->dir, *db = b->dir;
+	const char *ca = a->name, *cb = b->name;
+	int ta = '\0', tb = '\0';
+	while (da->depth > db->depth) {
+		ca = da->name;
+		ta = '/';
+		da = da->parent;
+	}
+	while (db->depth > da->depth) {
+		cb = db->name;
+		tb = '/';
+		db = db->parent;
+	}
+	while (da != db) {
+		ca = da->name;
+		cb = db->name;
+		ta = tb = '/';
+		if (!da->parent || !db->parent)
+			break; /* two roots */
+		da = da->parent;
+		db = db->parent;
+	}
+	int c = cmp_component(ca, ta, cb, tb);
+	if (c)
+		return c;
+	/*
+	 * A root that holds a '/' and is a prefix of another root, or a file
+	 * and a directory of one name (swapped during the walk): build both.
+	 */
+	const char *pa = path_build(a->dir, a->name, &g->buf[0], &g->cap[0]);
+	const char *pb = path_build(b->dir, b->name, &g->buf[1], &g->cap[1]);
+	if (!pa || !pb) /* out of memory: never take two names for one */
+		return a < b ? -1 : 1;
+	return strcmp(pa, pb);
+}
+
+/* ---- sorting in place ---- */
+
+typedef int (*cmp_fn)(struct groups *g, const void *a, const void *b);
+
+/* Swap the SIZE bytes (at most 64) at A and B. */
+static void swap_bytes(void *a, void *b, size_t size)
+{
+	unsigned char t[64];
+	memcpy(t, a, size);
+	memcpy(a, b, size);
+	memcpy(b, t, size);
+}
+
+/*
+ * Sort the N elements of SIZE bytes (at most 64) at BASE by CMP, in
+ * place: quicksort with a median-of-three pivot, the smaller side first
+ * (so the stack stays logarithmic), insertion sort for short runs.
+ */
+static void sort_in_place(struct groups *g, void *base, size_t n, size_t size,
+			  cmp_fn cmp)
+{
+	unsigned char *v = base;
+	unsigned char pivot[64];
+	while (n > 12) {
+		unsigned char *lo = v, *mid = v + n / 2 * size,
+			      *hi = v + (n - 1) * size;
+		if (cmp(g, mid, lo) < 0)
+			swap_bytes(mid, lo, size);
+		if (cmp(g, hi, mid) < 0) {
+			swap_bytes(hi, mid, size);
+			if (cmp(g, mid, lo) < 0)
+				swap_bytes(mid, lo, size);
+		}
+		memcpy(pivot, mid, size);
+		size_t i = 0, j = n - 1;
+		for (;;) {
+			while (cmp(g, v + i * size, pivot) < 0)
+				i++;
+			while (cmp(g, pivot, v + j * size) < 0)
+				j--;
+			if (i >= j)
+				break;
+			swap_bytes(v + i * size, v + j * size, size);
+			i++;
+			j--;
+		}
+		/* [0, j] and [j + 1, n) */
+		size_t left = j + 1, right = n - left;
+		if (left < right) {
+			sort_in_place(g, v, left, size, cmp);
+			v += left * size;
+			n = right;
+		} else {
+			sort_in_place(g, v + left * size, right, size, cmp);
+			n = left;
+		}
+	}
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i;
+		     j > 0 && cmp(g, v + (j - 1) * size, v + j * size) > 0; j--)
+			swap_bytes(v + (j - 1) * size, v + j * size, size);
+}
+
+/* Records by file, then by path. */
+static int cmp_rec(struct groups *g, const void *x, const void *y)
+{
+	const struct grec *a = x, *b = y;
+	if (a->dev != b->dev)
+		return a->dev < b->dev ? -1 : 1;
+	if (a->ino != b->ino)
+		return a->ino < b->ino ? -1 : 1;
+	return cmp_path(g, a, b);
+}
+
+/* Groups by their first name. */
+static int cmp_group(struct groups *g, const void *x, const void *y)
+{
+	const struct name_group *a = x, *b = y;
+	return cmp_path(g, &g->v[a->first], &g->v[b->first]);
+}
+
+/* Gather the parts' records into G->v.  Returns 0 or -ENOMEM. */
+static int merge_parts(struct groups *g)
+{
+	size_t n = 0, big = 0;
+	for (int i = 0; i < MAX_PARTS; i++) {
+		n += g->part[i].n;
+		if (g->part[i].cap > g->part[big].cap)
+			big = (size_t)i;
+	}
+	/* grow the largest array: its records need not move */
+	struct part *b = &g->part[big];
+	struct grec *v = b->v;
+	if (n > b->cap || !v) {
+		v = reallocarray(b->v, n ? n : 1, sizeof *v);
+		if (!v)
+			return -ENOMEM;
+	}
+	b->v = NULL;
+	size_t at = b->n;
+	b->n = b->cap = 0;
+	for (int i = 0; i < MAX_PARTS; i++) {
+		struct part *p = &g->part[i];
+		if (p->n)
+			memcpy(v + at, p->v, p->n * sizeof *v);
+		at += p->n;
+		free(p->v);
+		p->v = NULL;
+		p->n = p->cap = 0;
+	}
+	g->v = v;
+	g->n = n;
+	return 0;
+}
+
+long groups_sort(struct groups *g, size_t min_names)
+{
+	if (g->sorted)
+		return (long)g->ngroups;
+	g->sorted = 1;
+	if (min_names < 1)
+		min_names = 1;
+	if (merge_parts(g) < 0)
+		return -ENOMEM;
+	sort_in_place(g, g->v, g->n, sizeof *g->v, cmp_rec);
+
+	/* Drop names seen twice and groups too small, moving the rest down. */
+	size_t out = 0, ngroups = 0;
+	for (size_t i = 0, j; i < g->n; i = j) {
+		size_t start = out;
+		g->v[out++] = g->v[i];
+		for (j = i + 1; j < g->n && g->v[j].dev == g->v[i].dev &&
+				g->v[j].ino == g->v[i].ino;
+		     j++)
+			if (cmp_path(g, &g->v[j], &g->v[out - 1]) != 0)
+				g->v[out++] = g->v[j];
+		if (out - start < min_names)
+			out = start;
+		else
+			ngroups++;
+	}
+	if (out < g->n) { /* what can no longer form a group goes */
+		struct grec *v = reallocarray(g->v, out ? out : 1, sizeof *v);
+		if (v)
+			g->v = v;
+	}
+	g->n = out;
+	g->grp = calloc(ngroups ? ngroups : 1, sizeof *g->grp);
+	if (!g->grp) {
+		g->n = 0;
+		return -ENOMEM;
+	}
+	for (size_t i = 0, j; i < g->n; i = j) {
+		struct name_group *gr = &g->grp[g->ngroups++];
+		gr->dev = g->v[i].dev;
+		gr->ino = g->v[i].ino;
+		gr->size = g->v[i].size;
+		gr->first = i;
+		for (j = i; j < g->n && g->v[j].dev == gr->dev &&
+			    g->v[j].ino == gr->ino;
+		     j++)
+			if (g->v[j].nlink > gr->nlink)
+				gr->nlink = g->v[j].nlink;
+		gr->names = j - i;
+	}
+	sort_in_place(g, g->grp, g->ngroups, sizeof *g->grp, cmp_group);
+	return (long)g->ngroups;
+}
+
+size_t groups_count(const struct groups *g) { return g->ngroups; }
+
+const struct name_group *groups_at(const struct groups *g, size_t i)
+{
+	return &g->grp[i];
+}
+
+const char *groups_path(const struct groups *g, const struct name_group *gr,
+			size_t k, char **buf, size_t *cap)
+{
+	const struct grec *r = &g->v[gr->first + k];
+	return path_build(r->dir, r->name, buf, cap);
+}
+
+/* ---- operands ---- */
+
+int groups_covered(int n, char *const *paths, const struct hln_stat *sts,
+		   const int *ok, int i)
+{
+	for (int j = 0; j < n; j++) {
+		if (j == i || !ok[j] || sts[j].type != HLN_T_DIR)
+			continue;
+		int same = sts[i].dev == sts[j].dev && sts[i].ino == sts[j].ino;
+		if (same && j > i)
+			continue;
+		if (same ||
+		    walk_is_within(paths[i], sts[j].dev, sts[j].ino) == 1)
+			return 1;
+	}
+	return 0;
+}
