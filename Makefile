@@ -64,7 +64,7 @@ ENGINE_SRCS := src/failpoint.c src/message.c src/output.c src/inotab.c \
 	src/cmd_break.c
 PLATFORM_SRCS_linux := src/platform/posix.c src/platform/linux.c
 PLATFORM_SRCS_portable := src/platform/posix.c src/platform/portable.c
-PLATFORM_SRCS_windows := src/platform/win32.c src/platform/compat.c
+PLATFORM_SRCS_windows := $(sort $(wildcard src/platform/win32/*.c)) src/platform/compat.c
 LIB_SRCS := $(ENGINE_SRCS) $(PLATFORM_SRCS_$(PLATFORM))
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 MAIN_OBJS := $(B)/src/main.o $(B)/src/platform/entry_posix.o
@@ -72,7 +72,7 @@ MAIN_OBJS := $(B)/src/main.o $(B)/src/platform/entry_posix.o
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
-HEADERS := $(wildcard include/*.h include/hln/*.h src/platform/*.h)
+HEADERS := $(wildcard include/*.h include/hln/*.h src/platform/*.h src/platform/win32/*.h)
 
 .PHONY: all check crash sanitize portable-check lint windows check-windows \
 	install uninstall \
@@ -93,7 +93,13 @@ $(B)/%.o: %.c $(HEADERS)
 $(B)/tests/%: tests/unit/%.c $(LIB_OBJS) tests/unit/unit.h
 	@mkdir -p $(@D)
 	$(CC) $(HLN_CPPFLAGS) $(BSD_CFLAGS) $(CPPFLAGS) $(HLN_CFLAGS) $(CFLAGS) \
-		-Itests/unit -o $@ $< $(LIB_OBJS) $(CMOCKA_LIBS) $(BSD_LIBS) $(HLN_LIBS) $(LDFLAGS)
+		-Itests/unit -Isrc/platform -o $@ $< $(LIB_OBJS) $(UNIT_EXTRA_$(@F)) \
+		$(CMOCKA_LIBS) $(BSD_LIBS) $(HLN_LIBS) $(LDFLAGS)
+
+# wtf8.c is pure C, so its test runs natively as well (the rest of
+# src/platform/win32/ is built for Windows only).
+UNIT_EXTRA_test_wtf8 := $(B)/src/platform/win32/wtf8.o
+$(B)/tests/test_wtf8: $(UNIT_EXTRA_test_wtf8)
 
 # ---- tests ----
 
@@ -165,13 +171,18 @@ lint: deps
 	shellcheck -x .ci/run .ci/deps.sh tests/run.sh tests/fault/*.sh tests/wine-env tests/wine-hln tests/wine-hln-fp bench/*.sh demo/*.sh
 	shellcheck -s bash tests/cli/*.bash completions/hln.bash
 	clang-format --dry-run -Werror src/*.c src/platform/*.c src/platform/*.h \
+		src/platform/win32/*.c src/platform/win32/*.h \
 		include/*.h include/hln/*.h tests/unit/*.c tests/unit/*.h
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 		--inline-suppr --std=c11 -Iinclude -D__linux__ \
 		src/*.c src/platform/posix.c src/platform/linux.c src/platform/portable.c
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+		--inline-suppr --std=c11 -Iinclude -Isrc/platform/compat -D_WIN32 \
+		-D_WIN64 src/platform/win32/*.c
 
 format:
-	clang-format -i src/*.c src/platform/*.c src/platform/*.h include/*.h \
+	clang-format -i src/*.c src/platform/*.c src/platform/*.h \
+		src/platform/win32/*.c src/platform/win32/*.h include/*.h \
 		include/hln/*.h tests/unit/*.c tests/unit/*.h
 
 demo: hln

@@ -3,7 +3,7 @@
  *
  * Every call hln makes to the operating system goes through this header.
  * src/platform/posix.c (+ linux.c or portable.c) implement it on POSIX,
- * src/platform/win32.c on Windows.  Nothing outside src/platform/ may test
+ * src/platform/win32/ on Windows.  Nothing outside src/platform/ may test
  * which OS it is built for.
  *
  * Conventions:

@@ -1,0 +1,65 @@
+/*
+ * error.c - the one table from Windows errors to errno (libuv
+ * src/win/error.c): every Win32 failure in the platform layer becomes a
+ * negative errno here and nowhere else.
+ */
+#include "internal.h"
+
+/* The one table from Windows errors to errno (libuv src/win/error.c). */
+static const struct {
+	DWORD win;
+	int err;
+} errtab[] = {
+	{ERROR_FILE_NOT_FOUND, ENOENT},
+	{ERROR_PATH_NOT_FOUND, ENOENT},
+	{ERROR_INVALID_DRIVE, ENOENT},
+	{ERROR_BAD_NETPATH, ENOENT},
+	{ERROR_BAD_NET_NAME, ENOENT},
+	{ERROR_DEV_NOT_EXIST, ENOENT},
+	{ERROR_DELETE_PENDING, ENOENT}, /* being deleted: gone for us */
+	{ERROR_ACCESS_DENIED, EACCES},
+	{ERROR_CANT_ACCESS_FILE, EACCES},
+	{ERROR_PRIVILEGE_NOT_HELD, EPERM},
+	{ERROR_ALREADY_EXISTS, EEXIST},
+	{ERROR_FILE_EXISTS, EEXIST},
+	{ERROR_NOT_SAME_DEVICE, EXDEV},
+	{ERROR_TOO_MANY_LINKS, EMLINK},
+	{ERROR_DISK_FULL, ENOSPC},
+	{ERROR_HANDLE_DISK_FULL, ENOSPC},
+	{ERROR_DISK_QUOTA_EXCEEDED, EDQUOT}, /* compat/errno.h */
+	{ERROR_WRITE_PROTECT, EROFS},
+	{ERROR_FILENAME_EXCED_RANGE, ENAMETOOLONG},
+	{ERROR_BUFFER_OVERFLOW, ENAMETOOLONG},
+	{ERROR_DIRECTORY, ENOTDIR},
+	{ERROR_DIR_NOT_EMPTY, ENOTEMPTY},
+	{ERROR_SHARING_VIOLATION, EBUSY},
+	{ERROR_LOCK_VIOLATION, EBUSY},
+	{ERROR_BUSY, EBUSY},
+	{ERROR_INVALID_NAME, EINVAL},
+	{ERROR_BAD_PATHNAME, EINVAL},
+	{ERROR_INVALID_PARAMETER, EINVAL},
+	{ERROR_NOT_A_REPARSE_POINT, EINVAL},
+	{ERROR_INVALID_REPARSE_DATA, EINVAL},
+	{ERROR_NOT_ENOUGH_MEMORY, ENOMEM},
+	{ERROR_OUTOFMEMORY, ENOMEM},
+	{ERROR_NOT_ENOUGH_QUOTA, ENOMEM},
+	{ERROR_CANT_RESOLVE_FILENAME, ELOOP},
+	{ERROR_TOO_MANY_OPEN_FILES, EMFILE},
+	{ERROR_INVALID_HANDLE, EBADF},
+	{ERROR_BROKEN_PIPE, EPIPE},
+	{ERROR_NO_DATA, EPIPE},
+	{ERROR_NO_UNICODE_TRANSLATION, EILSEQ},
+	{ERROR_INVALID_FUNCTION, ENOSYS},
+	{ERROR_CALL_NOT_IMPLEMENTED, ENOSYS},
+	{ERROR_NOT_SUPPORTED, ENOSYS}, /* msvcrt has no text for ENOTSUP */
+};
+
+int win_errno(DWORD e)
+{
+	for (size_t i = 0; i < sizeof errtab / sizeof errtab[0]; i++)
+		if (errtab[i].win == e)
+			return errtab[i].err;
+	return EIO;
+}
+
+int win_last_error(void) { return -win_errno(GetLastError()); }
