@@ -142,33 +142,16 @@ build/windows/hln.exe: $(WIN_SRCS) $(HEADERS) $(wildcard src/platform/compat/*.h
 	@mkdir -p $(@D)
 	$(WIN_BUILD) -DHLN_FAILPOINTS -o $@ $(WIN_SRCS) -static -lpthread
 
-# The CLI suite against hln.exe under Wine, through tests/wine-hln (and
-# tests/wine-hln-fp for the failpoint build); what Wine or Windows lacks
-# is skipped with its reason (need_native in tests/cli/helpers.bash).
-# The first run creates the Wine prefix (without Mono and Gecko, which
-# would ask to be installed): done before the tests, so that its messages
-# are not taken for hln's.  One wineserver stays up for the whole suite:
-# started and stopped by each of hundreds of wine runs, it raced a client
-# now and then (a run that exited 1 having printed nothing).  It is
-# started before the first wine run, so that the Wine services it keeps
-# hold /dev/null, not the test runner's pipes; a wineserver already
-# running for the prefix (one left persistent by an interrupted run
-# would never exit by itself) is stopped first.
+# The CLI suite against hln.exe under Wine, with one persistent
+# wineserver and a retry of what fails there: see tests/check-windows.sh.
 check-windows: hln.exe build/windows/hln.exe
-	@. tests/wine-env; wineserver -k 2>/dev/null; wineserver -w; \
-		wineserver -p; status=0; \
-		WINEDLLOVERRIDES=mscoree,mshtml= \
-		sh tests/wine-hln --version </dev/null >/dev/null 2>&1 || \
-		{ echo "check-windows: wine cannot run hln.exe"; status=1; }; \
-		[ $$status != 0 ] || HLN_WINE=1 HLN_EXE=$(CURDIR)/hln.exe \
-		HLN_FP_EXE=$(CURDIR)/build/windows/hln.exe \
-		sh tests/run.sh build/windows "$(CURDIR)/tests/wine-hln" \
-		"$(CURDIR)/tests/wine-hln-fp" || status=$$?; \
-		wineserver -k; exit $$status
+	@sh tests/check-windows.sh "$(CURDIR)/hln.exe" "$(CURDIR)/build/windows/hln.exe"
 
 lint: deps
 	mandoc -Tlint -Wwarning man/hln.1
-	shellcheck -x .ci/run .ci/deps.sh tests/run.sh tests/fault/*.sh tests/wine-env tests/wine-hln tests/wine-hln-fp bench/*.sh demo/*.sh
+	shellcheck -x .ci/run .ci/deps.sh tests/run.sh tests/check-windows.sh \
+		tests/fault/*.sh tests/wine-env tests/wine-hln tests/wine-hln-fp \
+		bench/*.sh demo/*.sh
 	shellcheck -s bash tests/cli/*.bash completions/hln.bash
 	clang-format --dry-run -Werror src/*.c src/platform/*.c src/platform/*.h \
 		src/platform/win32/*.c src/platform/win32/*.h \
