@@ -4,18 +4,17 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hln.h"
 #include "hln/cmd.h"
-#include "hln/inotab.h"
 #include "hln/groups.h"
 #include "hln/message.h"
 #include "hln/output.h"
 #include "hln/platform.h"
+#include "hln/summary.h"
 #include "hln/walk.h"
 
 #define CMD "count"
@@ -100,66 +99,10 @@ static int count_files(const struct count_opts *o, struct out *out, int n,
 
 /* ---- -r: the summary ---- */
 
-/* What one worker adds up, without locks. */
-struct tally {
-	/* a cache line each, so workers do not share one */
-	_Alignas(64) uint64_t names, apparent;
-	uint64_t single_files, single_size; /* inodes with one link */
-};
-
-struct summary {
-	pthread_mutex_t lock;
-	struct inotab multi; /* inodes with more than one link */
-	struct tally tally[WALK_MAX_THREADS];
-	struct walk_progress prog; /* its "found": names of linked files */
-	struct walk_status status;
-};
-
-/* Count one name with stat ST, on worker W. */
-static int tally_name(struct summary *s, int w, const struct hln_stat *st)
-{
-	struct tally *t = &s->tally[w];
-	t->names++;
-	t->apparent += st->size;
-	if (st->nlink <= 1) {
-		t->single_files++;
-		t->single_size += st->size;
-		return 0;
-	}
-	walk_found(&s->prog);
-	int isnew;
-	pthread_mutex_lock(&s->lock);
-	struct inotab_entry *e =
-		inotab_get(&s->multi, st->dev, st->ino, &isnew);
-	if (e) {
-		if (isnew) {
-			e->nlink = (uint32_t)st->nlink;
-			e->size = st->size;
-		}
-		e->names++;
-	}
-	pthread_mutex_unlock(&s->lock);
-	return e ? 0 : -ENOMEM;
-}
-
-static int sum_entry(void *ctx, const struct walk_entry *e)
-{
-	struct summary *s = ctx;
-	struct hln_stat st;
-	const struct hln_stat *stp;
-	if (hln_signal_pending())
-		return 1;
-	int rc = walk_entry_stat(e, 0, &st, &stp);
-	if (rc != 0)
-		return rc < 0 ? rc : 0;
-	return tally_name(s, e->worker, stp);
-}
-
 static void sum_error(void *ctx, const char *path, int err)
 {
-	struct summary *s = ctx;
 	msg_error(CMD, path, "%s", msg_reason(err));
-	walk_fail(&s->status);
+	walk_fail(ctx);
 }
 
 static void print_size(const struct count_opts *o, const char *key, uint64_t v)
@@ -171,32 +114,57 @@ static void print_size(const struct count_opts *o, const char *key, uint64_t v)
 		printf("%s: %s\n", key, out_human(buf, sizeof buf, v));
 }
 
-static int count_trees(const struct count_opts *o, struct out *out, int n,
-		       char **ops)
+static void print_summary(const struct count_opts *o, struct out *out,
+			  const struct tree_summary *t)
 {
-	struct summary s;
-	memset(&s, 0, sizeof s);
-	pthread_mutex_init(&s.lock, NULL);
-	inotab_init(&s.multi);
+	if (out->format == OUT_JSON) {
+		struct json *j = &out->json; /* the document is the object */
+		json_key_uint(j, "names", t->names);
+		json_key_uint(j, "files", t->files);
+		json_key(j, "linked");
+		json_begin_object(j);
+		json_key_uint(j, "inodes", t->linked.inodes);
+		json_key_uint(j, "names", t->linked.names);
+		json_end_object(j);
+		json_key_uint(j, "outside", t->outside);
+		json_key_uint(j, "apparent", t->apparent);
+		json_key_uint(j, "used", t->used);
+		json_key_uint(j, "saved", t->saved);
+		json_key_uint(j, "freed", t->freed);
+		return;
+	}
+	printf("names: %llu\nfiles: %llu\nlinked: %llu inodes, %llu "
+	       "names\noutside: %llu\n",
+	       (unsigned long long)t->names, (unsigned long long)t->files,
+	       (unsigned long long)t->linked.inodes,
+	       (unsigned long long)t->linked.names,
+	       (unsigned long long)t->outside);
+	print_size(o, "apparent", t->apparent);
+	print_size(o, "used", t->used);
+	print_size(o, "saved", t->saved);
+	print_size(o, "freed", t->freed);
+}
 
+/* Walk the operands OPS into S (each inode once, each tree once). */
+static void sum_operands(const struct count_opts *o, struct summary *s, int n,
+			 char **ops, struct walk_status *status)
+{
 	struct hln_stat *sts = calloc((size_t)n, sizeof *sts);
 	int *ok = calloc((size_t)n, sizeof *ok);
 	if (!sts || !ok) {
 		free(sts);
 		free(ok);
-		msg_error(CMD, NULL, "%s", msg_reason(ENOMEM));
-		return HLN_EXIT_FAIL;
+		sum_error(status, NULL, ENOMEM);
+		return;
 	}
 	for (int i = 0; i < n; i++) {
 		int rc = hln_stat_path(ops[i], o->follow ? HLN_FOLLOW : 0,
 				       &sts[i]);
-		if (rc < 0) {
-			msg_error(CMD, ops[i], "%s", msg_reason(-rc));
-			walk_fail(&s.status);
-		}
+		if (rc < 0)
+			sum_error(status, ops[i], -rc);
 		ok[i] = rc == 0;
 	}
-
+	struct walk_progress prog = {0};
 	struct walk_opts wo = {0};
 	/*
 	 * -x: no other mount at all.  Without it other filesystems are
@@ -206,81 +174,44 @@ static int count_trees(const struct count_opts *o, struct out *out, int n,
 	wo.same_mount = o->one_fs;
 	wo.skip_binds = 1;
 	wo.follow_root = o->follow;
-	wo.progress = &s.prog;
+	wo.progress = &prog;
 	wo.progress_label = "linked names";
 	wo.progress_force = o->progress;
-	struct walk_ops wops = {NULL, sum_entry, NULL, sum_error};
-	hln_signals_catch();
 	for (int i = 0; i < n && !hln_signal_pending(); i++) {
 		if (!ok[i] || groups_covered(n, ops, sts, ok, i))
 			continue;
-		if (sts[i].type != HLN_T_DIR) {
-			if (tally_name(&s, 0, &sts[i]) < 0)
-				sum_error(&s, ops[i], ENOMEM);
-			continue;
-		}
-		int rc = walk_tree(ops[i], &wo, &wops, &s);
+		int rc = sts[i].type == HLN_T_DIR
+				 ? summary_walk(s, ops[i], &wo, sum_error,
+						status)
+				 : summary_add(s, 0, &sts[i]);
 		if (rc < 0)
-			sum_error(&s, ops[i], -rc);
+			sum_error(status, ops[i], -rc);
 	}
 	free(sts);
 	free(ok);
+}
+
+static int count_trees(const struct count_opts *o, struct out *out, int n,
+		       char **ops)
+{
+	struct walk_status status = {0};
+	struct summary *s = summary_new();
+	if (!s) {
+		msg_error(CMD, NULL, "%s", msg_reason(ENOMEM));
+		return HLN_EXIT_FAIL;
+	}
+	hln_signals_catch();
+	sum_operands(o, s, n, ops, &status);
 	int sig = hln_signal_pending();
 	if (sig) {
-		inotab_free(&s.multi);
+		summary_free(s);
 		return HLN_EXIT_SIGBASE + sig;
 	}
-
-	uint64_t names = 0, apparent = 0, files = 0, used = 0, freed = 0;
-	for (int w = 0; w < WALK_MAX_THREADS; w++) {
-		names += s.tally[w].names;
-		apparent += s.tally[w].apparent;
-		files += s.tally[w].single_files;
-		used += s.tally[w].single_size;
-		freed += s.tally[w].single_size;
-	}
-	uint64_t linked = 0, linked_names = 0, outside = 0;
-	size_t pos = 0;
-	for (struct inotab_entry *e; (e = inotab_next(&s.multi, &pos));) {
-		files++;
-		used += e->size;
-		linked++;
-		linked_names += e->names;
-		if (e->nlink > e->names)
-			outside++;
-		else
-			freed += e->size;
-	}
-	inotab_free(&s.multi);
-	pthread_mutex_destroy(&s.lock);
-
-	if (out->format == OUT_JSON) {
-		struct json *j = &out->json; /* the document is the object */
-		json_key_uint(j, "names", names);
-		json_key_uint(j, "files", files);
-		json_key(j, "linked");
-		json_begin_object(j);
-		json_key_uint(j, "inodes", linked);
-		json_key_uint(j, "names", linked_names);
-		json_end_object(j);
-		json_key_uint(j, "outside", outside);
-		json_key_uint(j, "apparent", apparent);
-		json_key_uint(j, "used", used);
-		json_key_uint(j, "saved", apparent - used);
-		json_key_uint(j, "freed", freed);
-	} else {
-		printf("names: %llu\nfiles: %llu\nlinked: %llu inodes, %llu "
-		       "names\noutside: %llu\n",
-		       (unsigned long long)names, (unsigned long long)files,
-		       (unsigned long long)linked,
-		       (unsigned long long)linked_names,
-		       (unsigned long long)outside);
-		print_size(o, "apparent", apparent);
-		print_size(o, "used", used);
-		print_size(o, "saved", apparent - used);
-		print_size(o, "freed", freed);
-	}
-	return walk_status_code(&s.status);
+	struct tree_summary t;
+	summary_result(s, &t);
+	summary_free(s);
+	print_summary(o, out, &t);
+	return walk_status_code(&status);
 }
 
 enum { OPT_BYTES = 256, OPT_PROGRESS, OPT_NO_PROGRESS };
