@@ -155,7 +155,7 @@ static int open_job(struct walker *w, struct job *j, struct hln_dir **d,
 }
 
 /* What reading one directory needs, from entry to entry. */
-struct reading {
+struct walk_reading {
 	struct worker *k;
 	struct job *j;
 	struct node *node; /* the directory, open while its kids wait */
@@ -171,7 +171,8 @@ struct reading {
  * the walk may enter it, and ask dir_enter.  Returns 0 to read it, or 1
  * to skip it (errors reported).
  */
-static int enter_dir(struct walker *w, struct reading *r, struct hln_stat *st)
+static int enter_dir(struct walker *w, struct walk_reading *r,
+		     struct hln_stat *st)
 {
 	struct job *j = r->j;
 	int need_st = w->o->one_fs || w->o->same_mount || w->o->skip_binds ||
@@ -198,7 +199,7 @@ static int enter_dir(struct walker *w, struct reading *r, struct hln_stat *st)
 }
 
 /* Queue the subdirectory NAME of the directory being read. */
-static void add_kid(struct walker *w, struct reading *r, const char *name)
+static void add_kid(struct walker *w, struct walk_reading *r, const char *name)
 {
 	struct job *c =
 		job_new(r->node, r->j->path, r->plen, name, r->j->depth + 1);
@@ -216,7 +217,7 @@ static void add_kid(struct walker *w, struct reading *r, const char *name)
 }
 
 /* Pass the non-directory entry DE (stat STP, or NULL) to entry(). */
-static void visit_entry(struct walker *w, struct reading *r,
+static void visit_entry(struct walker *w, struct walk_reading *r,
 			const struct hln_dirent *de, enum hln_type type,
 			const struct hln_stat *stp)
 {
@@ -235,6 +236,7 @@ static void visit_entry(struct walker *w, struct reading *r,
 		.st = stp,
 		.dirdata = r->data,
 		.worker = r->k->index,
+		.reading = r,
 	};
 	int rc = w->ops->entry(w->ctx, &e);
 	if (rc > 0)
@@ -248,7 +250,7 @@ static void visit_entry(struct walker *w, struct reading *r,
  * getdents type, or a stat where the filesystem gives none), then queue a
  * directory or pass anything else to entry().
  */
-static void read_entry(struct walker *w, struct reading *r,
+static void read_entry(struct walker *w, struct walk_reading *r,
 		       const struct hln_dirent *de)
 {
 	struct hln_stat est;
@@ -274,7 +276,7 @@ static void read_entry(struct walker *w, struct reading *r,
 }
 
 /* Put the subdirectories R found on the shared stack, in their order. */
-static void push_kids(struct walker *w, struct reading *r)
+static void push_kids(struct walker *w, struct walk_reading *r)
 {
 	if (!r->kids)
 		return;
@@ -295,7 +297,7 @@ static void read_job(struct worker *k, struct job *j)
 	void *parent_data;
 	if (open_job(w, j, &d, &parent_data) < 0)
 		return;
-	struct reading r = {.k = k, .j = j, .plen = strlen(j->path)};
+	struct walk_reading r = {.k = k, .j = j, .plen = strlen(j->path)};
 	r.wd = (struct walk_dir){.dir = d,
 				 .path = j->path,
 				 .rootlen = w->rootlen,
@@ -475,9 +477,17 @@ int walk_entry_stat(const struct walk_entry *e, int flags, struct hln_stat *buf,
 		*st = e->st;
 		return 0;
 	}
+	HLN_HOOK("walk_entry_stat");
 	int rc = hln_dir_statat(e->dir, e->name, flags, buf);
 	if (rc < 0)
 		return rc == -ENOENT ? 1 : rc;
+	if (buf->type == HLN_T_DIR) {
+		/* Not a file any more: walked as the directory it now is. */
+		struct walk_reading *r = e->reading;
+		if (r)
+			add_kid(r->k->w, r, e->name);
+		return 1;
+	}
 	*st = buf;
 	return 0;
 }

@@ -86,6 +86,7 @@ struct walk_entry {
 		*st; /* its stat when the walker made one, else NULL */
 	void *dirdata; /* what dir_enter set for its directory */
 	int worker; /* index of the worker thread, 0..threads-1 */
+	struct walk_reading *reading; /* the walker's, for walk_entry_stat */
 };
 
 struct walk_ops {
@@ -143,8 +144,12 @@ int walk_tree(const char *root, const struct walk_opts *o,
 /*
  * The stat of the entry E: the one the walker made, or a fresh one of
  * E->name in E->dir (symlinks not followed; FLAGS as for hln_dir_statat)
- * made in *BUF.  Returns 0 with *ST set, 1 if the entry vanished since it
- * was read (nothing to report), or -errno.
+ * made in *BUF.  The stat decides what the entry is: one that is a
+ * directory now (swapped in since the directory was read) is no file to
+ * count or link, and the walk goes into it as into any directory.  Call
+ * it only from entry(), for the entry passed.  Returns 0 with *ST set, 1
+ * if the entry vanished or became a directory since it was read (nothing
+ * to do or report for it here), or -errno.
  */
 int walk_entry_stat(const struct walk_entry *e, int flags, struct hln_stat *buf,
 		    const struct hln_stat **st);

@@ -2,7 +2,8 @@
  * test_walk.c - the parallel walker on a generated tree: every
  * non-directory once, every directory with its depth, symlinks never
  * followed, early stop, errors from callbacks, unreadable directories and
- * failpoints, a directory swapped for a symlink mid-walk, one_fs and
+ * failpoints, a directory swapped for a symlink mid-walk and a symlink
+ * swapped for a directory before its stat, one_fs and
  * same_mount, and walk_is_within.
  */
 #include "unit.h"
@@ -700,6 +701,80 @@ static void test_walk_swap(void **state)
 	}
 }
 
+/* ---- an entry that is a directory by the time it is looked at ---- */
+
+struct swapped_in {
+	pthread_mutex_t lock;
+	const char *root;
+	struct strs files; /* entries whose stat said a file */
+	int skipped; /* walk_entry_stat returned 1 */
+	int errors;
+};
+
+/*
+ * Entry s, a symlink when its directory was read, becomes a directory
+ * holding g before walk_entry_stat: the stat decides, s is walked.
+ */
+static int swap_in_entry(void *ctx, const struct walk_entry *e)
+{
+	struct swapped_in *x = ctx;
+	const char *rel = e->path + e->rootlen + 1;
+	if (strcmp(rel, "s") == 0 && e->type == HLN_T_LNK) {
+		char s[PATH_MAX], g[PATH_MAX];
+		unit_path(s, x->root, "s");
+		if (unlink(s) < 0 || mkdir(s, 0755) < 0)
+			return -EIO;
+		unit_write_file(unit_path(g, x->root, "s/g"), "gg");
+	}
+	struct hln_stat buf;
+	const struct hln_stat *st;
+	int rc = walk_entry_stat(e, 0, &buf, &st);
+	pthread_mutex_lock(&x->lock);
+	if (rc == 1)
+		x->skipped++;
+	else if (rc == 0 && st->type != HLN_T_DIR)
+		strs_add(&x->files, "%s", rel);
+	else
+		x->errors++;
+	pthread_mutex_unlock(&x->lock);
+	return rc < 0 ? rc : 0;
+}
+
+static void count_error(void *ctx, const char *path, int err)
+{
+	struct swapped_in *x = ctx;
+	(void)path, (void)err;
+	pthread_mutex_lock(&x->lock);
+	x->errors++;
+	pthread_mutex_unlock(&x->lock);
+}
+
+static void test_walk_swapped_in_dir(void **state)
+{
+	struct fixture *f = *state;
+	for (size_t i = 0; i < UNIT_ARRAY_LEN(thread_counts); i++) {
+		char root[PATH_MAX], path[PATH_MAX];
+		snprintf(path, sizeof path, "swapped%zu", i);
+		unit_path(root, f->tmp, path);
+		assert_int_equal(mkdir(root, 0755), 0);
+		unit_write_file(unit_path(path, root, "f"), "f");
+		assert_int_equal(symlink("f", unit_path(path, root, "s")), 0);
+		struct swapped_in x = {.lock = PTHREAD_MUTEX_INITIALIZER,
+				       .root = root};
+		struct walk_ops wops = {NULL, swap_in_entry, NULL, count_error};
+		struct walk_opts o = {.threads = thread_counts[i]};
+		assert_int_equal(walk_tree(root, &o, &wops, &x), 0);
+		struct strs want = {0};
+		strs_add(&want, "f");
+		strs_add(&want, "s/g");
+		assert_true(same_strs("files", &x.files, &want));
+		assert_int_equal(x.skipped, 1);
+		assert_int_equal(x.errors, 0);
+		strs_free(&want);
+		strs_free(&x.files);
+	}
+}
+
 /* ---- stopping while another worker's entry fails ---- */
 
 struct race {
@@ -906,6 +981,7 @@ int main(void)
 		T(test_walk_follow_root),
 		T(test_walk_failpoints),
 		T(test_walk_swap),
+		T(test_walk_swapped_in_dir),
 		T(test_walk_error_while_stopping),
 		T(test_walk_one_fs),
 		T(test_walk_progress),
