@@ -5,6 +5,8 @@
 #                         cmocka unit tests, the bats CLI tests and the
 #                         power-cut crash tests (tests/fault/crash.sh)
 #   make crash            the crash tests alone (CRASH_TRIALS=N)
+#   make fuzz             each libFuzzer target of tests/fuzz for
+#                         FUZZ_SECONDS (60); make check replays the corpora
 #   make sanitize         the whole suite under ASan + UBSan
 #   make portable-check   the whole suite on the portable POSIX path
 #   make lint             mandoc -Tlint, shellcheck, clang-format, cppcheck
@@ -14,8 +16,9 @@
 #   make demo | bench | clean | deps
 #
 # Objects go to build/$(VARIANT)/; VARIANT is release (./hln, no
-# failpoints), test, asan, portable, or any other name (e.g. clang, with
-# CC=clang): all but release have the failpoints compiled in.
+# failpoints), test, asan, portable, fuzz (libFuzzer, make fuzz), or any
+# other name (e.g. clang, with CC=clang): all but release have the
+# failpoints compiled in.
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -58,6 +61,13 @@ endif
 ifeq ($(VARIANT),portable)
 PLATFORM := portable
 endif
+# libFuzzer targets (make fuzz): every object instrumented for coverage.
+FUZZ_SAN := -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+ifeq ($(VARIANT),fuzz)
+HLN_CFLAGS += $(subst fuzzer,fuzzer-no-link,$(FUZZ_SAN))
+HLN_LIBS += $(subst fuzzer,fuzzer-no-link,$(FUZZ_SAN))
+endif
 
 ENGINE_SRCS := src/failpoint.c src/message.c src/output.c src/inotab.c \
 	src/walk.c src/groups.c src/summary.c src/replace.c src/copy.c src/batch.c src/cmd_create.c src/cmd_count.c src/cmd_list.c \
@@ -74,7 +84,17 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
 HEADERS := $(wildcard include/*.h include/hln/*.h src/platform/*.h src/platform/win32/*.h)
 
-.PHONY: all check crash sanitize portable-check lint windows check-windows \
+# tests/fuzz/fuzz_NAME.c: a libFuzzer target and its corpus
+# tests/fuzz/corpus/NAME/.  Each variant's suite replays the corpus
+# (test_fuzz_NAME: the target linked with tests/fuzz/replay.c);
+# make fuzz builds the targets with libFuzzer and fuzzes each.
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_REPLAYS := $(FUZZ_NAMES:%=$(B)/tests/test_fuzz_%)
+FUZZ_BINS := $(FUZZ_NAMES:%=$(B)/fuzz/%)
+FUZZ_CC ?= clang-14
+FUZZ_SECONDS ?= 60
+
+.PHONY: all check crash fuzz fuzz-targets sanitize portable-check lint windows check-windows \
 	install uninstall \
 	demo bench clean deps units cli test-variant format
 
@@ -101,10 +121,27 @@ $(B)/tests/%: tests/unit/%.c $(LIB_OBJS) tests/unit/unit.h
 UNIT_EXTRA_test_wtf8 := $(B)/src/platform/win32/wtf8.o
 $(B)/tests/test_wtf8: $(UNIT_EXTRA_test_wtf8)
 
+$(B)/tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c \
+		tests/fuzz/fuzz_common.h $(LIB_OBJS) $(B)/src/main.o
+	@mkdir -p $(@D)
+	$(CC) $(HLN_CPPFLAGS) $(BSD_CFLAGS) $(CPPFLAGS) $(HLN_CFLAGS) $(CFLAGS) \
+		-Itests/fuzz -DFUZZ_CORPUS='"$(CURDIR)/tests/fuzz/corpus/$*"' \
+		-o $@ $< tests/fuzz/replay.c $(B)/src/main.o $(LIB_OBJS) \
+		$(BSD_LIBS) $(HLN_LIBS) $(LDFLAGS)
+
+$(B)/fuzz/%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(LIB_OBJS) \
+		$(B)/src/main.o
+	@mkdir -p $(@D)
+	$(CC) $(HLN_CPPFLAGS) $(BSD_CFLAGS) $(CPPFLAGS) $(HLN_CFLAGS) $(CFLAGS) \
+		$(FUZZ_SAN) -Itests/fuzz -o $@ $< $(B)/src/main.o $(LIB_OBJS) \
+		$(BSD_LIBS) $(HLN_LIBS) $(LDFLAGS)
+
+fuzz-targets: $(FUZZ_BINS)
+
 # ---- tests ----
 
 # The suite of one variant: unit tests, then the CLI tests against its hln.
-test-variant: $(B)/hln $(UNIT_BINS)
+test-variant: $(B)/hln $(UNIT_BINS) $(FUZZ_REPLAYS)
 	@HLN_PLATFORM=$(PLATFORM) sh tests/run.sh "$(B)" "$(or $(TEST_HLN),$(CURDIR)/$(B)/hln)" "$(CURDIR)/$(B)/hln"
 
 # The power-cut crash tests run here only (not in the other variants'
@@ -117,6 +154,12 @@ check: deps
 # The crash tests alone (CRASH_TRIALS=N cuts per command and filesystem).
 crash: deps hln
 	@bash tests/fault/crash.sh $(CURDIR)/hln
+
+# Each libFuzzer target for FUZZ_SECONDS (tests/fuzz/run.sh): new inputs
+# go to build/fuzz/corpus/NAME, crashes to build/fuzz/crash-NAME-*.
+fuzz: deps
+	$(MAKE) VARIANT=fuzz CC=$(FUZZ_CC) fuzz-targets
+	@sh tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
 
 sanitize: deps
 	$(MAKE) VARIANT=asan CC=$(or $(SAN_CC),$(CC)) test-variant
@@ -150,12 +193,13 @@ check-windows: hln.exe build/windows/hln.exe
 lint: deps
 	mandoc -Tlint -Wwarning man/hln.1
 	shellcheck -x .ci/run .ci/deps.sh tests/run.sh tests/check-windows.sh \
-		tests/fault/*.sh tests/wine-env tests/wine-hln tests/wine-hln-fp \
-		bench/*.sh demo/*.sh
+		tests/fault/*.sh tests/fuzz/*.sh tests/wine-env tests/wine-hln \
+		tests/wine-hln-fp bench/*.sh demo/*.sh
 	shellcheck -s bash tests/cli/*.bash completions/hln.bash
 	clang-format --dry-run -Werror src/*.c src/platform/*.c src/platform/*.h \
 		src/platform/win32/*.c src/platform/win32/*.h \
-		include/*.h include/hln/*.h tests/unit/*.c tests/unit/*.h
+		include/*.h include/hln/*.h tests/unit/*.c tests/unit/*.h \
+		tests/fuzz/*.c tests/fuzz/*.h
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 		--inline-suppr --std=c11 -Iinclude -D__linux__ \
 		src/*.c src/platform/posix.c src/platform/linux.c src/platform/portable.c
@@ -166,7 +210,8 @@ lint: deps
 format:
 	clang-format -i src/*.c src/platform/*.c src/platform/*.h \
 		src/platform/win32/*.c src/platform/win32/*.h include/*.h \
-		include/hln/*.h tests/unit/*.c tests/unit/*.h
+		include/hln/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c \
+		tests/fuzz/*.h
 
 demo: hln
 	@sh demo/demo.sh "$(CURDIR)/hln"

@@ -4,7 +4,8 @@
 set -eu
 pkgs="build-essential clang pkg-config libbsd-dev libcmocka-dev bats mandoc
 hyperfine bfs strace btrfs-progs xfsprogs e2fsprogs acl attr util-linux python3
-gcc-mingw-w64-x86-64 wine shellcheck cppcheck clang-format"
+gcc-mingw-w64-x86-64 wine shellcheck cppcheck clang-format clang-14
+libclang-rt-14-dev libfuzzer-14-dev"
 missing=
 for p in $pkgs; do
 	if ! dpkg-query -W -f '${Status}' "$p" 2>/dev/null |
