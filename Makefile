@@ -121,19 +121,23 @@ $(B)/tests/%: tests/unit/%.c $(LIB_OBJS) tests/unit/unit.h
 UNIT_EXTRA_test_wtf8 := $(B)/src/platform/win32/wtf8.o
 $(B)/tests/test_wtf8: $(UNIT_EXTRA_test_wtf8)
 
+# The fuzz targets get main.o (hln_main) and the pure WTF-8 codec of the
+# Windows port besides the engines.
+FUZZ_OBJS := $(B)/src/main.o $(B)/src/platform/win32/wtf8.o $(LIB_OBJS)
+
 $(B)/tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c \
-		tests/fuzz/fuzz_common.h $(LIB_OBJS) $(B)/src/main.o
+		tests/fuzz/fuzz_common.h $(FUZZ_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(HLN_CPPFLAGS) $(BSD_CFLAGS) $(CPPFLAGS) $(HLN_CFLAGS) $(CFLAGS) \
-		-Itests/fuzz -DFUZZ_CORPUS='"$(CURDIR)/tests/fuzz/corpus/$*"' \
-		-o $@ $< tests/fuzz/replay.c $(B)/src/main.o $(LIB_OBJS) \
+		-Itests/fuzz -Isrc/platform \
+		-DFUZZ_CORPUS='"$(CURDIR)/tests/fuzz/corpus/$*"' \
+		-o $@ $< tests/fuzz/replay.c $(FUZZ_OBJS) \
 		$(BSD_LIBS) $(HLN_LIBS) $(LDFLAGS)
 
-$(B)/fuzz/%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(LIB_OBJS) \
-		$(B)/src/main.o
+$(B)/fuzz/%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(HLN_CPPFLAGS) $(BSD_CFLAGS) $(CPPFLAGS) $(HLN_CFLAGS) $(CFLAGS) \
-		$(FUZZ_SAN) -Itests/fuzz -o $@ $< $(B)/src/main.o $(LIB_OBJS) \
+		$(FUZZ_SAN) -Itests/fuzz -Isrc/platform -o $@ $< $(FUZZ_OBJS) \
 		$(BSD_LIBS) $(HLN_LIBS) $(LDFLAGS)
 
 fuzz-targets: $(FUZZ_BINS)
