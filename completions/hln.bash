@@ -8,7 +8,7 @@ _hln_commands='create count list break help'
 _hln_global_opts='-h --help --version'
 _hln_create_opts='-f --force -i --interactive -L --logical -P --physical
     -T --no-target-directory -t --target-directory= -n --dry-run
-    -v --verbose -r -R --recursive --batch -0 --null
+    --no-dereference -v --verbose -r -R --recursive --batch -0 --null
     --progress --no-progress -h --help'
 _hln_list_opts='--root= -0 --null -j --json -L --dereference
     -P --no-dereference -v --verbose --progress --no-progress -h --help'

@@ -47,6 +47,7 @@ complete -c hln -n $c -s P -l physical -d 'Link a symlink TARGET itself (default
 complete -c hln -n $c -s T -l no-target-directory -d 'Always treat the last operand as LINK_NAME'
 complete -c hln -n $c -s t -l target-directory -x -a '(__fish_complete_directories (commandline -ct | string replace -r -- "^--target-directory=" ""))' -d 'Link every operand into DIRECTORY'
 complete -c hln -n $c -s n -l dry-run -d 'Print what would be done, change nothing'
+complete -c hln -n $c -l no-dereference -d 'A LINK_NAME symlink to a directory is a name, not a directory'
 complete -c hln -n $c -s v -l verbose -d 'Print one line per link'
 complete -c hln -n $c -s r -l recursive -d 'Replicate a directory tree with links (like cp -al)'
 complete -c hln -n $c -s R -d 'Same as -r'

@@ -368,7 +368,7 @@ static int break_trees(struct break_opts *o, int n, char **ops)
 	wo.progress = &s.prog;
 	wo.progress_label = "linked names";
 	wo.progress_force = o->progress;
-	struct walk_ops wops = {NULL, scan_entry, NULL, scan_error};
+	struct walk_ops wops = {NULL, scan_entry, NULL, scan_error, NULL};
 	for (int i = 0; i < n && !hln_signal_pending(); i++) {
 		if (!isdir[i]) {
 			status |= break_file(o, ops[i]);

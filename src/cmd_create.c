@@ -12,6 +12,7 @@
 #include "hln.h"
 #include "hln/batch.h"
 #include "hln/cmd.h"
+#include "hln/linktree.h"
 #include "hln/message.h"
 #include "hln/output.h"
 #include "hln/platform.h"
@@ -29,6 +30,11 @@ struct create_opts {
 	const char *target_dir;
 	int dry_run, verbose, recursive, batch, null;
 	int progress; /* >0 --progress, <0 --no-progress */
+	int no_deref; /* --no-dereference: a LINK_NAME symlink to a directory
+			 is a name, not a directory to link into */
+	struct made *made; /* with several TARGETs: the names made so far,
+			      which later ones never replace */
+	struct made made_set;
 	struct out *out; /* -v and -n lines */
 	pthread_mutex_t out_lock;
 };
@@ -57,6 +63,11 @@ void cmd_create_help(void)
 	      "DIRECTORY\n"
 	      "  -n, --dry-run        print what would be done, change "
 	      "nothing\n"
+	      "                       (not ln's -n: that is --no-dereference)\n"
+	      "      --no-dereference  a LINK_NAME that is a symlink to a "
+	      "directory is\n"
+	      "                       a name (replaced with -f), not a "
+	      "directory\n"
 	      "  -v, --verbose        print 'LINK_NAME' => 'TARGET' for each "
 	      "link\n"
 	      "  -r, -R, --recursive  TARGET may be a directory: make a copy "
@@ -215,21 +226,61 @@ static int same_entry(const char *a, const char *b)
 	       s1.dev == s2.dev && s1.ino == s2.ino;
 }
 
-/* Ask whether to replace NAME.  Returns 1 for yes. */
+/*
+ * Ask whether to replace NAME.  Returns 1 for yes, 0 for no, or -1 when
+ * no answer can be had (no terminal, or the input ended): then nothing is
+ * replaced and that is said, as an error, for that name.
+ */
 static int ask_replace(const struct create_opts *o, const char *name)
 {
 	char answer[64];
 	fprintf(stderr, "hln: " CMD ": replace '%s'? ",
 		msg_name(name, hln_isatty(2)));
 	fflush(stderr);
-	if (hln_read_answer(o->batch, answer, sizeof answer) <= 0)
-		return 0;
+	int rc = hln_read_answer(o->batch, answer, sizeof answer);
+	if (rc <= 0) {
+		fputc('\n', stderr);
+		msg_error(CMD, name,
+			  "not replaced: -i found no %s to read the answer "
+			  "from; use -f to replace without asking",
+			  o->batch ? "terminal" : "terminal or input");
+		return -1;
+	}
 	return answer[0] == 'y' || answer[0] == 'Y';
+}
+
+/* Refuse to replace NAME, made earlier in this run, by TARGET. */
+static void just_made(const char *target, const char *name)
+{
+	msg_error(CMD, target, "will not replace just-created '%s'",
+		  msg_name(name, hln_isatty(2)));
+}
+
+/*
+ * With several TARGETs: note the name NAME just made (done 1), or say
+ * whether it was made earlier in this run (done 0).  Returns 1 if it was
+ * (or is now noted), 0 if not, or -errno.
+ */
+static int made_name(struct create_opts *o, const char *name, int done)
+{
+	char dbuf[4096], base[4096];
+	struct hln_stat st;
+	int rc =
+		hln_stat_path(dir_of(name, dbuf, sizeof dbuf), HLN_FOLLOW, &st);
+	if (rc < 0)
+		return rc;
+	const char *slash = strrchr(name, '/');
+	snprintf(base, sizeof base, "%s", slash ? slash + 1 : name);
+	if (done)
+		return made_add(o->made, st.dev, st.ino, base) < 0 ? -ENOMEM
+								   : 1;
+	return made_has(o->made, st.dev, st.ino, base);
 }
 
 /* ---- one link ---- */
 
 static int link_tree(struct create_opts *o, const char *src, const char *dest);
+static const char *base_of(const char *path, char *buf, size_t size);
 
 /*
  * NAME exists and link() said EEXIST: decide between "already linked",
@@ -264,10 +315,17 @@ static int replace_existing(struct create_opts *o, const char *target,
 			  "is a directory; a directory is never replaced");
 		return HLN_EXIT_FAIL;
 	}
+	if (o->made && made_name(o, name, 0) == 1) {
+		just_made(target, name);
+		return HLN_EXIT_FAIL;
+	}
 	if (o->replace == REPLACE_NEVER)
 		return link_failed(o, target, name, -EEXIST);
-	if (o->replace == REPLACE_ASK && !ask_replace(o, name))
-		return HLN_EXIT_OK;
+	if (o->replace == REPLACE_ASK) {
+		int yes = ask_replace(o, name);
+		if (yes <= 0)
+			return yes < 0 ? HLN_EXIT_FAIL : HLN_EXIT_OK;
+	}
 	if (o->dry_run) {
 		say_link(o, name, target, NULL);
 		return HLN_EXIT_OK;
@@ -275,6 +333,8 @@ static int replace_existing(struct create_opts *o, const char *target,
 	rc = replace_with_link(target, name, follow);
 	if (rc < 0)
 		return link_failed(o, target, name, rc);
+	if (o->made)
+		made_name(o, name, 1);
 	if (o->verbose)
 		say_link(o, name, target, NULL);
 	return HLN_EXIT_OK;
@@ -302,8 +362,9 @@ static int dry_link(const struct create_opts *o, const char *target,
 	return ns.type == HLN_T_DIR ? 0 : -ENOTDIR;
 }
 
-/* Whether TARGET is a directory (a symlink to one only with -L). */
-static int is_dir_nofollow(const struct create_opts *o, const char *target)
+/* Whether TARGET is a directory to link as a tree (a symlink to one only
+ * with -L). */
+static int is_tree(const struct create_opts *o, const char *target)
 {
 	struct hln_stat st;
 	return hln_stat_path(target, o->follow ? HLN_FOLLOW : 0, &st) == 0 &&
@@ -314,7 +375,7 @@ static int is_dir_nofollow(const struct create_opts *o, const char *target)
 static int link_one(struct create_opts *o, const char *target, const char *name)
 {
 	/* -r: a directory TARGET is a tree to link, whatever NAME is */
-	if (o->recursive && is_dir_nofollow(o, target))
+	if (o->recursive && is_tree(o, target))
 		return link_tree(o, target, name);
 	int rc = o->dry_run
 			 ? dry_link(o, target, name)
@@ -330,6 +391,8 @@ static int link_one(struct create_opts *o, const char *target, const char *name)
 			return link_failed(o, target, name, rc);
 	}
 	if (rc == 0) {
+		if (o->made && !o->dry_run)
+			made_name(o, name, 1);
 		if (o->verbose || o->dry_run)
 			say_link(o, name, target, NULL);
 		return HLN_EXIT_OK;
@@ -339,240 +402,65 @@ static int link_one(struct create_opts *o, const char *target, const char *name)
 	return link_failed(o, target, name, rc);
 }
 
-/* ---- -r: a tree of links ---- */
+/* ---- -r: a tree of links (linktree.c) ---- */
 
-struct dirmeta {
-	char *path;
-	struct hln_stat st;
-};
-
-struct tree {
-	struct create_opts *o;
-	const char *dest;
-	pthread_mutex_t lock;
-	struct dirmeta *dirs; /* directories made, for their final metadata */
-	size_t ndirs, capdirs;
-	struct walk_status status;
-	struct walk_progress progress;
-};
-
-/* DEST followed by the part of PATH below the source root. */
-static char *dest_path(const struct tree *t, const char *path, size_t rootlen)
+static void tree_made(void *ctx, const char *dest, const char *src,
+		      enum linktree_made what)
 {
-	const char *rel = path + rootlen;
-	size_t dl = strlen(t->dest), rl = strlen(rel);
-	char *p = malloc(dl + rl + 1);
-	if (p) {
-		memcpy(p, t->dest, dl);
-		memcpy(p + dl, rel, rl + 1);
-	}
-	return p;
+	struct create_opts *o = ctx;
+	if (what == LINKTREE_ALREADY && o->verbose)
+		say_link(o, dest, src, " are already linked");
+	else if (what == LINKTREE_LINKED && (o->verbose || o->dry_run))
+		say_link(o, dest, src, NULL);
 }
 
-static int tree_dir_enter(void *ctx, const struct walk_dir *d, void **data)
+static void tree_failed(void *ctx, const char *src, const char *dest,
+			enum linktree_fail why, int err)
 {
-	struct tree *t = ctx;
-	struct create_opts *o = t->o;
-	char *dp = dest_path(t, d->path, d->rootlen);
-	if (!dp)
-		return -ENOMEM;
-	*data = NULL;
-	/* -v and -n name the links (every non-directory), not directories */
-	if (o->dry_run) {
-		free(dp);
-		return 0;
-	}
-	int rc = hln_mkdir(dp, 0700);
-	if (rc == -EEXIST) {
-		struct hln_stat st;
-		if (hln_stat_path(dp, 0, &st) == 0 && st.type == HLN_T_DIR)
-			rc = 0; /* merge into it */
+	struct create_opts *o = ctx;
+	switch (why) {
+	case LINKTREE_DEST_IS_DIR:
+		msg_error(CMD, dest,
+			  "is a directory; a directory is never replaced");
+		break;
+	case LINKTREE_JUST_MADE:
+		just_made(src, dest);
+		break;
+	case LINKTREE_INTO_ITSELF:
+		msg_error(CMD, dest, "cannot link a directory into itself");
+		break;
+	case LINKTREE_ERRNO:
+		if (src)
+			link_failed(o, src, dest, err);
 		else
-			rc = -EEXIST;
+			msg_error(CMD, dest, "%s", msg_reason(-err));
+		break;
 	}
-	struct hln_dir *dd = NULL;
-	if (rc == 0)
-		rc = hln_dir_open(dp, 0, &dd);
-	if (rc < 0) {
-		msg_error(CMD, dp, "%s", msg_reason(-rc));
-		free(dp);
-		walk_fail(&t->status);
-		return 1; /* reported here, with the destination's name */
-	}
-	pthread_mutex_lock(&t->lock);
-	if (t->ndirs == t->capdirs) {
-		size_t cap = t->capdirs ? t->capdirs * 2 : 64;
-		struct dirmeta *nd = reallocarray(t->dirs, cap, sizeof *nd);
-		if (nd) {
-			t->dirs = nd;
-			t->capdirs = cap;
-		}
-	}
-	if (t->ndirs < t->capdirs) {
-		t->dirs[t->ndirs].path = dp;
-		t->dirs[t->ndirs].st = *d->st;
-		t->ndirs++;
-		dp = NULL;
-	}
-	pthread_mutex_unlock(&t->lock);
-	free(dp);
-	*data = dd;
-	return 0;
 }
 
-static void tree_dir_leave(void *ctx, const struct walk_dir *d, void *data)
+static int tree_ask(void *ctx, const char *dest)
 {
-	(void)ctx, (void)d;
-	hln_dir_close(data);
-}
-
-/*
- * The symlink E of the source exists in the destination already: with -f
- * (or -i and a yes) make TEXT under a temporary name and rename it over,
- * as replace_with_link does for files.  Returns 0 (done, or declined), or
- * -EEXIST to report, or the -errno of the step that failed.
- */
-static int replace_symlink(struct tree *t, const struct walk_entry *e,
-			   const char *text)
-{
-	struct create_opts *o = t->o;
-	if (o->replace == REPLACE_NEVER)
-		return -EEXIST;
-	char *dp = dest_path(t, e->path, e->rootlen);
-	if (!dp)
-		return -ENOMEM;
-	char tmp[4096 + 32];
-	int rc = 0;
-	if (o->replace == REPLACE_ASK && !ask_replace(o, dp))
-		goto out;
-	rc = replace_tmpname(dp, tmp, sizeof tmp);
-	if (rc < 0)
-		goto out;
-	const char *base = strrchr(tmp, '/');
-	rc = hln_dir_symlinkat(e->dirdata, base ? base + 1 : tmp, text);
-	if (rc < 0)
-		goto out;
-	rc = hln_rename(tmp, dp);
-	if (rc < 0)
-		hln_unlink(tmp);
-out:
-	free(dp);
-	return rc;
-}
-
-static int tree_entry(void *ctx, const struct walk_entry *e)
-{
-	struct tree *t = ctx;
-	struct create_opts *o = t->o;
-	struct hln_dir *dd = e->dirdata;
-	if (hln_signal_pending())
-		return 1;
-	if (o->dry_run) {
-		char *dp = dest_path(t, e->path, e->rootlen);
-		if (!dp)
-			return -ENOMEM;
-		say_link(o, dp, e->path, NULL);
-		free(dp);
-		return 0;
-	}
-	int rc;
-	if (e->type == HLN_T_LNK) {
-		char text[4096];
-		rc = hln_dir_readlinkat(e->dir, e->name, text, sizeof text);
-		if (rc >= 0)
-			rc = hln_dir_symlinkat(dd, e->name, text);
-		if (rc == -EEXIST)
-			rc = replace_symlink(t, e, text);
-		if (rc == 0) {
-			struct hln_stat st;
-			if (hln_dir_statat(e->dir, e->name, 0, &st) == 0)
-				hln_dir_setmeta(dd, e->name, &st,
-						HLN_META_OWNER |
-							HLN_META_TIMES);
-		}
-	} else {
-		rc = hln_dir_linkat(e->dir, e->name, dd, e->name);
-	}
-	if (rc == 0) {
-		walk_found(&t->progress);
-		if (o->verbose) {
-			char *dp = dest_path(t, e->path, e->rootlen);
-			if (dp)
-				say_link(o, dp, e->path, NULL);
-			free(dp);
-		}
-		return 0;
-	}
-	char *dp = dest_path(t, e->path, e->rootlen);
-	if (!dp)
-		return -ENOMEM;
-	int status = rc == -EEXIST && e->type != HLN_T_LNK
-			     ? replace_existing(o, e->path, dp)
-			     : link_failed(o, e->path, dp, rc);
-	free(dp);
-	if (status != HLN_EXIT_OK)
-		walk_fail(&t->status);
-	return 0;
-}
-
-static void tree_error(void *ctx, const char *path, int err)
-{
-	struct tree *t = ctx;
-	msg_error(CMD, path, "%s", msg_reason(err));
-	walk_fail(&t->status);
+	return ask_replace(ctx, dest);
 }
 
 static int link_tree(struct create_opts *o, const char *src, const char *dest)
 {
-	struct hln_stat ss, ds;
-	int rc = hln_stat_path(src, o->follow ? HLN_FOLLOW : 0, &ss);
-	if (rc < 0)
-		return link_failed(o, src, dest, rc);
-	/* The destination, or the directory it will be made in. */
-	char dbuf[4096];
-	const char *probe = dest;
-	if (hln_stat_path(dest, 0, &ds) < 0)
-		probe = dir_of(dest, dbuf, sizeof dbuf);
-	if (walk_is_within(probe, ss.dev, ss.ino) == 1) {
-		msg_error(CMD, dest, "cannot link a directory into itself");
-		return HLN_EXIT_FAIL;
-	}
-
-	struct tree t;
-	memset(&t, 0, sizeof t);
-	t.o = o;
-	t.dest = dest;
-	pthread_mutex_init(&t.lock, NULL);
-	struct walk_opts wo = {0};
-	wo.follow_root = o->follow;
-	wo.progress = &t.progress;
-	wo.progress_label = "links";
-	wo.progress_force = o->progress;
-	struct walk_ops ops = {tree_dir_enter, tree_entry, tree_dir_leave,
-			       tree_error};
-	rc = walk_tree(src, &wo, &ops, &t);
-	if (rc < 0) {
-		msg_error(CMD, src, "%s", msg_reason(-rc));
-		walk_fail(&t.status);
-	}
-	/*
-	 * Modes and times last: a directory's mtime changes while entries are
-	 * made in it, and a read-only one could not be filled.
-	 */
-	for (size_t i = t.ndirs; i-- > 0;) {
-		struct dirmeta *m = &t.dirs[i];
-		rc = hln_dir_setmeta(NULL, m->path, &m->st,
-				     HLN_META_OWNER | HLN_META_MODE |
-					     HLN_META_TIMES);
-		if (rc < 0) {
-			msg_error(CMD, m->path, "%s", msg_reason(-rc));
-			walk_fail(&t.status);
-		}
-		free(m->path);
-	}
-	free(t.dirs);
-	pthread_mutex_destroy(&t.lock);
-	return walk_status_code(&t.status);
+	static const struct linktree_cb cb = {tree_made, tree_failed, tree_ask};
+	struct walk_progress progress;
+	memset(&progress, 0, sizeof progress);
+	struct linktree_opts lo = {
+		.replace = o->replace == REPLACE_FORCE ? LINKTREE_FORCE
+			   : o->replace == REPLACE_ASK ? LINKTREE_ASK
+						       : LINKTREE_KEEP,
+		.follow_root = o->follow,
+		.dry_run = o->dry_run,
+		.made = o->made,
+		.progress = &progress,
+		.progress_force = o->progress,
+		.cb = &cb,
+		.ctx = o,
+	};
+	return linktree_make(src, dest, &lo);
 }
 
 /* ---- forms ---- */
@@ -614,17 +502,42 @@ static int link_into(struct create_opts *o, const char *target, const char *dir)
 	return rc;
 }
 
-static int is_dir(const char *path)
-{
-	struct hln_stat st;
-	return hln_stat_path(path, HLN_FOLLOW, &st) == 0 &&
-	       st.type == HLN_T_DIR;
-}
-
 static int interrupted(void)
 {
 	int sig = hln_signal_pending();
 	return sig ? HLN_EXIT_SIGBASE + sig : 0;
+}
+
+/* Whether PATH is a directory (a symlink to one unless FOLLOW is 0). */
+static int is_dir(const char *path, int follow)
+{
+	struct hln_stat st;
+	return hln_stat_path(path, follow ? HLN_FOLLOW : 0, &st) == 0 &&
+	       st.type == HLN_T_DIR;
+}
+
+/* Link each of the N TARGETS into DIR; several note what they make. */
+static int link_all_into(struct create_opts *o, int n, char **targets,
+			 const char *dir)
+{
+	int status = HLN_EXIT_OK;
+	if (n > 1) {
+		made_init(&o->made_set);
+		o->made = &o->made_set;
+	}
+	for (int i = 0; i < n; i++) {
+		int sig = interrupted();
+		if (sig) {
+			status = sig;
+			break;
+		}
+		status |= link_into(o, targets[i], dir);
+	}
+	if (n > 1) {
+		made_free(&o->made_set);
+		o->made = NULL;
+	}
+	return status;
 }
 
 /*
@@ -678,36 +591,22 @@ static int run_batch(struct create_opts *o)
 
 static int run_operands(struct create_opts *o, int n, char **ops)
 {
-	int status = HLN_EXIT_OK;
 	if (o->target_dir) {
-		if (!is_dir(o->target_dir)) {
+		if (!is_dir(o->target_dir, 1)) {
 			struct hln_stat st;
 			int rc = hln_stat_path(o->target_dir, HLN_FOLLOW, &st);
 			msg_error(CMD, o->target_dir, "%s",
 				  msg_reason(rc < 0 ? -rc : ENOTDIR));
 			return HLN_EXIT_FAIL;
 		}
-		for (int i = 0; i < n; i++) {
-			int sig = interrupted();
-			if (sig)
-				return sig;
-			status |= link_into(o, ops[i], o->target_dir);
-		}
-		return status;
+		return link_all_into(o, n, ops, o->target_dir);
 	}
 	if (o->no_target_dir)
 		return link_one(o, ops[0], ops[1]);
 	if (n == 1)
 		return link_into(o, ops[0], ".");
-	if (is_dir(ops[n - 1])) {
-		for (int i = 0; i < n - 1; i++) {
-			int sig = interrupted();
-			if (sig)
-				return sig;
-			status |= link_into(o, ops[i], ops[n - 1]);
-		}
-		return status;
-	}
+	if (is_dir(ops[n - 1], !o->no_deref))
+		return link_all_into(o, n - 1, ops, ops[n - 1]);
 	if (n == 2)
 		return link_one(o, ops[0], ops[1]);
 	msg_error(CMD, NULL, "target '%s' is not a directory",
@@ -715,7 +614,7 @@ static int run_operands(struct create_opts *o, int n, char **ops)
 	return HLN_EXIT_FAIL;
 }
 
-enum { OPT_BATCH = 256, OPT_PROGRESS, OPT_NO_PROGRESS };
+enum { OPT_BATCH = 256, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_NO_DEREF };
 
 int cmd_create(int argc, char **argv, struct out *out)
 {
@@ -732,6 +631,7 @@ int cmd_create(int argc, char **argv, struct out *out)
 		{"batch", no_argument, NULL, OPT_BATCH},
 		{"null", no_argument, NULL, '0'},
 		{"symbolic", no_argument, NULL, 's'},
+		{"no-dereference", no_argument, NULL, OPT_NO_DEREF},
 		{"progress", no_argument, NULL, OPT_PROGRESS},
 		{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
 		{"help", no_argument, NULL, 'h'},
@@ -778,6 +678,9 @@ int cmd_create(int argc, char **argv, struct out *out)
 			break;
 		case '0':
 			o.null = 1;
+			break;
+		case OPT_NO_DEREF:
+			o.no_deref = 1;
 			break;
 		case OPT_PROGRESS:
 			o.progress = 1;

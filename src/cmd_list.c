@@ -383,7 +383,8 @@ static int scan_root(struct list_opts *o, const char *root,
 	wo.progress = &s->progress;
 	wo.progress_label = "names";
 	wo.progress_force = o->progress;
-	struct walk_ops ops = {scan_dir_enter, scan_entry, NULL, scan_error};
+	struct walk_ops ops = {scan_dir_enter, scan_entry, NULL, scan_error,
+			       NULL};
 	int rc = walk_tree(root, &wo, &ops, s);
 	return rc < 0 ? rc : 0;
 }

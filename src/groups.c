@@ -245,7 +245,7 @@ int groups_walk(struct groups *g, const char *root, const struct walk_opts *o,
 	if (o->same_mount)
 		k.stat_flags = HLN_WANT_MNT; /* and the root's mount is kept */
 	struct walk_ops ops = {walking_dir_enter, walking_entry, NULL,
-			       walking_error};
+			       walking_error, NULL};
 	return walk_tree(root, o, &ops, &k);
 }
 

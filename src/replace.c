@@ -213,3 +213,61 @@ int replace_with_link(const char *target, const char *name, int flags)
 	hln_unlink(t.path);
 	return rc;
 }
+
+/* Make a temporary name in D with MAKE, then rename it over NAME. */
+static int replace_at(struct hln_dir *d, const char *name,
+		      int (*make)(void *arg, struct hln_dir *d,
+				  const char *tmp),
+		      void *arg)
+{
+	char tmp[sizeof TMP_PREFIX + TMP_RANDOM + 1];
+	int rc;
+	/* A few tries: another process could take the same random name. */
+	for (int tries = 0; tries < 8; tries++) {
+		rc = replace_tmpname("", tmp, sizeof tmp);
+		if (rc < 0)
+			return rc;
+		rc = make(arg, d, tmp);
+		if (rc != -EEXIST)
+			break;
+	}
+	if (rc < 0)
+		return rc;
+	rc = hln_dir_renameat(d, tmp, name);
+	/*
+	 * rename() of two names of one file does nothing and leaves both:
+	 * then the temporary name is still ours to remove.
+	 */
+	struct hln_stat left;
+	if (rc < 0 || hln_dir_statat(d, tmp, 0, &left) == 0)
+		hln_dir_unlinkat(d, tmp);
+	return rc;
+}
+
+struct linkat_arg {
+	struct hln_dir *sd;
+	const char *sname;
+};
+
+static int make_link(void *arg, struct hln_dir *d, const char *tmp)
+{
+	const struct linkat_arg *a = arg;
+	return hln_dir_linkat(a->sd, a->sname, d, tmp);
+}
+
+static int make_symlink(void *arg, struct hln_dir *d, const char *tmp)
+{
+	return hln_dir_symlinkat(d, tmp, arg);
+}
+
+int replace_with_linkat(struct hln_dir *sd, const char *sname,
+			struct hln_dir *dd, const char *dname)
+{
+	struct linkat_arg a = {sd, sname};
+	return replace_at(dd, dname, make_link, &a);
+}
+
+int replace_with_symlink(struct hln_dir *d, const char *name, const char *text)
+{
+	return replace_at(d, name, make_symlink, (void *)text);
+}

@@ -21,7 +21,7 @@
 
 struct node {
 	struct hln_dir *dir;
-	void *data; /* what dir_enter set for it */
+	void *data; /* what dir_enter set, for the kids and dir_done */
 	atomic_int refs;
 };
 
@@ -49,10 +49,17 @@ struct walker {
 	struct walk_progress *prog; /* counters to keep, or NULL */
 };
 
-static void node_release(struct node *n)
+/*
+ * Drop one reference to N: the directory's own, or a kid's (held until
+ * the kid has been through dir_enter).  The last one closes it and hands
+ * its data to dir_done.
+ */
+static void node_release(struct walker *w, struct node *n)
 {
 	if (n && atomic_fetch_sub(&n->refs, 1) == 1) {
 		hln_dir_close(n->dir);
+		if (w->ops->dir_done)
+			w->ops->dir_done(w->ctx, n->data);
 		free(n);
 	}
 }
@@ -133,22 +140,17 @@ static const char *entry_path(struct worker *k, const struct job *j,
 }
 
 /*
- * Open the directory of job J, relative to its parent's descriptor (which
- * it then no longer needs; what dir_enter set for the parent goes to
- * *PARENT_DATA).  Returns 0 with *D set, or -errno (reported, unless the
- * directory vanished since it was read).
+ * Open the directory of job J, relative to its parent's descriptor (kept
+ * until dir_enter has seen the parent's data).  Returns 0 with *D set, or
+ * -errno (reported, unless the directory vanished since it was read).
  */
-static int open_job(struct walker *w, struct job *j, struct hln_dir **d,
-		    void **parent_data)
+static int open_job(struct walker *w, struct job *j, struct hln_dir **d)
 {
 	int rc = 0;
 	if (j->opened)
 		*d = j->opened;
 	else
 		rc = hln_dir_openat(j->parent->dir, j->path + j->nameoff, d);
-	*parent_data = j->parent ? j->parent->data : NULL;
-	node_release(j->parent);
-	j->parent = NULL;
 	if (rc < 0 && rc != -ENOENT)
 		report(w, j->path, rc);
 	return rc;
@@ -294,24 +296,28 @@ static void read_job(struct worker *k, struct job *j)
 {
 	struct walker *w = k->w;
 	struct hln_dir *d;
-	void *parent_data;
-	if (open_job(w, j, &d, &parent_data) < 0)
+	struct node *parent = j->parent;
+	int orc = open_job(w, j, &d);
+	j->parent = NULL;
+	if (orc < 0) {
+		node_release(w, parent);
 		return;
+	}
 	struct walk_reading r = {.k = k, .j = j, .plen = strlen(j->path)};
 	r.wd = (struct walk_dir){.dir = d,
 				 .path = j->path,
 				 .rootlen = w->rootlen,
 				 .depth = j->depth,
-				 .parent_data = parent_data,
+				 .parent_data = parent ? parent->data : NULL,
 				 .worker = k->index};
 	struct hln_stat st;
-	if (enter_dir(w, &r, &st) != 0) {
-		hln_dir_close(d);
-		return;
-	}
 	r.node = malloc(sizeof *r.node);
-	if (!r.node) {
-		report(w, j->path, -ENOMEM);
+	int rc = r.node ? enter_dir(w, &r, &st) : -ENOMEM;
+	node_release(w, parent);
+	if (rc != 0) {
+		if (rc < 0)
+			report(w, j->path, rc);
+		free(r.node);
 		hln_dir_close(d);
 		return;
 	}
@@ -329,7 +335,7 @@ static void read_job(struct worker *k, struct job *j)
 		report(w, j->path, more);
 	if (w->ops->dir_leave)
 		w->ops->dir_leave(w->ctx, &r.wd, r.data);
-	node_release(r.node);
+	node_release(w, r.node);
 	push_kids(w, &r);
 }
 
@@ -350,7 +356,7 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&w->lock);
 
 		if (atomic_load(&w->stop))
-			node_release(j->parent);
+			node_release(w, j->parent);
 		else
 			read_job(k, j);
 		free(j);

@@ -221,6 +221,18 @@ int hln_dir_linkat(struct hln_dir *sd, const char *sname, struct hln_dir *dd,
 /* Create directory NAME in D with MODE.  Returns 0 or -errno. */
 int hln_dir_mkdirat(struct hln_dir *d, const char *name, uint32_t mode);
 
+/*
+ * Rename FROM to TO, both names in D, replacing a non-directory TO
+ * atomically (failpoint "rename").  Returns 0 or -errno.
+ */
+int hln_dir_renameat(struct hln_dir *d, const char *from, const char *to);
+
+/*
+ * Remove the non-directory NAME in D (failpoint "unlink").  Returns 0 or
+ * -errno.
+ */
+int hln_dir_unlinkat(struct hln_dir *d, const char *name);
+
 /* Create symlink NAME in D holding TEXT.  Returns 0 or -errno. */
 int hln_dir_symlinkat(struct hln_dir *d, const char *name, const char *text);
 
@@ -230,11 +242,12 @@ int hln_dir_readlinkat(struct hln_dir *d, const char *name, char *buf,
 
 /*
  * Give NAME in D (not following symlinks; D may be NULL, then NAME is a
- * path) the owner, mode and times of ST.  The owner is set only when
- * HLN_META_OWNER is in WHAT, the mode with HLN_META_MODE (setuid/setgid dropped
- * when the owner could not be set), the access and modification times with
- * HLN_META_TIMES.  Returns 0, or the first -errno met (the other steps are
- * still tried); a failure to set the owner as a non-root user is not an error.
+ * path; NAME "." is D itself) the owner, mode and times of ST.  The owner is
+ * set only when HLN_META_OWNER is in WHAT, the mode with HLN_META_MODE
+ * (setuid/setgid dropped when the owner could not be set), the access and
+ * modification times with HLN_META_TIMES.  Returns 0, or the first -errno met
+ * (the other steps are still tried); a failure to set the owner as a non-root
+ * user is not an error.
  */
 #define HLN_META_OWNER 1
 #define HLN_META_MODE 2

@@ -25,6 +25,29 @@ int replace_tmpname(const char *name, char *buf, size_t size);
  */
 int replace_with_link(const char *target, const char *name, int flags);
 
+/* ---- the same, relative to open directories (create -r, any depth) ---- */
+
+struct hln_dir;
+
+/*
+ * Make DNAME in DD a hard link to SNAME in SD (a symlink SNAME is linked
+ * itself), replacing what DNAME held atomically: the link is made under a
+ * fresh ".hln-" name in DD (another is tried while one is taken) and
+ * renamed over DNAME.
+ * Returns 0, or the -errno of the step that failed (-EISDIR when DNAME is
+ * a directory); then DNAME is as it was and no temporary name is left.
+ */
+int replace_with_linkat(struct hln_dir *sd, const char *sname,
+			struct hln_dir *dd, const char *dname);
+
+/*
+ * Make NAME in D a symbolic link holding TEXT, replacing what NAME held
+ * atomically, as replace_with_linkat does.
+ * Returns 0, or the -errno of the step that failed; then NAME is as it
+ * was and no temporary name is left.
+ */
+int replace_with_symlink(struct hln_dir *d, const char *name, const char *text);
+
 /* ---- a new file swapped in for a name (break; create -f shares it) ---- */
 
 struct hln_file;

@@ -69,8 +69,9 @@ struct walk_dir {
 				      mount check asked for one) */
 	int depth; /* 0 for the root */
 	void *parent_data; /* what dir_enter set for the parent directory
-			      (NULL for the root): a caller that keeps it
-			      past dir_leave may link a tree of its own */
+			      (NULL for the root); valid during dir_enter,
+			      and past it for a caller that keeps it (then
+			      a caller may link a tree of its own) */
 	int worker; /* index of the worker thread, 0..threads-1 */
 };
 
@@ -109,6 +110,15 @@ struct walk_ops {
 	 * Called concurrently.  May be NULL.
 	 */
 	void (*error)(void *ctx, const char *path, int err);
+	/*
+	 * The directory whose dir_enter set DATA is done with: every entry
+	 * of it was passed to entry(), and every subdirectory went through
+	 * dir_enter (with DATA as its parent_data) or was skipped; nothing
+	 * of the walk uses DATA any more.  Comes after dir_leave, from any
+	 * worker thread, once for each dir_enter that returned 0.  May be
+	 * NULL.
+	 */
+	void (*dir_done)(void *ctx, void *data);
 };
 
 struct walk_opts {

@@ -499,6 +499,18 @@ int hln_dir_mkdirat(struct hln_dir *d, const char *name, uint32_t mode)
 	return mkdirat(d->fd, name, (mode_t)mode) < 0 ? NEG_ERRNO() : 0;
 }
 
+int hln_dir_renameat(struct hln_dir *d, const char *from, const char *to)
+{
+	HLN_FAILPOINT("rename");
+	return renameat(d->fd, from, d->fd, to) < 0 ? NEG_ERRNO() : 0;
+}
+
+int hln_dir_unlinkat(struct hln_dir *d, const char *name)
+{
+	HLN_FAILPOINT("unlink");
+	return unlinkat(d->fd, name, 0) < 0 ? NEG_ERRNO() : 0;
+}
+
 int hln_dir_symlinkat(struct hln_dir *d, const char *name, const char *text)
 {
 	HLN_FAILPOINT("symlink");

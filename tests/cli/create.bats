@@ -442,6 +442,32 @@ hbatch() { run --separate-stderr "$HLN" create --batch "$@" <pairs; }
 	same_file a b
 }
 
+@test "-i with no terminal to ask (setsid, cron): an error for that name, nothing replaced" {
+	need_native "setsid and /dev/tty are Linux's"
+	command -v setsid >/dev/null || skip "setsid (util-linux) is missing"
+	mkfile a new
+	mkfile b old
+	mkfile c
+	local old
+	old=$(ino b)
+	# standard input ends before an answer
+	run --separate-stderr "$HLN" create -i a b </dev/null
+	expect_status 1
+	expect_err "hln: create: replace 'b'? 
+hln: create: b: not replaced: -i found no terminal or input to read the answer from; use -f to replace without asking"
+	expect_ino b "$old"
+	# --batch asks the terminal, and there is none after setsid
+	printf 'a\tb\nc\td\n' >pairs
+	run --separate-stderr setsid -w "$HLN" create -i --batch <pairs
+	expect_status 1
+	expect_err "hln: create: replace 'b'? 
+hln: create: stdin:1: b: not replaced: -i found no terminal to read the answer from; use -f to replace without asking"
+	expect_ino b "$old"
+	expect_content b old
+	same_file c d
+	no_temp_left
+}
+
 @test "-i and -f: the last one given wins" {
 	mkfile a new
 	mkfile b old
@@ -1085,6 +1111,139 @@ hln: create: stdin:4: TARGET without LINK_NAME"
 	expect_status 0
 	[ "$(readlink dst/sl)" = f ] || fail "dst/sl -> $(readlink dst/sl)"
 	no_temp_left dst
+}
+
+@test "--no-dereference: a LINK_NAME symlink to a directory is a name, replaced with -f" {
+	need_native "Wine shows a symlink as the file it points to"
+	mkdir d
+	ln -s d l
+	mkfile a
+	# as ln: without it, the link goes into the directory
+	hrun create a l
+	expect_status 0
+	same_file a d/a
+	rm d/a
+	hrun create --no-dereference a l
+	expect_status 1
+	expect_err "hln: create: l: already exists; use -f to replace it"
+	[ -L l ] || fail "l was replaced"
+	hrun create -f --no-dereference a l
+	expect_status 0
+	expect_no_err
+	[ ! -L l ] || fail "l is still the symlink"
+	same_file a l
+	expect_absent d/a
+	[ -d d ] || fail "the directory d was touched"
+	# -n is still --dry-run, not ln's -n
+	rm l
+	ln -s d l
+	hrun create -n -f a l
+	expect_status 0
+	expect_out "'l/a' => 'a'"
+	[ -L l ] || fail "-n changed l"
+	expect_absent d/a
+	# several targets: a symlink to a directory is then not a directory
+	mkfile b
+	hrun create --no-dereference a b l
+	expect_status 1
+	expect_err "hln: create: target 'l' is not a directory"
+}
+
+@test "the just-created guard: a later operand never replaces a name made by this run" {
+	mkdir a b c
+	mkfile a/f one
+	mkfile b/f two
+	hrun create -f a/f b/f c
+	expect_status 1
+	expect_no_out
+	expect_err "hln: create: b/f: will not replace just-created 'c/f'"
+	same_file a/f c/f
+	expect_nlink b/f 1
+	# also without -f, and with -t
+	rm c/f
+	hrun create -t c a/f b/f
+	expect_status 1
+	expect_err "hln: create: b/f: will not replace just-created 'c/f'"
+	same_file a/f c/f
+	# a name that was there before the run is replaced as ever
+	hrun create -f b/f a/f c
+	expect_status 1
+	expect_err "hln: create: a/f: will not replace just-created 'c/f'"
+	same_file b/f c/f
+	# one operand, or --batch, replaces as asked
+	hrun create -f a/f c/f
+	expect_status 0
+	same_file a/f c/f
+}
+
+@test "the just-created guard with -r: a second tree does not replace the first's links" {
+	mkdir -p a/d b/d c
+	mkfile a/d/x one
+	mkfile b/d/x two
+	mkfile b/d/only
+	hrun create -rf a/d b/d c
+	expect_status 1
+	expect_err "hln: create: b/d/x: will not replace just-created 'c/d/x'"
+	same_file a/d/x c/d/x
+	same_file b/d/only c/d/only
+	expect_nlink b/d/x 1
+	no_temp_left c
+}
+
+@test "-r into a missing directory says which one is missing" {
+	mkdir data
+	mkfile data/f
+	hrun create -r data backup/x
+	expect_status 1
+	expect_err "hln: create: backup/x: no such directory: 'backup'"
+	expect_absent backup
+	# as the non-recursive form says it
+	hrun create data/f backup/x
+	expect_err "hln: create: backup/x: no such directory: 'backup'"
+}
+
+# deep_name I: the name of level I of the deep tree (205 bytes).
+deep_name() { printf 'd%03d%0200d' "$1" 0; }
+
+# deep_cd ROOT: cd to the bottom of the 40 levels under ROOT, one at a time
+# (a path that long cannot be given to cd or open at once).
+deep_cd() {
+	local i
+	cd "$1" || return 1
+	for i in $(seq 40); do
+		cd "$(deep_name "$i")" || return 1
+	done
+}
+
+@test "-r: a tree whose paths are far longer than 4096 bytes" {
+	need_native "Wine limits a path to 32767 UTF-16 units, and this walk is slow there"
+	local i top=$PWD
+	mkdir src
+	(
+		cd src || exit 1
+		for i in $(seq 40); do
+			mkdir "$(deep_name "$i")" && cd "$(deep_name "$i")" || exit 1
+		done
+		mkfile leaf deep
+		ln -s ../leaf sl
+		touch -d @1000000000.5 .
+		chmod 0555 .
+	) || fail "could not make the deep tree"
+	hrun create -r --no-progress src dst
+	expect_status 0
+	expect_no_err
+	(deep_cd "$top/src" && stat -c '%i %a %Y' leaf .) >src.state
+	(deep_cd "$top/dst" && stat -c '%i %a %Y' leaf . && readlink sl) >dst.state
+	[ "$(sed -n 1p src.state)" = "$(sed -n 1p dst.state)" ] || fail "the deep leaf is not linked"
+	[ "$(sed -n 2p src.state | cut -d' ' -f2-)" = "$(sed -n 2p dst.state | cut -d' ' -f2-)" ] ||
+		fail "the deep directory's mode or mtime: $(cat src.state dst.state)"
+	[ "$(sed -n 3p dst.state)" = ../leaf ] || fail "the deep symlink: $(cat dst.state)"
+	# and again: every link is there already, the deep symlink is replaced
+	hrun create -rf --no-progress src dst
+	expect_status 0
+	expect_no_err
+	[ -z "$(cd dst && find . -name '.hln-*' 2>/dev/null)" ] || fail "a .hln- name left"
+	chmod -R u+w src dst
 }
 
 @test "-r: a directory TARGET with a trailing slash into a new name with one" {

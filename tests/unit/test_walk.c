@@ -370,7 +370,7 @@ static void on_error(void *ctx, const char *path, int err)
 }
 
 static const struct walk_ops ops = {on_dir_enter, on_entry, on_dir_leave,
-				    on_error};
+				    on_error, NULL};
 
 /* Walk ROOT with THREADS (and the other options of O) into C. */
 static int walk(struct collect *c, const char *root, int threads,
@@ -493,7 +493,7 @@ static void test_walk_callback_errors(void **state)
 {
 	struct fixture *f = *state;
 	const struct walk_ops some = {enter_some, on_entry, on_dir_leave,
-				      on_error};
+				      on_error, NULL};
 	strs_drop(&f->entries, " d1/d2/");
 	strs_drop(&f->dirs, " d1/d2");
 	strs_drop(&f->entries, " wide/");
@@ -761,7 +761,8 @@ static void test_walk_swapped_in_dir(void **state)
 		assert_int_equal(symlink("f", unit_path(path, root, "s")), 0);
 		struct swapped_in x = {.lock = PTHREAD_MUTEX_INITIALIZER,
 				       .root = root};
-		struct walk_ops wops = {NULL, swap_in_entry, NULL, count_error};
+		struct walk_ops wops = {NULL, swap_in_entry, NULL, count_error,
+					NULL};
 		struct walk_opts o = {.threads = thread_counts[i]};
 		assert_int_equal(walk_tree(root, &o, &wops, &x), 0);
 		struct strs want = {0};

@@ -288,6 +288,33 @@ int hln_dir_linkat(struct hln_dir *sd, const char *sname, struct hln_dir *dd,
 	return rc;
 }
 
+int hln_dir_renameat(struct hln_dir *d, const char *from, const char *to)
+{
+	HLN_FAILPOINT("rename");
+	wchar_t *wf, *wt = NULL;
+	int rc = join(d, from, &wf);
+	if (rc < 0)
+		return rc;
+	rc = join(d, to, &wt);
+	if (rc == 0)
+		rc = win_rename_wide(wf, wt);
+	free(wf);
+	free(wt);
+	return rc;
+}
+
+int hln_dir_unlinkat(struct hln_dir *d, const char *name)
+{
+	HLN_FAILPOINT("unlink");
+	wchar_t *w;
+	int rc = join(d, name, &w);
+	if (rc < 0)
+		return rc;
+	rc = win_unlink_wide(w);
+	free(w);
+	return rc;
+}
+
 int hln_dir_mkdirat(struct hln_dir *d, const char *name, uint32_t mode)
 {
 	HLN_FAILPOINT("mkdir");
@@ -400,6 +427,9 @@ int hln_dir_setmeta(struct hln_dir *d, const char *name,
 	int rc = d ? join(d, name, &w) : win_path_to_wide(name, &w);
 	if (rc < 0)
 		return rc;
+	/* "." in D is D itself (a \\?\ path is taken literally). */
+	if (d && strcmp(name, ".") == 0)
+		w[d->len] = L'\0';
 	HANDLE h = win_open(w, FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES, 0);
 	free(w);
 	if (h == INVALID_HANDLE_VALUE)

@@ -302,6 +302,25 @@ static int rename_posix(const wchar_t *from, const wchar_t *to)
 	return rc;
 }
 
+int win_rename_wide(const wchar_t *wf, const wchar_t *wt)
+{
+	if (MoveFileExW(wf, wt,
+			MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+		return 0;
+	int rc = win_last_error();
+	if (rc != -EACCES)
+		return rc;
+	/* A directory TO is never replaced; say so rather than EACCES. */
+	DWORD attr = GetFileAttributesW(wt);
+	if (attr != INVALID_FILE_ATTRIBUTES &&
+	    (attr & FILE_ATTRIBUTE_DIRECTORY))
+		return -EISDIR;
+	/* A read-only or busy TO: POSIX semantics, where there are. */
+	if (rename_posix(wf, wt) == 0)
+		rc = 0;
+	return rc;
+}
+
 int hln_rename(const char *from, const char *to)
 {
 	HLN_FAILPOINT("rename");
@@ -310,25 +329,8 @@ int hln_rename(const char *from, const char *to)
 	if (rc < 0)
 		return rc;
 	rc = win_path_to_wide(to, &wt);
-	if (rc < 0)
-		goto out;
-	if (MoveFileExW(wf, wt,
-			MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
-		goto out;
-	rc = win_last_error();
-	if (rc != -EACCES)
-		goto out;
-	/* A directory TO is never replaced; say so rather than EACCES. */
-	DWORD attr = GetFileAttributesW(wt);
-	if (attr != INVALID_FILE_ATTRIBUTES &&
-	    (attr & FILE_ATTRIBUTE_DIRECTORY)) {
-		rc = -EISDIR;
-		goto out;
-	}
-	/* A read-only or busy TO: POSIX semantics, where there are. */
-	if (rename_posix(wf, wt) == 0)
-		rc = 0;
-out:
+	if (rc == 0)
+		rc = win_rename_wide(wf, wt);
 	free(wf);
 	free(wt);
 	return rc;
@@ -379,7 +381,7 @@ static int unlink_readonly(const wchar_t *w, DWORD attr)
 	return rc;
 }
 
-static int unlink_wide(const wchar_t *w)
+int win_unlink_wide(const wchar_t *w)
 {
 	if (DeleteFileW(w))
 		return 0;
@@ -408,7 +410,7 @@ int hln_unlink(const char *path)
 	int rc = win_path_to_wide(path, &w);
 	if (rc < 0)
 		return rc;
-	rc = unlink_wide(w);
+	rc = win_unlink_wide(w);
 	free(w);
 	return rc;
 }

@@ -148,6 +148,15 @@ int win_final_path(const wchar_t *w, wchar_t **out);
  */
 int win_link_wide(const wchar_t *target, const wchar_t *newpath, int follow);
 
+/*
+ * Rename WF to WT, replacing a non-directory WT atomically (hln_rename).
+ * Returns 0, or -errno (-EISDIR when WT is a directory).
+ */
+int win_rename_wide(const wchar_t *wf, const wchar_t *wt);
+
+/* Remove the non-directory name W, as POSIX unlink does.  0 or -errno. */
+int win_unlink_wide(const wchar_t *w);
+
 /* Set H's attributes to ATTR (0: normal), times untouched.  0 or -errno. */
 int win_set_attributes(HANDLE h, DWORD attr);
 
