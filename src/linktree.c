@@ -349,7 +349,11 @@ static int dest_within(const char *dest, const struct hln_stat *src)
 	if (!slash)
 		return walk_is_within(".", src->dev, src->ino) == 1;
 	size_t len = slash == dest ? 1 : (size_t)(slash - dest);
-	char *dir = strndup(dest, len);
+	char *dir = malloc(len + 1);
+	if (dir) {
+		memcpy(dir, dest, len);
+		dir[len] = '\0';
+	}
 	int in = dir && walk_is_within(dir, src->dev, src->ino) == 1;
 	free(dir);
 	return in;
