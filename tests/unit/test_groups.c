@@ -391,7 +391,7 @@ static void test_own_walk(void **state)
 	unit_path(root, d, "t");
 	struct own k = {groups_new(0), 0, 0};
 	struct walk_opts o = opts(1);
-	struct walk_ops ops = {own_dir, own_entry, NULL, NULL};
+	struct walk_ops ops = {own_dir, own_entry, NULL, NULL, NULL};
 	assert_int_equal(walk_tree(root, &o, &ops, &k), 0);
 	assert_int_equal(k.added, 2);
 	assert_int_equal(k.not_kept, 1);
