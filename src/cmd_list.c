@@ -20,6 +20,7 @@
 #include "hln/cmd.h"
 #include "hln/groups.h"
 #include "hln/message.h"
+#include "hln/names.h"
 #include "hln/output.h"
 #include "hln/platform.h"
 #include "hln/walk.h"
@@ -34,51 +35,14 @@ struct list_opts {
 	struct out *out;
 };
 
-/* A list of names, grown as found. */
-struct names {
-	char **v;
-	size_t n, cap;
-};
-
-static int names_add(struct names *ns, const char *name)
-{
-	if (ns->n == ns->cap) {
-		size_t cap = ns->cap ? ns->cap * 2 : 8;
-		char **v = reallocarray(ns->v, cap, sizeof *v);
-		if (!v)
-			return -ENOMEM;
-		ns->v = v;
-		ns->cap = cap;
-	}
-	if (!(ns->v[ns->n] = strdup(name)))
-		return -ENOMEM;
-	ns->n++;
-	return 0;
-}
-
-static void names_free(struct names *ns)
-{
-	for (size_t i = 0; i < ns->n; i++)
-		free(ns->v[i]);
-	free(ns->v);
-	memset(ns, 0, sizeof *ns);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* One operand. */
 struct operand {
 	const char *arg; /* as given */
-	struct hln_stat st; /* what it names */
+	struct names_file f; /* what it names (st), and for a FILE its names */
 	int ok; /* stat succeeded */
 	int is_dir; /* a DIR operand: groups inside it */
-	char *root; /* where its scan starts */
+	char *root; /* FILE: where its scan starts */
 	int explicit_root;
-	struct names names; /* FILE: its names found */
-	int complete;
 	int scanned;
 	struct groups *groups; /* DIR: the groups found */
 };
@@ -111,140 +75,34 @@ void cmd_list_help(void)
 	      stdout);
 }
 
-/* ---- scanning for FILEs ---- */
-
-/* Whether ST is on another mount than the walk's root (a bind mount). */
-static int other_mount(uint64_t root_mnt, const struct hln_stat *st)
-{
-	return root_mnt && st->mnt_id && st->mnt_id != root_mnt;
-}
-
-struct scan {
-	struct operand **targets; /* FILE operands of this root, by ino */
-	size_t ntargets;
-	size_t remaining; /* targets not yet complete */
-	int trusted; /* d_ino is st_ino on this filesystem */
-	uint64_t mnt_id; /* the root's mount */
+/* Directories that could not be read, summarized in one line. */
+struct unreadable {
 	pthread_mutex_t lock;
-	struct walk_progress progress; /* of one root's walk */
-	/* unreadable directories, for the summary */
-	unsigned long unreadable;
-	char *first_unreadable;
+	unsigned long count;
+	char *first;
 	int first_err;
 };
 
-static int cmp_target_ino(const void *a, const void *b)
+/* ERROR of the walks: note the directory PATH. */
+static void note_unreadable(void *ctx, const char *path, int err)
 {
-	const struct operand *x = *(struct operand *const *)a;
-	const struct operand *y = *(struct operand *const *)b;
-	return x->st.ino < y->st.ino ? -1 : x->st.ino > y->st.ino;
-}
-
-/* The first target with inode INO, or the index past the end. */
-static size_t find_ino(const struct scan *s, uint64_t ino)
-{
-	size_t lo = 0, hi = s->ntargets;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (s->targets[mid]->st.ino < ino)
-			lo = mid + 1;
-		else
-			hi = mid;
+	struct unreadable *u = ctx;
+	pthread_mutex_lock(&u->lock);
+	if (u->count++ == 0) {
+		u->first = strdup(path);
+		u->first_err = err;
 	}
-	return lo;
+	pthread_mutex_unlock(&u->lock);
 }
 
-static void note_unreadable(struct scan *s, const char *path, int err)
+static void warn_unreadable(const struct unreadable *u)
 {
-	pthread_mutex_lock(&s->lock);
-	if (s->unreadable++ == 0) {
-		s->first_unreadable = strdup(path);
-		s->first_err = err;
-	}
-	pthread_mutex_unlock(&s->lock);
-}
-
-static void scan_error(void *ctx, const char *path, int err)
-{
-	note_unreadable(ctx, path, err);
-}
-
-static int scan_dir_enter(void *ctx, const struct walk_dir *d, void **data)
-{
-	struct scan *s = ctx;
-	(void)data;
-	if (d->depth == 0) {
-		s->trusted = hln_dir_ino_trusted(d->dir);
-		s->mnt_id = d->st->mnt_id;
-	}
-	return 0;
-}
-
-/*
- * Record PATH, a name of the file with stat ST, for the targets it
- * matches.  Returns 1 when every target is complete.
- */
-static int scan_found(struct scan *s, const char *path,
-		      const struct hln_stat *st)
-{
-	int all = 0;
-	pthread_mutex_lock(&s->lock);
-	for (size_t i = find_ino(s, st->ino);
-	     i < s->ntargets && s->targets[i]->st.ino == st->ino; i++) {
-		struct operand *t = s->targets[i];
-		if (t->st.dev != st->dev || t->complete)
-			continue;
-		if (names_add(&t->names, path) < 0)
-			continue;
-		walk_found(&s->progress);
-		if (t->names.n >= t->st.nlink) {
-			t->complete = 1;
-			if (--s->remaining == 0)
-				all = 1;
-		}
-	}
-	pthread_mutex_unlock(&s->lock);
-	return all;
-}
-
-static int scan_entry(void *ctx, const struct walk_entry *e)
-{
-	struct scan *s = ctx;
-	if (e->type == HLN_T_DIR)
-		return 0;
-	/* Compare d_ino first: a stat only for the candidates. */
-	if (s->trusted && e->ino && !e->st) {
-		size_t i = find_ino(s, e->ino);
-		if (i == s->ntargets || s->targets[i]->st.ino != e->ino)
-			return 0;
-	}
-	struct hln_stat st;
-	const struct hln_stat *stp;
-	int rc = walk_entry_stat(e, HLN_WANT_MNT, &st, &stp);
-	if (rc != 0)
-		return rc < 0 ? rc : 0;
-	if (other_mount(s->mnt_id, stp))
-		return 0;
-	size_t i = find_ino(s, stp->ino);
-	if (i == s->ntargets || s->targets[i]->st.ino != stp->ino)
-		return 0;
-	return scan_found(s, e->path, stp);
-}
-
-/* The fast path: FN of hln_file_names. */
-static void fast_name(void *ctx, const char *name)
-{
-	struct scan *s = ctx;
-	struct hln_stat st;
-	if (hln_stat_path(name, 0, &st) == 0)
-		scan_found(s, name, &st);
-}
-
-/* ---- DIR operands: groups ---- */
-
-static void group_error(void *ctx, const char *path, int err)
-{
-	note_unreadable(ctx, path, err);
+	if (!u->count)
+		return;
+	msg_error(CMD, NULL, "%lu %s could not be read (the first: %s: %s)",
+		  u->count, u->count == 1 ? "directory" : "directories",
+		  msg_name(u->first ? u->first : "?", hln_isatty(2)),
+		  msg_reason(u->first_err));
 }
 
 /* ---- output ---- */
@@ -298,33 +156,95 @@ static int print_groups(struct list_opts *o, const struct groups *g, int *first)
 
 static void print_file(struct list_opts *o, struct operand *op, int several)
 {
-	if (op->names.n > 1) /* qsort wants a non-NULL base even for none */
-		qsort(op->names.v, op->names.n, sizeof *op->names.v, cmp_str);
+	const struct names_file *f = &op->f;
+	names_sort(&op->f);
 	if (o->out->format == OUT_JSON) {
 		struct json *j = &o->out->json;
 		json_begin_object(j);
 		json_key_string(j, "file", op->arg);
-		json_key_uint(j, "dev", op->st.dev);
-		json_key_uint(j, "ino", op->st.ino);
-		json_key_uint(j, "nlink", op->st.nlink);
+		json_key_uint(j, "dev", f->st.dev);
+		json_key_uint(j, "ino", f->st.ino);
+		json_key_uint(j, "nlink", f->st.nlink);
 		json_key(j, "names");
 		json_begin_array(j);
-		for (size_t i = 0; i < op->names.n; i++)
-			json_string(j, op->names.v[i]);
+		for (size_t i = 0; i < f->n; i++)
+			json_string(j, f->names[i]);
 		json_end_array(j);
-		json_key_bool(j, "complete", op->complete);
+		json_key_bool(j, "complete", f->complete);
 		json_end_object(j);
 		return;
 	}
-	for (size_t i = 0; i < op->names.n; i++) {
-		out_name(o->out, op->names.v[i]);
+	for (size_t i = 0; i < f->n; i++) {
+		out_name(o->out, f->names[i]);
 		out_end(o->out);
 	}
 	if (several && o->out->format == OUT_NUL)
 		out_end(o->out);
 }
 
-/* ---- putting it together ---- */
+/* A FILE with fewer names found than its link count: say so. */
+static int warn_incomplete(const struct list_opts *o, const struct operand *op)
+{
+	if (op->explicit_root) {
+		if (o->verbose)
+			msg_error(CMD, op->arg,
+				  "found %llu of %llu names under %s",
+				  (unsigned long long)op->f.n,
+				  (unsigned long long)op->f.st.nlink, op->root);
+		return HLN_EXIT_OK;
+	}
+	/* a bind mount of a subdirectory hides the rest */
+	char mroot[4096];
+	char bind[4200] = "";
+	if (hln_mount_root(op->root, mroot, sizeof mroot) > 1)
+		snprintf(bind, sizeof bind,
+			 ", or they lie outside %s, the part of its "
+			 "filesystem that this bind mount shows",
+			 mroot);
+	msg_error(CMD, op->arg,
+		  "found %llu of %llu names under %s; the rest are in "
+		  "directories that could not be read, or the file changed "
+		  "during the search%s",
+		  (unsigned long long)op->f.n,
+		  (unsigned long long)op->f.st.nlink, op->root, bind);
+	return HLN_EXIT_FAIL;
+}
+
+/* Print every operand found, in operand order.  Returns the status. */
+static int print_operands(struct list_opts *o, struct operand *ops, int n)
+{
+	int status = HLN_EXIT_OK;
+	int any = 0; /* plain: an operand was printed, a blank line next */
+	for (int i = 0; i < n; i++) {
+		struct operand *op = &ops[i];
+		if (!op->ok)
+			continue;
+		if (n > 1 && o->out->format == OUT_PLAIN) {
+			if (any)
+				fputc('\n', stdout);
+			out_name(o->out, op->arg);
+			fputs(":\n", stdout);
+			any = 1;
+		}
+		if (op->is_dir) {
+			int gfirst = 1;
+			if (print_groups(o, op->groups, &gfirst) < 0) {
+				msg_error(CMD, op->arg, "%s",
+					  msg_reason(ENOMEM));
+				status = HLN_EXIT_FAIL;
+			}
+			if (!op->f.complete)
+				status = HLN_EXIT_FAIL;
+			continue;
+		}
+		print_file(o, op, n > 1);
+		if (!op->f.complete)
+			status |= warn_incomplete(o, op);
+	}
+	return status;
+}
+
+/* ---- finding ---- */
 
 /*
  * The absolute, resolved path of operand OP into *OUT (malloc'd): with -P
@@ -362,34 +282,9 @@ static int resolved_path(const struct list_opts *o, const struct operand *op,
 	return rc;
 }
 
-/* Scan ROOT for the FILE operands TARGETS (all with that root). */
-static int scan_root(struct list_opts *o, const char *root,
-		     struct operand **targets, size_t n, struct scan *s)
-{
-	s->targets = targets;
-	s->ntargets = n;
-	s->remaining = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!targets[i]->complete)
-			s->remaining++;
-	if (!s->remaining)
-		return 0;
-	if (n > 1) /* qsort wants a non-NULL base even for none */
-		qsort(targets, n, sizeof *targets, cmp_target_ino);
-	memset(&s->progress, 0, sizeof s->progress);
-	struct walk_opts wo = {0};
-	wo.same_mount = 1;
-	wo.follow_root = 1;
-	wo.progress = &s->progress;
-	wo.progress_label = "names";
-	wo.progress_force = o->progress;
-	struct walk_ops ops = {scan_dir_enter, scan_entry, NULL, scan_error,
-			       NULL};
-	int rc = walk_tree(root, &wo, &ops, s);
-	return rc < 0 ? rc : 0;
-}
-
-static int list_dir(struct list_opts *o, struct operand *op, struct scan *s)
+/* The groups inside the DIR operand OP. */
+static int list_dir(struct list_opts *o, struct operand *op,
+		    struct unreadable *u)
 {
 	struct groups *g = groups_new(0);
 	if (!g)
@@ -401,13 +296,13 @@ static int list_dir(struct list_opts *o, struct operand *op, struct scan *s)
 	wo.progress = &prog;
 	wo.progress_label = "linked names";
 	wo.progress_force = o->progress;
-	struct groups_walk gw = {NULL, group_error, s};
-	unsigned long before = s->unreadable;
+	struct groups_walk gw = {NULL, note_unreadable, u};
+	unsigned long before = u->count;
 	int rc = groups_walk(g, op->arg, &wo, &gw);
 	op->groups = g;
 	if (groups_sort(g, 2) < 0 && rc >= 0)
 		rc = -ENOMEM;
-	op->complete = rc == 0 && s->unreadable == before;
+	op->f.complete = rc == 0 && u->count == before;
 	return rc < 0 ? rc : 0;
 }
 
@@ -432,16 +327,19 @@ static int mount_point_of(const struct list_opts *o, const char *real,
 	return rc;
 }
 
-/* Give each FILE operand its root; answer the single-link ones at once. */
-static int prepare(struct list_opts *o, struct operand *op)
+/*
+ * Stat operand OP; give a FILE its root, and answer one with a single
+ * link at once.  Returns the operand's exit status.
+ */
+static int find_root(struct list_opts *o, struct operand *op)
 {
-	int rc = hln_stat_path(op->arg, o->follow ? HLN_FOLLOW : 0, &op->st);
+	int rc = hln_stat_path(op->arg, o->follow ? HLN_FOLLOW : 0, &op->f.st);
 	if (rc < 0) {
 		msg_error(CMD, op->arg, "%s", msg_reason(-rc));
 		return HLN_EXIT_FAIL;
 	}
 	op->ok = 1;
-	op->is_dir = op->st.type == HLN_T_DIR;
+	op->is_dir = op->f.st.type == HLN_T_DIR;
 	if (op->is_dir)
 		return HLN_EXIT_OK;
 	if (o->root) {
@@ -453,11 +351,8 @@ static int prepare(struct list_opts *o, struct operand *op)
 		rc = resolved_path(o, op, &real);
 		if (rc == 0)
 			rc = mount_point_of(o, real, mp, sizeof mp);
-		if (rc >= 0 && op->st.nlink <= 1) {
-			/* the only name: no scan needed */
-			names_add(&op->names, real);
-			op->complete = 1;
-		}
+		if (rc >= 0 && op->f.st.nlink <= 1)
+			names_add(&op->f, real); /* the only name: no scan */
 		free(real);
 		if (rc < 0) {
 			msg_error(CMD, op->arg, "%s", msg_reason(-rc));
@@ -474,148 +369,98 @@ static int prepare(struct list_opts *o, struct operand *op)
 	return HLN_EXIT_OK;
 }
 
-/* Ask the filesystem for OP's names; keep the answer only if complete. */
-static void try_fast(struct list_opts *o, struct operand *op, struct scan *s)
+/* Ask the filesystem for OP's names (kept only if complete). */
+static void ask_filesystem(struct list_opts *o, struct operand *op)
 {
-	if (op->complete || op->explicit_root)
+	if (op->f.complete || op->explicit_root)
 		return;
 	char *real;
 	if (resolved_path(o, op, &real) < 0)
 		return;
-	struct operand *one[1] = {op};
-	s->targets = one;
-	s->ntargets = 1;
-	s->remaining = 1;
-	int rc = hln_file_names(real, fast_name, s);
+	names_fast(&op->f, real);
 	free(real);
-	if (rc < 0 || !op->complete) {
-		names_free(&op->names);
-		op->complete = 0;
-	}
 }
 
-static int run(struct list_opts *o, int n, char **args)
+/* Whether the FILE operand OP still needs a scan. */
+static int needs_scan(const struct operand *op)
+{
+	return op->ok && !op->is_dir && !op->f.complete && !op->scanned;
+}
+
+/* One scan per root, for the FILEs that share it.  Returns the status. */
+static int scan_roots(struct list_opts *o, struct operand *ops, int n,
+		      struct unreadable *u)
 {
 	int status = HLN_EXIT_OK;
-	struct operand *ops = calloc((size_t)n, sizeof *ops);
-	struct operand **batch = calloc((size_t)n, sizeof *batch);
-	struct scan s;
-	memset(&s, 0, sizeof s);
-	pthread_mutex_init(&s.lock, NULL);
-	if (!ops || !batch) {
-		free(ops);
-		free(batch);
-		msg_error(CMD, NULL, "%s", msg_reason(ENOMEM));
-		return HLN_EXIT_FAIL;
-	}
-	for (int i = 0; i < n; i++) {
-		ops[i].arg = args[i];
-		status |= prepare(o, &ops[i]);
-		if (ops[i].ok && !ops[i].is_dir)
-			try_fast(o, &ops[i], &s);
-	}
-	/* One scan per root for the FILEs that share it. */
 	for (int i = 0; i < n; i++) {
 		struct operand *op = &ops[i];
-		if (!op->ok || op->is_dir || op->complete || op->scanned)
+		if (!needs_scan(op))
 			continue;
-		size_t nb = 0;
-		for (int j = i; j < n; j++) {
+		struct names_scan *s = names_scan_new();
+		int rc = s ? 0 : -ENOMEM;
+		for (int j = i; j < n && rc == 0; j++) {
 			struct operand *q = &ops[j];
-			if (q->ok && !q->is_dir && !q->complete &&
-			    !q->scanned && strcmp(q->root, op->root) == 0) {
+			if (needs_scan(q) && strcmp(q->root, op->root) == 0) {
 				q->scanned = 1;
-				batch[nb++] = q;
+				rc = names_scan_want(s, &q->f);
 			}
 		}
-		int rc = scan_root(o, op->root, batch, nb, &s);
+		struct walk_progress prog = {0};
+		struct walk_opts wo = {0};
+		wo.follow_root = 1;
+		wo.progress = &prog;
+		wo.progress_label = "names";
+		wo.progress_force = o->progress;
+		if (rc == 0)
+			rc = names_scan_run(s, op->root, &wo, note_unreadable,
+					    u);
+		names_scan_free(s);
 		if (rc < 0) {
 			msg_error(CMD, op->root, "%s", msg_reason(-rc));
 			status = HLN_EXIT_FAIL;
 		}
 	}
-	for (int i = 0; i < n; i++) {
-		struct operand *op = &ops[i];
-		if (op->ok && op->is_dir) {
-			int rc = list_dir(o, op, &s);
-			if (rc < 0) {
-				msg_error(CMD, op->arg, "%s", msg_reason(-rc));
-				status = HLN_EXIT_FAIL;
-			}
-		}
-	}
+	return status;
+}
 
-	int any = 0; /* plain: an operand was printed, a blank line next */
+/* Find and print the names of the N operands ARGS. */
+static int list_operands(struct list_opts *o, int n, char **args)
+{
+	int status = HLN_EXIT_OK;
+	struct operand *ops = calloc((size_t)n, sizeof *ops);
+	if (!ops) {
+		msg_error(CMD, NULL, "%s", msg_reason(ENOMEM));
+		return HLN_EXIT_FAIL;
+	}
+	struct unreadable u = {.count = 0};
+	pthread_mutex_init(&u.lock, NULL);
 	for (int i = 0; i < n; i++) {
-		struct operand *op = &ops[i];
-		if (!op->ok)
+		ops[i].arg = args[i];
+		status |= find_root(o, &ops[i]);
+		if (ops[i].ok && !ops[i].is_dir)
+			ask_filesystem(o, &ops[i]);
+	}
+	status |= scan_roots(o, ops, n, &u);
+	for (int i = 0; i < n; i++) {
+		if (!ops[i].ok || !ops[i].is_dir)
 			continue;
-		if (n > 1 && o->out->format == OUT_PLAIN) {
-			if (any)
-				fputc('\n', stdout);
-			out_name(o->out, op->arg);
-			fputs(":\n", stdout);
-			any = 1;
-		}
-		if (op->is_dir) {
-			int gfirst = 1;
-			if (print_groups(o, op->groups, &gfirst) < 0) {
-				msg_error(CMD, op->arg, "%s",
-					  msg_reason(ENOMEM));
-				status = HLN_EXIT_FAIL;
-			}
-			if (!op->complete)
-				status = HLN_EXIT_FAIL;
-			continue;
-		}
-		print_file(o, op, n > 1);
-		if (op->complete)
-			continue;
-		if (!op->explicit_root) {
-			/* a bind mount of a subdirectory hides the rest */
-			char mroot[4096];
-			char bind[4200] = "";
-			if (hln_mount_root(op->root, mroot, sizeof mroot) > 1)
-				snprintf(bind, sizeof bind,
-					 ", or they lie outside %s, the part "
-					 "of its filesystem that this bind "
-					 "mount shows",
-					 mroot);
-			msg_error(CMD, op->arg,
-				  "found %llu of %llu names under %s; the rest "
-				  "are in directories that could not be read, "
-				  "or the file changed during the search%s",
-				  (unsigned long long)op->names.n,
-				  (unsigned long long)op->st.nlink, op->root,
-				  bind);
+		int rc = list_dir(o, &ops[i], &u);
+		if (rc < 0) {
+			msg_error(CMD, ops[i].arg, "%s", msg_reason(-rc));
 			status = HLN_EXIT_FAIL;
-		} else if (o->verbose) {
-			msg_error(CMD, op->arg,
-				  "found %llu of %llu names under %s",
-				  (unsigned long long)op->names.n,
-				  (unsigned long long)op->st.nlink, op->root);
 		}
 	}
+	status |= print_operands(o, ops, n);
 	fflush(stdout);
-	if (s.unreadable) {
-		msg_error(
-			CMD, NULL,
-			"%lu %s could not be read (the first: %s: %s)",
-			s.unreadable,
-			s.unreadable == 1 ? "directory" : "directories",
-			msg_name(s.first_unreadable ? s.first_unreadable : "?",
-				 hln_isatty(2)),
-			msg_reason(s.first_err));
-	}
+	warn_unreadable(&u);
 	for (int i = 0; i < n; i++) {
-		names_free(&ops[i].names);
+		names_clear(&ops[i].f);
 		free(ops[i].root);
 		groups_free(ops[i].groups);
 	}
-	free(s.first_unreadable);
-	pthread_mutex_destroy(&s.lock);
+	free(u.first);
+	pthread_mutex_destroy(&u.lock);
 	free(ops);
-	free(batch);
 	return status;
 }
 
@@ -689,5 +534,5 @@ int cmd_list(int argc, char **argv, struct out *out)
 			return HLN_EXIT_FAIL;
 		}
 	}
-	return run(&o, n, argv + optind);
+	return list_operands(&o, n, argv + optind);
 }
