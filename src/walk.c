@@ -14,6 +14,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hln/failpoint.h"
 #include "hln/progress.h"
@@ -39,6 +40,9 @@ struct walker {
 	pthread_cond_t cond;
 	struct job *stack;
 	size_t outstanding; /* jobs on the stack or being worked on */
+	/* for the monitor, read without the lock */
+	atomic_size_t queued; /* jobs on the stack */
+	atomic_int busy; /* workers reading a directory */
 	atomic_int stop;
 	const struct walk_opts *o;
 	const struct walk_ops *ops;
@@ -286,6 +290,7 @@ static void push_kids(struct walker *w, struct walk_reading *r)
 	r->last->next = w->stack;
 	w->stack = r->kids;
 	w->outstanding += r->nkids;
+	atomic_fetch_add_explicit(&w->queued, r->nkids, memory_order_relaxed);
 	pthread_cond_broadcast(&w->cond);
 	pthread_mutex_unlock(&w->lock);
 }
@@ -353,6 +358,8 @@ static void *worker_main(void *arg)
 		}
 		struct job *j = w->stack;
 		w->stack = j->next;
+		atomic_fetch_sub_explicit(&w->queued, 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(&w->busy, 1, memory_order_relaxed);
 		pthread_mutex_unlock(&w->lock);
 
 		if (atomic_load(&w->stop))
@@ -362,6 +369,7 @@ static void *worker_main(void *arg)
 		free(j);
 
 		pthread_mutex_lock(&w->lock);
+		atomic_fetch_sub_explicit(&w->busy, 1, memory_order_relaxed);
 		if (--w->outstanding == 0)
 			pthread_cond_broadcast(&w->cond);
 		pthread_mutex_unlock(&w->lock);
@@ -369,34 +377,137 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-/* Run N workers (this thread one of them) until the stack is empty. */
-static int run_workers(struct walker *w, int n)
+/*
+ * The workers of a walk.  Worker 0 is the thread that called walk_tree;
+ * the others are started at once, and, when the walk may grow, by the
+ * monitor while the walk waits on the disk.
+ */
+struct crew {
+	struct walker *w;
+	struct worker ks[WALK_MAX_THREADS];
+	pthread_t tids[WALK_MAX_THREADS];
+	int started; /* workers running or run: ks[0..started-1] */
+	int cpus; /* what the walk keeps busy */
+	int max; /* the most it grows to; == started: no growth */
+	/* the monitor */
+	pthread_t monitor;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int done;
+};
+
+static int crew_start(struct crew *c, int n)
 {
-	struct worker *ks = calloc((size_t)n, sizeof *ks);
-	pthread_t *tids = calloc((size_t)n, sizeof *tids);
-	if (!ks || !tids) {
-		free(ks);
-		free(tids);
-		return -ENOMEM;
+	for (; c->started < n; c->started++) {
+		int i = c->started;
+		c->ks[i].w = c->w;
+		c->ks[i].index = i;
+		if (i > 0 && pthread_create(&c->tids[i], NULL, worker_main,
+					    &c->ks[i]) != 0)
+			return -EAGAIN;
 	}
-	int started = 0;
-	for (int i = 0; i < n; i++) {
-		ks[i].w = w;
-		ks[i].index = i;
-	}
-	/* Worker 0 is this thread; the others are started here. */
-	for (int i = 1; i < n; i++) {
-		if (pthread_create(&tids[i], NULL, worker_main, &ks[i]) != 0)
+	return 0;
+}
+
+/*
+ * Whether the walk waits on the disk: in the time DT, from usage A to B,
+ * every worker had a directory to read and more were waiting, yet the
+ * process used less than half of the CPU time those workers could have,
+ * and its threads blocked, at least once a worker, more often than they
+ * were preempted (they waited on reads and stats; a machine busy with
+ * other work preempts them instead, and more threads would not help).
+ * The monitor's own wait of each tick is not counted.
+ */
+static int walk_waits(struct crew *c, uint64_t dt, const struct hln_usage *a,
+		      const struct hln_usage *b)
+{
+	struct walker *w = c->w;
+	size_t queued = atomic_load_explicit(&w->queued, memory_order_relaxed);
+	int busy = atomic_load_explicit(&w->busy, memory_order_relaxed);
+	if (queued == 0 || busy < c->started)
+		return 0;
+	int could = busy < c->cpus ? busy : c->cpus;
+	if ((b->cpu_ns - a->cpu_ns) * 2 >= dt * (uint64_t)could)
+		return 0;
+	uint64_t waits = b->waits - a->waits;
+	waits = waits > 0 ? waits - 1 : 0;
+	return waits >= (uint64_t)could && waits > b->preempted - a->preempted;
+}
+
+#define MONITOR_TICK_MS 2
+
+/*
+ * The monitor: every MONITOR_TICK_MS, more workers (as many as the CPUs
+ * again, up to C->max) when the walk waits on the disk, so that more
+ * directory reads and stats are in flight than there are CPUs; when the
+ * data is in the page cache the CPUs are busy and nothing is added.
+ */
+static void *monitor_main(void *arg)
+{
+	struct crew *c = arg;
+	uint64_t t0 = hln_now_ns();
+	struct hln_usage u0, u1;
+	if (hln_usage(&u0) < 0)
+		return NULL; /* no way to tell: the walk keeps its workers */
+	pthread_mutex_lock(&c->lock);
+	while (!c->done && c->started < c->max) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += MONITOR_TICK_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&c->cond, &c->lock, &ts);
+		if (c->done)
 			break;
-		started = i;
+		uint64_t t1 = hln_now_ns();
+		if (hln_usage(&u1) < 0)
+			break;
+		if (walk_waits(c, t1 - t0, &u0, &u1)) {
+			int n = c->started + c->cpus;
+			if (crew_start(c, n < c->max ? n : c->max) < 0)
+				break;
+		}
+		t0 = t1;
+		u0 = u1;
 	}
-	worker_main(&ks[0]);
-	for (int i = 1; i <= started; i++)
-		pthread_join(tids[i], NULL);
-	for (int i = 0; i < n; i++)
-		free(ks[i].buf);
-	free(ks);
-	free(tids);
+	pthread_mutex_unlock(&c->lock);
+	return NULL;
+}
+
+/*
+ * Run N workers (this thread one of them) until the stack is empty; with
+ * GROW, more up to WALK_MAX_THREADS while the walk waits on the disk.
+ */
+static int run_workers(struct walker *w, int n, int grow)
+{
+	struct crew *c = calloc(1, sizeof *c);
+	if (!c)
+		return -ENOMEM;
+	c->w = w;
+	c->cpus = n;
+	c->max = grow ? grow : n;
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->cond, NULL);
+	crew_start(c, n); /* fewer when threads run out: still a walk */
+	int monitored = c->max > c->started &&
+			pthread_create(&c->monitor, NULL, monitor_main, c) == 0;
+	worker_main(&c->ks[0]);
+	if (monitored) {
+		pthread_mutex_lock(&c->lock);
+		c->done = 1;
+		pthread_cond_signal(&c->cond);
+		pthread_mutex_unlock(&c->lock);
+		pthread_join(c->monitor, NULL);
+	}
+	for (int i = 1; i < c->started; i++)
+		pthread_join(c->tids[i], NULL);
+	for (int i = 0; i < c->started; i++)
+		free(c->ks[i].buf);
+	pthread_mutex_destroy(&c->lock);
+	pthread_cond_destroy(&c->cond);
+	free(c);
 	return 0;
 }
 
@@ -456,13 +567,18 @@ int walk_tree(const char *root, const struct walk_opts *o,
 	pthread_cond_init(&w.cond, NULL);
 	w.stack = j;
 	w.outstanding = 1;
+	atomic_store(&w.queued, 1);
 
 	int n = o->threads > 0 ? o->threads : hln_ncpus();
 	if (n > WALK_MAX_THREADS)
 		n = WALK_MAX_THREADS;
+	/* by default, more while the walk waits on the disk */
+	int grow = o->threads > 0 ? 0 : n * WALK_GROW;
+	if (grow > WALK_MAX_THREADS)
+		grow = WALK_MAX_THREADS;
 	struct progress line;
 	int shown = progress_start(&w, &line);
-	rc = run_workers(&w, n);
+	rc = run_workers(&w, n, grow);
 	if (shown)
 		progress_end(&line);
 	if (rc < 0) {

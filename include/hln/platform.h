@@ -150,6 +150,19 @@ int hln_ncpus(void);
 /* A monotonic clock in nanoseconds. */
 uint64_t hln_now_ns(void);
 
+/* What the whole process (every thread) has used so far. */
+struct hln_usage {
+	uint64_t cpu_ns; /* CPU time, user and system */
+	uint64_t waits; /* times a thread blocked (on a read, a lock...) */
+	uint64_t preempted; /* times a runnable thread was switched out */
+};
+
+/*
+ * Fill *U.  Returns 0, or -errno (-ENOSYS where the system cannot say);
+ * where only the CPU time is known, WAITS and PREEMPTED are 0.
+ */
+int hln_usage(struct hln_usage *u);
+
 /* Sleep for MS milliseconds. */
 void hln_sleep_ms(unsigned ms);
 

@@ -21,6 +21,14 @@
 #define WALK_MAX_THREADS 64
 
 /*
+ * A walk with the default thread count starts one worker per CPU and, while
+ * the workers wait on the disk (cold caches: the CPUs idle while every
+ * worker is blocked in a read or a stat), grows to at most WALK_GROW times
+ * as many, so that more requests are in flight than there are CPUs.
+ */
+#define WALK_GROW 16
+
+/*
  * What a walk has seen, for the progress line (hln/progress.h draws it).
  * The caller zeroes it; walks that share one add up (count -r of several
  * DIRs shows one line).
@@ -72,7 +80,7 @@ struct walk_dir {
 			      (NULL for the root); valid during dir_enter,
 			      and past it for a caller that keeps it (then
 			      a caller may link a tree of its own) */
-	int worker; /* index of the worker thread, 0..threads-1 */
+	int worker; /* index of the worker thread, below WALK_MAX_THREADS */
 };
 
 /* A non-directory entry reached by the walk. */
@@ -86,7 +94,7 @@ struct walk_entry {
 	const struct hln_stat
 		*st; /* its stat when the walker made one, else NULL */
 	void *dirdata; /* what dir_enter set for its directory */
-	int worker; /* index of the worker thread, 0..threads-1 */
+	int worker; /* index of the worker thread, below WALK_MAX_THREADS */
 	struct walk_reading *reading; /* the walker's, for walk_entry_stat */
 };
 
@@ -122,8 +130,9 @@ struct walk_ops {
 };
 
 struct walk_opts {
-	int threads; /* worker threads; <= 0: the number of CPUs (at most
-			WALK_MAX_THREADS either way) */
+	int threads; /* worker threads, exactly; <= 0: the number of CPUs,
+			growing while the walk waits on the disk (WALK_GROW);
+			at most WALK_MAX_THREADS either way */
 	int one_fs; /* do not enter directories of another device */
 	int same_mount; /* do not enter another mount, bind mounts too */
 	int skip_binds; /* do not enter a bind mount of the root's filesystem

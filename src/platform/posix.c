@@ -12,6 +12,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
@@ -301,6 +302,22 @@ uint64_t hln_now_ns(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int hln_usage(struct hln_usage *u)
+{
+	struct rusage ru;
+	if (getrusage(RUSAGE_SELF, &ru) < 0)
+		return -errno;
+	u->cpu_ns =
+		((uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec) *
+			1000000000u +
+		((uint64_t)ru.ru_utime.tv_usec +
+		 (uint64_t)ru.ru_stime.tv_usec) *
+			1000u;
+	u->waits = (uint64_t)ru.ru_nvcsw;
+	u->preempted = (uint64_t)ru.ru_nivcsw;
+	return 0;
 }
 
 void hln_sleep_ms(unsigned ms)

@@ -380,7 +380,7 @@ static int walk(struct collect *c, const char *root, int threads,
 	if (!o)
 		o = &plain;
 	o->threads = threads;
-	collect_init(c, root, threads > 0 ? threads : hln_ncpus());
+	collect_init(c, root, threads > 0 ? threads : WALK_MAX_THREADS);
 	int rc = walk_tree(root, o, &ops, c);
 	assert_int_equal(c->bad, 0);
 	return rc;
@@ -502,7 +502,7 @@ static void test_walk_callback_errors(void **state)
 		struct collect c;
 		collect_init(&c, f->root, thread_counts[i]);
 		if (!thread_counts[i])
-			c.threads = hln_ncpus();
+			c.threads = WALK_MAX_THREADS; /* it may grow */
 		c.entry_result = fail_f3;
 		struct walk_opts o = {.threads = thread_counts[i]};
 		assert_int_equal(walk_tree(f->root, &o, &some, &c), 0);
@@ -680,7 +680,8 @@ static void test_walk_swap(void **state)
 		unit_path(moved, f->root, "d1.moved");
 		struct collect c;
 		collect_init(&c, f->root,
-			     thread_counts[i] ? thread_counts[i] : hln_ncpus());
+			     thread_counts[i] ? thread_counts[i]
+					      : WALK_MAX_THREADS);
 		c.root_read = swap_d1;
 		c.arg = f->root;
 		struct walk_opts o = {.threads = thread_counts[i]};
@@ -929,6 +930,91 @@ static void test_walk_progress(void **state)
 	collect_free(&c);
 }
 
+/* ---- more workers while the walk waits ---- */
+
+/* A tree of 64 directories of 4 files each under ROOT. */
+static void make_wide_tree(const char *root)
+{
+	char path[PATH_MAX + 16];
+	assert_int_equal(mkdir(root, 0755), 0);
+	for (int d = 0; d < 64; d++) {
+		snprintf(path, sizeof path, "%s/d%02d", root, d);
+		assert_int_equal(mkdir(path, 0755), 0);
+		for (int i = 0; i < 4; i++) {
+			snprintf(path, sizeof path, "%s/d%02d/f%d", root, d, i);
+			unit_write_file(path, "x");
+		}
+	}
+}
+
+struct workers_seen {
+	atomic_int top; /* the highest worker index seen */
+	atomic_int entries;
+	int spin; /* entry() computes for 200 us instead of sleeping 3 ms */
+};
+
+static int slow_entry(void *ctx, const struct walk_entry *e)
+{
+	struct workers_seen *s = ctx;
+	int top = atomic_load(&s->top);
+	while (e->worker > top &&
+	       !atomic_compare_exchange_weak(&s->top, &top, e->worker))
+		;
+	atomic_fetch_add(&s->entries, 1);
+	if (!s->spin) {
+		hln_sleep_ms(3); /* a read of a cold disk */
+		return 0;
+	}
+	uint64_t end = hln_now_ns() + 200000;
+	while (hln_now_ns() < end)
+		;
+	return 0;
+}
+
+/*
+ * With the default thread count, workers that block (entry() sleeps, as on
+ * a cold disk) make the walk start more than one per CPU; workers that
+ * compute do not.  An exact thread count is kept either way.
+ */
+static void test_walk_grows_when_blocked(void **state)
+{
+	struct fixture *f = *state;
+	char root[PATH_MAX];
+	make_wide_tree(unit_path(root, f->tmp, "wide64"));
+	const struct walk_ops slow = {NULL, slow_entry, NULL, NULL, NULL};
+	int cpus = hln_ncpus();
+	if (cpus * WALK_GROW <= cpus + 1 || cpus >= WALK_MAX_THREADS) {
+		fprintf(stderr, "skipped: %d CPUs leave no room to grow\n",
+			cpus);
+		return;
+	}
+	static const struct {
+		int threads, spin, grows;
+	} cases[] = {
+		{0, 0, 1}, /* blocked: more workers */
+		{2, 0, 0}, /* an exact count stays */
+		{0, 1, 0}, /* computing: no more */
+	};
+	for (size_t i = 0; i < UNIT_ARRAY_LEN(cases); i++) {
+		struct workers_seen s = {.spin = cases[i].spin};
+		struct walk_opts o = {.threads = cases[i].threads};
+		uint64_t t0 = hln_now_ns();
+		assert_int_equal(walk_tree(root, &o, &slow, &s), 0);
+		double ms = (double)(hln_now_ns() - t0) / 1e6;
+		int top = atomic_load(&s.top);
+		fprintf(stderr, "threads %d, %s: top worker %d, %.0f ms\n",
+			cases[i].threads,
+			cases[i].spin ? "computing" : "blocked", top, ms);
+		assert_int_equal(atomic_load(&s.entries), 256);
+		int limit = cases[i].threads ? cases[i].threads : cpus;
+		if (cases[i].grows)
+			assert_true(top >= limit);
+		else
+			assert_true(top < limit);
+		assert_true(top < WALK_MAX_THREADS);
+	}
+}
+
 /* ---- walk_is_within ---- */
 
 static void test_is_within(void **state)
@@ -986,6 +1072,7 @@ int main(void)
 		T(test_walk_error_while_stopping),
 		T(test_walk_one_fs),
 		T(test_walk_progress),
+		T(test_walk_grows_when_blocked),
 		T(test_is_within),
 	};
 #undef T

@@ -26,6 +26,21 @@ uint64_t hln_now_ns(void)
 	return t / f * 1000000000u + t % f * 1000000000u / f;
 }
 
+int hln_usage(struct hln_usage *u)
+{
+	FILETIME created, ended, kernel, user;
+	if (!GetProcessTimes(GetCurrentProcess(), &created, &ended, &kernel,
+			     &user))
+		return -win_errno(GetLastError());
+	/* 100 ns units; Windows does not count context switches per process */
+	uint64_t k =
+		(uint64_t)kernel.dwHighDateTime << 32 | kernel.dwLowDateTime;
+	uint64_t t = (uint64_t)user.dwHighDateTime << 32 | user.dwLowDateTime;
+	u->cpu_ns = (k + t) * 100;
+	u->waits = u->preempted = 0;
+	return 0;
+}
+
 void hln_sleep_ms(unsigned ms) { Sleep(ms); }
 
 /*
