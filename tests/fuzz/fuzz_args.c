@@ -34,6 +34,9 @@ static const struct {
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
+/* In a sanitizer's runtime only: where its reports go. */
+void __sanitizer_set_report_fd(void *fd) __attribute__((weak));
+
 static char tree[4096];
 
 static void put(const char *name, const char *text)
@@ -124,12 +127,19 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	CHECK(link("d/e", "d/f") == 0);
 	CHECK(link("a", "d/a") == 0);
 	before = snapshot();
-	/* hln's output and messages go nowhere; sanitizer reports still do */
+	/*
+	 * hln's output, messages and progress line go nowhere; failed checks
+	 * and sanitizer reports go to the standard error we were given.
+	 */
 	CHECK(freopen("/dev/null", "r", stdin));
 	CHECK(freopen("/dev/null", "w", stdout));
-	FILE *null = fopen("/dev/null", "w");
-	CHECK(null);
-	stderr = null;
+	fuzz_report_fd = dup(2);
+	CHECK(fuzz_report_fd >= 0);
+	if (__sanitizer_set_report_fd)
+		__sanitizer_set_report_fd((void *)(intptr_t)fuzz_report_fd);
+	int null = open("/dev/null", O_WRONLY);
+	CHECK(null >= 0 && dup2(null, 2) == 2);
+	close(null);
 	return 0;
 }
 
@@ -177,11 +187,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	      status == 143);
 	char *after = snapshot();
 	if (strcmp(before, after) != 0) {
-		dprintf(2, "the tree changed:\n%s\nwas:\n%s\nafter:", after,
+		dprintf(fuzz_report_fd,
+			"the tree changed:\n%s\nwas:\n%s\nafter:", after,
 			before);
 		for (int i = 0; i < argc; i++)
-			dprintf(2, " '%s'", argv[i]);
-		dprintf(2, "\n");
+			dprintf(fuzz_report_fd, " '%s'", argv[i]);
+		dprintf(fuzz_report_fd, "\n");
 		CHECK(!"the tree changed");
 	}
 	free(after);

@@ -15,12 +15,18 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
+/*
+ * Where a failed check is said: standard error, unless the target sent
+ * that elsewhere (fuzz_quiet).
+ */
+static int fuzz_report_fd = 2;
+
 /* Stop the run with a message when COND is false. */
 #define CHECK(cond)                                                            \
 	do {                                                                   \
 		if (!(cond)) {                                                 \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
-				__LINE__, #cond);                              \
+			dprintf(fuzz_report_fd, "%s:%d: check failed: %s\n",   \
+				__FILE__, __LINE__, #cond);                    \
 			abort();                                               \
 		}                                                              \
 	} while (0)
