@@ -149,15 +149,17 @@ test-variant: $(B)/hln $(UNIT_BINS) $(FUZZ_REPLAYS)
 	@HLN_PLATFORM=$(PLATFORM) sh tests/run.sh "$(B)" "$(or $(TEST_HLN),$(CURDIR)/$(B)/hln)" "$(CURDIR)/$(B)/hln"
 
 # The power-cut crash tests run here only (not in the other variants'
-# suites): they test the release binary on loop-mounted XFS and ext4.
+# suites): they test the release binary on loop-mounted XFS and ext4,
+# and the portable build (portable-check's, built once) on ext4.
 check: deps
 	$(MAKE) hln
 	$(MAKE) VARIANT=test TEST_HLN=$(CURDIR)/hln test-variant
-	@bash tests/fault/crash.sh $(CURDIR)/hln
+	$(MAKE) crash
 
 # The crash tests alone (CRASH_TRIALS=N cuts per command and filesystem).
 crash: deps hln
-	@bash tests/fault/crash.sh $(CURDIR)/hln
+	$(MAKE) VARIANT=portable build/portable/hln
+	@bash tests/fault/crash.sh $(CURDIR)/hln $(CURDIR)/build/portable/hln
 
 # Each libFuzzer target for FUZZ_SECONDS (tests/fuzz/run.sh): new inputs
 # go to build/fuzz/corpus/NAME, crashes to build/fuzz/crash-NAME-*.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# tests/fault/crash.sh HLN - power-cut crash tests (DESIGN.md #15).
+# tests/fault/crash.sh HLN [HLN_PORTABLE] - power-cut crash tests
+# (DESIGN.md #15).
 #
 # As xfstests proves filesystems: on a loop-mounted XFS (break and
 # --reflink clone there) and ext4 (the byte-copy path), an operation of
@@ -16,6 +17,10 @@
 #     new file (what HLN said it did was on disk);
 #   - any ".hln-" name left is reported (allowed: see CRASH RECOVERY in
 #     hln(1)).
+# HLN_PORTABLE, if given, is the portable POSIX build (what BSD and macOS
+# get: no O_TMPFILE, no renameat2, so break's copy has a .hln- name from
+# its creation and the swap is a check and a rename); the *_portable
+# cases cut it on ext4.
 # Each case first runs once uncut (its expected result and its duration),
 # then CRASH_DURABLE (3) cuts right after it returned 0, then CRASH_TRIALS
 # (20) cuts at a random instant spread over the measured duration.
@@ -27,7 +32,8 @@
 # "crash: N trials, ..."; exit 1 if any check failed.  Skipped (exit 0,
 # saying why) where it cannot run: not root, no loop devices, no xfs_io.
 set -u
-HLN=${1:?usage: crash.sh HLN}
+HLN=${1:?usage: crash.sh HLN [HLN_PORTABLE]}
+HLN_PORTABLE=${2:-}
 TRIALS=${CRASH_TRIALS:-20}
 DURABLE=${CRASH_DURABLE:-3}
 FSES=${CRASH_FS:-xfs ext4}
@@ -154,7 +160,9 @@ snapshot() {
 # judge OLD NEW CUT RC: compare the snapshot CUT taken after a cut with
 # OLD (before the operation) and NEW (its uncut result); RC is the exit
 # status of the cut operation (0: it said it was done, so CUT must be
-# NEW).  Prints "problems leftovers" and, on stderr, each problem.
+# NEW).  Prints "PROBLEMS LEFT LINKED" (.hln- names left, and how many
+# of them are another name of a file with more) and, on stderr, each
+# problem and each name left.
 judge() {
 	awk -F '\t' -v rc="$4" '
 	FILENAME == ARGV[1] { old[$1] = $4; name[$1] = 1; was[$1] = 1; next }
@@ -162,7 +170,10 @@ judge() {
 	{
 		n = $1; base = n; sub(/.*\//, "", base)
 		cnt[$2]++; nl[$2] = $3; who[$2] = n
-		if (base ~ /^\.hln-/) { left++; print "left: " n > "/dev/stderr"; next }
+		if (base ~ /^\.hln-/) {
+			left++; lname[n] = $2
+			next
+		}
 		cut[n] = $4
 		if (!(n in name)) { bad++; print "unexpected name: " n > "/dev/stderr" }
 	}
@@ -180,19 +191,24 @@ judge() {
 				bad++; print "neither old nor new: " n ": " cut[n] > "/dev/stderr"
 			}
 		}
+		for (n in lname) {
+			if (nl[lname[n]] > 1) linked++
+			print "left: " n " (" nl[lname[n]] " links)" > "/dev/stderr"
+		}
 		for (i in cnt)
 			if (cnt[i] != nl[i]) {
 				bad++
 				print "link count " nl[i] " but " cnt[i] " names: " who[i] > "/dev/stderr"
 			}
-		print bad + 0, left + 0
+		print bad + 0, left + 0, linked + 0
 	}' "$1" "$2" "$3"
 }
 
 # ---- the cases ----------------------------------------------------------
 # A case NAME has case_NAME_setup DIR (builds the tree, on the mounted
 # filesystem) and case_NAME_args DIR (the hln arguments, one a line), and
-# case_NAME_ok FS saying whether it runs there (it may ask HLN).
+# case_NAME_ok FS saying whether it runs there (it may ask HLN); it runs
+# $HLN, or the program case_NAME_bin prints.
 
 fill() { head -c "$2" "$T/data" >"$1"; } # fill FILE BYTES
 
@@ -229,7 +245,17 @@ case_create_f_args() {
 	echo "$1/dst"
 }
 
-cases_all="break create_f"
+# The same two on the portable path (no O_TMPFILE, no exchange).
+case_break_portable_ok() { [ -n "$HLN_PORTABLE" ] && [ "$1" = ext4 ]; }
+case_break_portable_bin() { echo "$HLN_PORTABLE"; }
+case_break_portable_setup() { case_break_setup "$@"; }
+case_break_portable_args() { case_break_args "$@"; }
+case_create_f_portable_ok() { case_break_portable_ok "$@"; }
+case_create_f_portable_bin() { echo "$HLN_PORTABLE"; }
+case_create_f_portable_setup() { case_create_f_setup "$@"; }
+case_create_f_portable_args() { case_create_f_args "$@"; }
+
+cases_all="break create_f break_portable create_f_portable"
 CASES=${CRASH_CASES:-$cases_all}
 
 # ---- running them ---------------------------------------------------------
@@ -248,13 +274,16 @@ now_us() { echo "${EPOCHREALTIME/./}"; }
 # run_case CASE FS
 run_case() {
 	local c=$1 fs=$2 args rc t0 t1 dur trial delay res probs left
-	local n=0 nbad=0 nleft=0 nmid=0
+	local n=0 nbad=0 nleft=0 nlinked=0 nmid=0 bin=$HLN linked
+	if declare -F "case_${c}_bin" >/dev/null; then
+		bin=$("case_${c}_bin")
+	fi
 	# The uncut run: what the result is and how long it takes.
 	fresh "$c" || return 1
 	mapfile -t args < <("case_${c}_args" "$MNT/t")
 	snapshot "$MNT/t" "$T/old"
 	t0=$(now_us)
-	"$HLN" "${args[@]}" >"$T/out" 2>&1
+	"$bin" "${args[@]}" >"$T/out" 2>&1
 	rc=$?
 	t1=$(now_us)
 	dur=$((t1 - t0))
@@ -273,12 +302,12 @@ run_case() {
 		}
 		if [ "$trial" -le "$DURABLE" ]; then
 			delay=after
-			"$HLN" "${args[@]}" >"$T/out" 2>&1
+			"$bin" "${args[@]}" >"$T/out" 2>&1
 			rc=$?
 			cut
 		else
 			delay=$((((RANDOM << 15) | RANDOM) % (dur + 1)))
-			"$HLN" "${args[@]}" >"$T/out" 2>&1 &
+			"$bin" "${args[@]}" >"$T/out" 2>&1 &
 			local pid=$!
 			pause "$(printf '%d.%06d' $((delay / 1000000)) $((delay % 1000000)))"
 			cut
@@ -293,10 +322,10 @@ run_case() {
 		fi
 		snapshot "$MNT/t" "$T/cut"
 		res=$(judge "$T/old" "$T/new" "$T/cut" "$rc" 2>"$T/why")
-		probs=${res% *} left=${res#* }
+		read -r probs left linked <<<"$res"
 		n=$((n + 1))
 		[ "$rc" -ne 0 ] && nmid=$((nmid + 1))
-		nleft=$((nleft + left))
+		nleft=$((nleft + left)) nlinked=$((nlinked + linked))
 		if [ "$probs" -ne 0 ]; then
 			nbad=$((nbad + probs))
 			say "$c on $fs: trial $trial (cut at ${delay}us of ${dur}us, exit $rc):"
@@ -307,7 +336,10 @@ run_case() {
 		fi
 	done
 	rm -rf "$MNT/t"
-	say "$c on $fs: $n cuts ($DURABLE after exit 0, $((n - DURABLE)) at random over ${dur}us: $nmid mid-operation), $nbad problems, $nleft .hln- left"
+	local lefts="$nleft .hln- left"
+	[ "$nleft" -gt 0 ] &&
+		lefts="$lefts ($nlinked another name of a file, $((nleft - nlinked)) a file's only name)"
+	say "$c on $fs: $n cuts ($DURABLE after exit 0, $((n - DURABLE)) at random over ${dur}us: $nmid mid-operation), $nbad problems, $lefts"
 	total=$((total + n)) bad=$((bad + nbad)) leftovers=$((leftovers + nleft))
 	mid=$((mid + nmid))
 	summary="$summary${summary:+, }$c/$fs $n"
