@@ -15,16 +15,22 @@
 #   BENCH_SEED     seed of the tree generator (default 1)
 #   BENCH_RUNS     timed runs per command (default 5; fast rows do 4 times as many)
 #   BENCH_ROWS     rows to run, by name (default: all of ROWS below)
+#   BENCH_MODES    conditions to time every pair under (default: warm cold
+#                  busy pinned; see bench_mode)
+#   BENCH_COLD_RUNS  timed runs per command with cold caches (default 3)
+#   BENCH_BACKUP_SRC the real tree the backup row copies (default /usr/share)
+#   BENCH_BACKUP_DAYS  days of that backup (default 4)
 #   BENCH_STRICT   1: exit 1 when a target is missed (default: only when a
 #                  row could not run at all)
 #
-# Needs hyperfine, python3 (tree generator, JSON), cc (bench/maxrss.c), and the
-# peers: cp, du, xargs, ln.
+# Needs hyperfine, python3 (tree generator, JSON), cc (bench/maxrss.c),
+# taskset (pinned mode), and the peers: cp, du, xargs, ln, find, bfs.
 #
 # Adding a row: write a function row_NAME that prepares what it needs, checks
 # that hln gives the right answer once (check_fail on a wrong one), times hln
-# and the peer with `bench NAME ...`, and reports with `report_ratio`
-# (or `report_max` for a measured quantity); then add NAME to ROWS.
+# and the peer with `bench NAME ...` (once: bench runs every mode), and
+# reports with `report_ratio` (a line per mode) or `report_max` for a
+# measured quantity; then add NAME to ROWS.
 
 # The rows are called by name ("row_$row"), which shellcheck cannot follow:
 # shellcheck disable=SC2317
@@ -32,8 +38,11 @@
 set -euo pipefail
 
 # The rows, in the order of SPEC.md's table.
-ROWS=(list_file list_btrfs list_dir list_rss create_r create_batch count_r
-	count_rss break_ext4 break_btrfs break_rss)
+ROWS=(list_file list_btrfs list_dir list_rss backup_rss create_r create_batch
+	count_r count_rss break_ext4 break_btrfs break_rss)
+
+# The conditions every pair is timed under (see bench_mode).
+MODES_ALL=(warm cold busy pinned)
 
 GEN_VERSION=2 # bump when the generator changes: regenerates the trees
 
@@ -56,8 +65,19 @@ ENTRIES=${BENCH_ENTRIES:-200000}
 PAIRS=${BENCH_PAIRS:-10000}
 SEED=${BENCH_SEED:-1}
 RUNS=${BENCH_RUNS:-5}
+COLD_RUNS=${BENCH_COLD_RUNS:-3}
+BACKUP_SRC=${BENCH_BACKUP_SRC:-/usr/share}
+BACKUP_DAYS=${BENCH_BACKUP_DAYS:-4}
 WARMUP=2
 read -r -a SELECTED <<<"${BENCH_ROWS:-${ROWS[*]}}"
+read -r -a MODES <<<"${BENCH_MODES:-${MODES_ALL[*]}}"
+COLD_SKIP=""
+if [ "$(id -u)" -ne 0 ] || [ ! -w /proc/sys/vm/drop_caches ]; then
+	COLD_SKIP="dropping the page cache needs root"
+fi
+case " ${MODES[*]} " in
+*" pinned "*) command -v taskset >/dev/null || die "taskset (util-linux) is needed for the pinned mode" ;;
+esac
 
 for tool in hyperfine python3 cc; do
 	command -v "$tool" >/dev/null || die "$tool is needed"
@@ -119,54 +139,158 @@ gen_pairs() {
 	printf '%s\n' "$stamp" >bsrc.stamp
 }
 
+# backup/: an rsnapshot-style backup of a real tree (bench/gen_backup.py):
+# BACKUP_DAYS days of BACKUP_SRC, each day a `cp -al` of the day before
+# with a few hundred files replaced.
+gen_backup() {
+	local stamp="v1 src=$BACKUP_SRC days=$BACKUP_DAYS"
+	if [ -d backup ] && [ "$(cat backup.stamp 2>/dev/null)" = "$stamp" ]; then
+		say "backup: reusing $WORK/backup ($stamp)"
+		return
+	fi
+	say "backup: $BACKUP_DAYS days of $BACKUP_SRC in $WORK/backup"
+	rm -rf backup backup.new backup.stamp
+	python3 "$BENCH_SRC/gen_backup.py" "$BACKUP_SRC" "$BACKUP_DAYS"
+	printf '%s\n' "$stamp" >backup.stamp
+}
+
 # ---- measuring and reporting ----
 
+# The conditions each pair is timed under (BENCH_MODES, default all four;
+# MODES_ALL at the top):
+#   warm    the page cache holds the tree (hyperfine's warm-up runs)
+#   cold    `sync; echo 3 > /proc/sys/vm/drop_caches` before each run (root
+#           only: skipped with the reason otherwise)
+#   busy    another process keeps one core busy while both commands run
+#   pinned  both commands pinned to CPU 0 (taskset -c 0)
+# Each mode's results are in $RES/NAME-MODE.json; report_ratio prints a line
+# per mode, with both medians, so the peer's figure sits next to hln's.
 # bench NAME RUNS HYPERFINE_OPTION... -- HLN_NAME HLN_CMD PEER_NAME PEER_CMD:
-# one hyperfine run timing both commands (hln first), results in
-# $RES/NAME.json and $RES/NAME.md.
+# time both commands (hln first) in one hyperfine run per mode.  A
+# --prepare among the options is kept, and the cold mode adds the cache
+# drop to it.  Returns 1 if any mode's hyperfine failed.
 bench() {
-	local name=$1 runs=$2
+	local name=$1 runs=$2 mode rc=0
 	shift 2
+	local opts=() prepare=""
+	while [ "$1" != -- ]; do
+		if [ "$1" = --prepare ]; then
+			prepare=$2
+			shift 2
+			continue
+		fi
+		opts+=("$1")
+		shift
+	done
+	shift
+	for mode in "${MODES[@]}"; do
+		bench_mode "$mode" "$name" "$runs" "$prepare" "${opts[@]}" -- "$@" || rc=1
+	done
+	return "$rc"
+}
+
+# sh_quote S: S in single quotes for sh
+sh_quote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
+
+# bench_mode MODE NAME RUNS PREPARE OPTION... -- HLN_NAME HLN_CMD PEER_NAME PEER_CMD
+bench_mode() {
+	local mode=$1 name=$2 runs=$3 prepare=$4
+	shift 4
 	local opts=()
 	while [ "$1" != -- ]; do
 		opts+=("$1")
 		shift
 	done
 	shift
-	DONE+=("$name")
-	hyperfine --style basic --warmup "$WARMUP" --runs "$runs" "${opts[@]}" \
-		--export-json "$RES/$name.json" --export-markdown "$RES/$name.md" \
-		-n "$1" "$2" -n "$3" "$4"
+	local hc=$2 pc=$4 warmup=$WARMUP busy=""
+	case $mode in
+	warm) ;;
+	cold)
+		[ -z "$COLD_SKIP" ] || return 0
+		prepare="${prepare:+$prepare && }sync && echo 3 > /proc/sys/vm/drop_caches"
+		warmup=0
+		runs=$COLD_RUNS
+		;;
+	busy) ;;
+	pinned)
+		hc="taskset -c 0 sh -c $(sh_quote "$hc")"
+		pc="taskset -c 0 sh -c $(sh_quote "$pc")"
+		;;
+	*) die "no such mode: $mode (modes: ${MODES_ALL[*]})" ;;
+	esac
+	[ -z "$prepare" ] || opts+=(--prepare "$prepare")
+	DONE+=("$name-$mode")
+	if [ "$mode" = busy ]; then
+		# one core kept busy by a shell loop, for the whole pair
+		sh -c 'while :; do :; done' &
+		busy=$!
+	fi
+	local rc=0
+	say "$name [$mode]"
+	hyperfine --style basic --warmup "$warmup" --runs "$runs" "${opts[@]}" \
+		--export-json "$RES/$name-$mode.json" --export-markdown "$RES/$name-$mode.md" \
+		-n "$1" "$hc" -n "$3" "$pc" || rc=1
+	if [ -n "$busy" ]; then
+		kill "$busy"
+		wait "$busy" 2>/dev/null || true
+	fi
+	return "$rc"
 }
 
-# ratio NAME: the peer's median time over hln's (> 1: hln is faster). The
-# median, not the mean: a stray stall of the disk or a busy neighbour skews
-# one run, not the ratio.
-ratio() {
+# medians NAME-MODE: "RATIO HLN_MS PEER_MS", RATIO the peer's median time
+# over hln's (> 1: hln is faster). The median, not the mean: a stray stall
+# of the disk or a busy neighbour skews one run, not the ratio.
+medians() {
 	python3 -c 'import json, sys
 r = json.load(open(sys.argv[1]))["results"]
-print("%.2f" % (r[1]["median"] / r[0]["median"]))' "$RES/$1.json"
+h, p = r[0]["median"], r[1]["median"]
+print("%.2f %.1f %.1f" % (p / h, h * 1000, p * 1000))' "$RES/$1.json"
 }
 
 # ge A B: A >= B, for decimal numbers
 ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }'; }
 
-# report_ratio LABEL NAME TARGET: "LABEL: 1.35x faster (target >= 1.2x) OK"
+# report_ratio LABEL NAME TARGET [COLD_TARGET]: a line per mode,
+# "LABEL [warm]: 1.35x faster (hln 95.0 ms, peer 128.3 ms) (target >= 1.2x) OK".
+# TARGET is the warm target; the cold one is COLD_TARGET (none if not given);
+# busy and pinned are printed with no target (SPEC sets none).
 report_ratio() {
-	local label=$1 name=$2 target=$3 r verdict=OK how
-	if ! r=$(ratio "$name"); then
+	local label=$1 name=$2 target=$3 cold=${4:-} mode
+	for mode in "${MODES[@]}"; do
+		if [ "$mode" = cold ] && [ -n "$COLD_SKIP" ]; then
+			SUMMARY+=("$label [cold]: skipped ($COLD_SKIP)")
+			continue
+		fi
+		case $mode in
+		warm) report_mode "$label" "$name" "$mode" "$target" ;;
+		cold) report_mode "$label" "$name" "$mode" "$cold" ;;
+		*) report_mode "$label" "$name" "$mode" "" ;;
+		esac
+	done
+}
+
+# report_mode LABEL NAME MODE TARGET: one line of report_ratio
+report_mode() {
+	local label="$1 [$3]" name=$2-$3 target=$4 r h p verdict how
+	if ! read -r r h p < <(medians "$name" 2>/dev/null) || [ -z "$p" ]; then
 		report_failed "$label" "no results"
 		return
 	fi
-	ge "$r" "$target" || {
-		verdict=MISS
-		MISSED=$((MISSED + 1))
-	}
 	if ge "$r" 1; then
 		how="${r}x faster"
 	else
 		how="${r}x as fast, $(awk -v r="$r" 'BEGIN { printf "%.2f", 1 / r }')x slower"
 	fi
+	how="$how (hln $h ms, peer $p ms)"
+	if [ -z "$target" ]; then
+		SUMMARY+=("$label: $how")
+		return
+	fi
+	verdict=OK
+	ge "$r" "$target" || {
+		verdict=MISS
+		MISSED=$((MISSED + 1))
+	}
 	SUMMARY+=("$label: $how (target >= ${target}x) $verdict")
 }
 
@@ -274,7 +398,7 @@ if got != want:
 	if bench count_r $((RUNS * 4)) -- \
 		"hln count -r" "$HLN_Q count -r tree" \
 		"du -s" "du -s tree"; then
-		report_ratio "$label" count_r 1.5
+		report_ratio "$label" count_r 1.5 3
 	else
 		report_failed "$label" "hyperfine failed"
 	fi
@@ -303,7 +427,7 @@ row_list_file() {
 	if command -v bfs >/dev/null &&
 		bench list_file_bfs $((RUNS * 4)) -- \
 			"hln list" "$hln_cmd" "bfs -samefile" "bfs tree -xdev -samefile '$f'"; then
-		report_ratio "$label vs bfs -xdev -samefile" list_file_bfs 5
+		report_ratio "$label vs bfs -xdev -samefile" list_file_bfs 5 5
 	else
 		report_failed "$label vs bfs" "bfs missing or hyperfine failed"
 	fi
@@ -327,7 +451,7 @@ row_list_dir() {
 	if bench list_dir $((RUNS * 2)) -- \
 		"hln list DIR" "$HLN_Q list tree > /dev/null" \
 		"find | sort" "find tree -links +1 -printf '%i %p\n' | sort > /dev/null"; then
-		report_ratio "$label" list_dir 2
+		report_ratio "$label" list_dir 2 3
 	else
 		report_failed "$label" "hyperfine failed"
 	fi
@@ -411,6 +535,26 @@ maxrss_kib() {
 		: "$i"
 	done
 	printf '%s\n' "$max"
+}
+
+# list DIR on a backup tree must stay within its own output + 16 MiB:
+# the whole backup, and one day of it, where every name has links outside.
+row_backup_rss() {
+	local dir kib out label
+	if ! gen_backup; then
+		report_failed "list DIR peak RSS on a backup" "cannot make backup/"
+		return
+	fi
+	for dir in backup "backup/day.$(((BACKUP_DAYS + 1) / 2))"; do
+		label="list DIR peak RSS on $dir ($BACKUP_DAYS days of $BACKUP_SRC)"
+		if ! out=$("$HLN" list "$dir" | wc -c) || ! kib=$(maxrss_kib "$HLN" list "$dir"); then
+			report_failed "$label" "hln list $dir failed"
+			continue
+		fi
+		report_max "$label, output $(awk -v b="$out" 'BEGIN { printf "%.1f", b / 1048576 }') MiB" \
+			"$(awk -v k="$kib" 'BEGIN { printf "%.1f", k / 1024 }')" MiB \
+			"$(awk -v b="$out" 'BEGIN { printf "%.1f", b / 1048576 + 16 }')"
+	done
 }
 
 row_count_rss() {
