@@ -88,17 +88,20 @@ static const char *link_target(const char *path, const char *text, char *buf,
 	return buf;
 }
 
-/* The operand PATH is not a regular file: say why it is refused. */
-static int refuse(const struct break_opts *o, const char *path,
-		  const struct hln_stat *st)
+/*
+ * PATH, which is NAME in DIR (NULL: NAME is PATH), is not a regular file:
+ * say why it is refused.
+ */
+static int refuse(const struct break_opts *o, struct hln_dir *dir,
+		  const char *name, const char *path, const struct hln_stat *st)
 {
 	char text[4096], buf[8192];
 	switch (st->type) {
 	case HLN_T_LNK: {
 		struct hln_stat tst;
-		if (hln_readlink(path, text, sizeof text) < 0)
+		if (hln_dir_readlinkat(dir, name, text, sizeof text) < 0)
 			strcpy(text, "?");
-		if (hln_stat_path(path, HLN_FOLLOW, &tst) < 0)
+		if (hln_dir_statat(dir, name, HLN_FOLLOW, &tst) < 0)
 			msg_error(CMD, path,
 				  "is a symbolic link to '%s', which does not "
 				  "exist; only a file can be broken",
@@ -191,17 +194,18 @@ static int break_failed(const struct break_opts *o, const char *path, int rc,
 	return HLN_EXIT_FAIL;
 }
 
-/* Break the name PATH. */
-static int break_file(struct break_opts *o, const char *path)
+/* Break PATH, which is NAME in DIR (NULL: NAME is PATH). */
+static int break_file(struct break_opts *o, struct hln_dir *dir,
+		      const char *name, const char *path)
 {
 	struct hln_stat st;
-	int rc = hln_stat_path(path, 0, &st);
+	int rc = hln_dir_statat(dir, name, 0, &st);
 	if (rc < 0) {
 		msg_error(CMD, path, "%s", msg_reason(-rc));
 		return HLN_EXIT_FAIL;
 	}
 	if (st.type != HLN_T_REG)
-		return refuse(o, path, &st);
+		return refuse(o, dir, name, path, &st);
 	if (st.nlink <= 1) {
 		if (o->verbose)
 			say(o, path, "has one name; nothing to do");
@@ -216,13 +220,13 @@ static int break_file(struct break_opts *o, const char *path)
 		return HLN_EXIT_OK;
 	}
 	struct copy_result r;
-	rc = copy_break(path, o->reflink, &r);
+	rc = copy_break(dir, name, o->reflink, &r);
 	if (rc < 0) {
 		if (rc == -ELOOP || rc == -EISDIR || rc == -EINVAL) {
 			/* It was swapped for another kind of file meanwhile. */
-			if (hln_stat_path(path, 0, &st) == 0 &&
+			if (hln_dir_statat(dir, name, 0, &st) == 0 &&
 			    st.type != HLN_T_REG)
-				return refuse(o, path, &st);
+				return refuse(o, dir, name, path, &st);
 		}
 		return break_failed(o, path, rc, st.size);
 	}
@@ -257,6 +261,7 @@ static int break_file(struct break_opts *o, const char *path)
 struct rec {
 	uint64_t dev, ino, nlink;
 	char *path;
+	int op; /* the operand whose walk found it */
 };
 
 struct scan {
@@ -265,6 +270,7 @@ struct scan {
 	size_t n, cap;
 	struct walk_status status;
 	struct walk_progress prog;
+	int op; /* the operand being walked */
 };
 
 static int scan_entry(void *ctx, const struct walk_entry *e)
@@ -307,6 +313,7 @@ static int scan_entry(void *ctx, const struct walk_entry *e)
 		r->ino = sp->ino;
 		r->nlink = sp->nlink;
 		r->path = path;
+		r->op = s->op;
 		walk_found(&s->prog);
 	} else {
 		free(path);
@@ -343,6 +350,47 @@ static int cmp_path(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
+/* The directory a name found by the walks is in, open: the last one. */
+struct at {
+	int op; /* the operand it is under, -1 for none yet */
+	char *rel; /* its path past the operand, as walk_reopen takes it */
+	struct hln_dir *dir;
+};
+
+/*
+ * Break R's name, reached relative to the directories that lead to it
+ * from its operand (walk_reopen), so that no path limit applies; AT keeps
+ * the last directory open for the names after it.
+ */
+static int break_found(struct break_opts *o, char **ops, struct at *at,
+		       const struct rec *r)
+{
+	const char *rel = r->path + strlen(ops[r->op]);
+	const char *slash = strrchr(rel, '/');
+	size_t dlen = slash ? (size_t)(slash - rel) : 0;
+	if (at->op != r->op || strlen(at->rel) != dlen ||
+	    memcmp(at->rel, rel, dlen) != 0) {
+		hln_dir_close(at->dir);
+		at->dir = NULL;
+		at->op = -1;
+		free(at->rel);
+		at->rel = malloc(dlen + 1); /* no strndup on Windows */
+		if (!at->rel) {
+			msg_error(CMD, r->path, "%s", msg_reason(ENOMEM));
+			return HLN_EXIT_FAIL;
+		}
+		memcpy(at->rel, rel, dlen);
+		at->rel[dlen] = '\0';
+		int rc = walk_reopen(ops[r->op], at->rel, &at->dir);
+		if (rc < 0) {
+			msg_error(CMD, r->path, "%s", msg_reason(-rc));
+			return HLN_EXIT_FAIL;
+		}
+		at->op = r->op;
+	}
+	return break_file(o, at->dir, slash ? slash + 1 : rel, r->path);
+}
+
 static int break_trees(struct break_opts *o, int n, char **ops)
 {
 	struct scan s;
@@ -371,11 +419,12 @@ static int break_trees(struct break_opts *o, int n, char **ops)
 	struct walk_ops wops = {NULL, scan_entry, NULL, scan_error, NULL};
 	for (int i = 0; i < n && !hln_signal_pending(); i++) {
 		if (!isdir[i]) {
-			status |= break_file(o, ops[i]);
+			status |= break_file(o, NULL, ops[i], ops[i]);
 			continue;
 		}
 		if (groups_covered(n, ops, sts, isdir, i))
 			continue;
+		s.op = i;
 		int rc = walk_tree(ops[i], &wo, &wops, &s);
 		if (rc < 0)
 			scan_error(&s, ops[i], -rc);
@@ -406,9 +455,12 @@ static int break_trees(struct break_opts *o, int n, char **ops)
 	}
 	if (s.n > 1) /* qsort wants a non-NULL base even for none */
 		qsort(s.v, s.n, sizeof *s.v, cmp_path);
+	struct at at = {-1, NULL, NULL};
 	for (size_t i = 0; i < s.n && s.v[i].path; i++)
 		if (!hln_signal_pending())
-			status |= break_file(o, s.v[i].path);
+			status |= break_found(o, ops, &at, &s.v[i]);
+	hln_dir_close(at.dir);
+	free(at.rel);
 	for (size_t i = 0; i < s.n; i++)
 		free(s.v[i].path);
 	free(s.v);
@@ -491,7 +543,8 @@ int cmd_break(int argc, char **argv, struct out *out)
 		status = break_trees(&o, n, argv + optind);
 	} else {
 		for (int i = 0; i < n && !hln_signal_pending(); i++)
-			status |= break_file(&o, argv[optind + i]);
+			status |= break_file(&o, NULL, argv[optind + i],
+					     argv[optind + i]);
 	}
 	int sig = hln_signal_pending();
 	if (out->format == OUT_JSON) {

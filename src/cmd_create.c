@@ -386,7 +386,7 @@ static int link_one(struct create_opts *o, const char *target, const char *name)
 	 */
 	if (rc == 0 && !o->dry_run && o->replace != REPLACE_NEVER) {
 		char dbuf[4096];
-		rc = hln_dir_sync(dir_of(name, dbuf, sizeof dbuf));
+		rc = hln_dir_sync(NULL, dir_of(name, dbuf, sizeof dbuf));
 		if (rc < 0)
 			return link_failed(o, target, name, rc);
 	}

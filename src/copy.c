@@ -323,13 +323,13 @@ static int changed(const struct hln_stat *a, const struct hln_stat *b)
  * file that is still open, and the swap checks NAME by (dev, ino), not
  * through the open file.  It stays open when the attempt may be retried.
  */
-static int break_once(const char *name, struct hln_file **srcp,
-		      const struct hln_stat *st, enum copy_reflink reflink,
-		      struct copy_result *r)
+static int break_once(struct hln_dir *dir, const char *name,
+		      struct hln_file **srcp, const struct hln_stat *st,
+		      enum copy_reflink reflink, struct copy_result *r)
 {
 	struct hln_file *src = *srcp;
 	struct replace_tmp t;
-	int rc = replace_tmp_create(name, &t);
+	int rc = replace_tmp_create_at(dir, name, &t);
 	if (rc < 0)
 		return rc;
 	rc = copy_data(t.f, src, st, reflink, r);
@@ -364,17 +364,18 @@ static int break_once(const char *name, struct hln_file **srcp,
 	return rc;
 }
 
-int copy_break(const char *name, enum copy_reflink reflink,
+int copy_break(struct hln_dir *dir, const char *name, enum copy_reflink reflink,
 	       struct copy_result *r)
 {
 	memset(r, 0, sizeof *r);
 	struct hln_file *src;
-	int rc = hln_file_open(name, HLN_OPEN_READ, &src);
+	int rc = hln_file_openat(dir, name, HLN_OPEN_READ, &src);
 	if (rc < 0)
 		return rc;
 	for (;;) {
 		/* A retry after the source was closed opens it again. */
-		if (!src && (rc = hln_file_open(name, HLN_OPEN_READ, &src)) < 0)
+		if (!src &&
+		    (rc = hln_file_openat(dir, name, HLN_OPEN_READ, &src)) < 0)
 			break;
 		/* Taken before the data is read: the times to keep. */
 		struct hln_stat st;
@@ -392,7 +393,7 @@ int copy_break(const char *name, enum copy_reflink reflink,
 		r->cloned = 0;
 		r->bytes = 0;
 		r->attempts++;
-		rc = break_once(name, &src, &st, reflink, r);
+		rc = break_once(dir, name, &src, &st, reflink, r);
 		if (rc != -EAGAIN || r->attempts > COPY_RETRIES)
 			break;
 	}

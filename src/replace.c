@@ -59,13 +59,20 @@ static int same_file(const struct hln_stat *a, const struct hln_stat *b)
 
 int replace_tmp_create(const char *name, struct replace_tmp *t)
 {
+	return replace_tmp_create_at(NULL, name, t);
+}
+
+int replace_tmp_create_at(struct hln_dir *d, const char *name,
+			  struct replace_tmp *t)
+{
 	char dir[sizeof t->path];
 	t->f = NULL;
 	t->path[0] = '\0';
+	t->dir = d;
 	int rc = dir_of(name, dir, sizeof dir);
 	if (rc < 0)
 		return rc;
-	rc = hln_file_tmpfile(dir, &t->f);
+	rc = hln_file_tmpfile(d, dir, &t->f);
 	if (rc != -ENOSYS)
 		return rc;
 	/* A few tries: another process could take the same random name. */
@@ -73,7 +80,7 @@ int replace_tmp_create(const char *name, struct replace_tmp *t)
 		rc = replace_tmpname(name, t->path, sizeof t->path);
 		if (rc < 0)
 			break;
-		rc = hln_file_open(t->path, HLN_OPEN_CREATE, &t->f);
+		rc = hln_file_openat(d, t->path, HLN_OPEN_CREATE, &t->f);
 		if (rc != -EEXIST)
 			break;
 	}
@@ -93,7 +100,7 @@ int replace_tmp_name(const char *name, struct replace_tmp *t)
 		rc = replace_tmpname(name, t->path, sizeof t->path);
 		if (rc < 0)
 			break;
-		rc = hln_file_link(t->f, t->path);
+		rc = hln_file_link(t->f, t->dir, t->path);
 		if (rc != -EEXIST)
 			break;
 	}
@@ -107,7 +114,7 @@ int replace_tmp_discard(struct replace_tmp *t)
 	int rc = hln_file_close(t->f);
 	t->f = NULL;
 	if (t->path[0]) {
-		int rc2 = hln_unlink(t->path);
+		int rc2 = hln_dir_unlinkat(t->dir, t->path);
 		if (rc2 < 0 && rc == 0)
 			rc = rc2;
 		t->path[0] = '\0';
@@ -120,12 +127,12 @@ static int swap_by_rename(struct replace_tmp *t, const char *name,
 			  const struct hln_stat *expect, const char *dir)
 {
 	struct hln_stat now;
-	int rc = hln_stat_path(name, 0, &now);
+	int rc = hln_dir_statat(t->dir, name, 0, &now);
 	if (rc < 0)
 		return rc;
 	if (!same_file(&now, expect))
 		return -ECANCELED;
-	rc = hln_rename(t->path, name);
+	rc = hln_dir_renameat(t->dir, t->path, name);
 	if (rc < 0)
 		return rc;
 	/*
@@ -133,10 +140,11 @@ static int swap_by_rename(struct replace_tmp *t, const char *name,
 	 * then the temporary name is still ours to remove.
 	 */
 	struct hln_stat left;
-	if (hln_stat_path(t->path, 0, &left) == 0 && same_file(&left, &now))
-		hln_unlink(t->path);
+	if (hln_dir_statat(t->dir, t->path, 0, &left) == 0 &&
+	    same_file(&left, &now))
+		hln_dir_unlinkat(t->dir, t->path);
 	t->path[0] = '\0';
-	return hln_dir_sync(dir);
+	return hln_dir_sync(t->dir, dir);
 }
 
 int replace_swap(struct replace_tmp *t, const char *name,
@@ -146,18 +154,18 @@ int replace_swap(struct replace_tmp *t, const char *name,
 	int rc = dir_of(name, dir, sizeof dir);
 	if (rc < 0)
 		return rc;
-	rc = hln_exchange(t->path, name);
+	rc = hln_exchange(t->dir, t->path, name);
 	if (rc == -ENOSYS)
 		return swap_by_rename(t, name, expect, dir);
 	if (rc < 0)
 		return rc;
 	/* What came out of NAME must be the file that was copied. */
 	struct hln_stat out;
-	rc = hln_stat_path(t->path, 0, &out);
+	rc = hln_dir_statat(t->dir, t->path, 0, &out);
 	if (rc < 0 || !same_file(&out, expect)) {
 		if (rc == 0)
 			rc = -ECANCELED;
-		if (hln_exchange(t->path, name) < 0) {
+		if (hln_exchange(t->dir, t->path, name) < 0) {
 			/*
 			 * Stuck half-way: NAME holds the new file and
 			 * T->path what NAME held, perhaps someone else's
@@ -167,20 +175,20 @@ int replace_swap(struct replace_tmp *t, const char *name,
 		}
 		return rc;
 	}
-	rc = hln_unlink(t->path);
+	rc = hln_dir_unlinkat(t->dir, t->path);
 	if (rc < 0) {
 		/* Undo, so that the old file keeps no extra name. */
-		if (hln_exchange(t->path, name) < 0)
+		if (hln_exchange(t->dir, t->path, name) < 0)
 			t->path[0] = '\0';
 		return rc;
 	}
 	t->path[0] = '\0';
-	return hln_dir_sync(dir);
+	return hln_dir_sync(t->dir, dir);
 }
 
 int replace_with_link(const char *target, const char *name, int flags)
 {
-	struct replace_tmp t = {NULL, ""};
+	struct replace_tmp t = {NULL, "", NULL};
 	int rc;
 	/* A few tries: another process could take the same random name. */
 	for (int tries = 0; tries < 8; tries++) {
@@ -201,7 +209,7 @@ int replace_with_link(const char *target, const char *name, int flags)
 		if (rc == 0) {
 			char dir[sizeof t.path];
 			rc = dir_of(name, dir, sizeof dir);
-			return rc < 0 ? rc : hln_dir_sync(dir);
+			return rc < 0 ? rc : hln_dir_sync(NULL, dir);
 		}
 	} else if (rc == 0 && expect.type == HLN_T_DIR) {
 		rc = -EISDIR;

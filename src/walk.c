@@ -654,3 +654,28 @@ int walk_is_within(const char *path, uint64_t dev, uint64_t ino)
 	free(p);
 	return rc < 0 ? rc : 0;
 }
+
+int walk_reopen(const char *root, const char *rel, struct hln_dir **out)
+{
+	char *copy = strdup(rel);
+	if (!copy)
+		return -ENOMEM;
+	struct hln_dir *d;
+	int rc = hln_dir_open(root, 0, &d);
+	/* One component at a time, each relative to the last. */
+	for (char *p = copy, *next; rc == 0 && *p; p = next) {
+		next = p + strcspn(p, "/");
+		if (*next)
+			*next++ = '\0';
+		if (!*p)
+			continue; /* "a//b", a leading or trailing slash */
+		struct hln_dir *sub;
+		rc = hln_dir_openat(d, p, &sub);
+		hln_dir_close(d);
+		d = rc == 0 ? sub : NULL;
+	}
+	free(copy);
+	if (rc == 0)
+		*out = d;
+	return rc;
+}

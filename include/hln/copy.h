@@ -61,8 +61,9 @@ int copy_meta(struct hln_file *dst, struct hln_file *src,
 	      const struct hln_stat *st);
 
 /*
- * Make NAME an independent file with the same data and metadata, every
- * other name keeping the original: the copy is made in NAME's directory,
+ * Make NAME in the directory DIR (NULL: NAME is a path) an independent
+ * file with the same data and metadata, every other name keeping the
+ * original: the copy is made in NAME's directory,
  * flushed, and swapped in for NAME atomically (hln/replace.h), so that
  * NAME always holds the original or the complete copy.  A NAME with one
  * link is left alone (R->nothing).  Fills R.
@@ -73,7 +74,7 @@ int copy_meta(struct hln_file *dst, struct hln_file *src,
  * copy_data and the platform said.  On failure NAME and the original are
  * untouched and no temporary name is left.
  */
-int copy_break(const char *name, enum copy_reflink reflink,
+int copy_break(struct hln_dir *dir, const char *name, enum copy_reflink reflink,
 	       struct copy_result *r);
 
 #endif

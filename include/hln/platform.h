@@ -219,7 +219,8 @@ int hln_dir_fstat(struct hln_dir *d, int flags, struct hln_stat *st);
 
 /*
  * Stat NAME in D (symlinks not followed unless HLN_FOLLOW; st->mnt_id
- * filled with HLN_WANT_MNT where the OS has it).  Returns 0 or -errno.
+ * filled with HLN_WANT_MNT where the OS has it).  D may be NULL: NAME is
+ * then a path.  Returns 0 or -errno.
  */
 int hln_dir_statat(struct hln_dir *d, const char *name, int flags,
 		   struct hln_stat *st);
@@ -235,21 +236,25 @@ int hln_dir_linkat(struct hln_dir *sd, const char *sname, struct hln_dir *dd,
 int hln_dir_mkdirat(struct hln_dir *d, const char *name, uint32_t mode);
 
 /*
- * Rename FROM to TO, both names in D, replacing a non-directory TO
- * atomically (failpoint "rename").  Returns 0 or -errno.
+ * Rename FROM to TO, both names in D (NULL: both are paths, in one
+ * directory), replacing a non-directory TO atomically (failpoint
+ * "rename").  Returns 0 or -errno.
  */
 int hln_dir_renameat(struct hln_dir *d, const char *from, const char *to);
 
 /*
- * Remove the non-directory NAME in D (failpoint "unlink").  Returns 0 or
- * -errno.
+ * Remove the non-directory NAME in D (NULL: NAME is a path; failpoint
+ * "unlink").  Returns 0 or -errno.
  */
 int hln_dir_unlinkat(struct hln_dir *d, const char *name);
 
 /* Create symlink NAME in D holding TEXT.  Returns 0 or -errno. */
 int hln_dir_symlinkat(struct hln_dir *d, const char *name, const char *text);
 
-/* Read symlink NAME in D, as hln_readlink.  Returns length or -errno. */
+/*
+ * Read symlink NAME in D (NULL: NAME is a path), as hln_readlink.
+ * Returns the length or -errno.
+ */
 int hln_dir_readlinkat(struct hln_dir *d, const char *name, char *buf,
 		       size_t size);
 
@@ -319,19 +324,29 @@ struct hln_file;
 int hln_file_open(const char *path, int how, struct hln_file **out);
 
 /*
- * Create a new file without a name in the directory DIR, read-write, mode
- * 0600 (Linux O_TMPFILE; failpoint "tmpfile").  If the process dies it
- * vanishes.  Returns 0 with *OUT set, -ENOSYS where the OS or the
- * filesystem has no such files (then create a named one), or -errno.
+ * Open NAME in D as hln_file_open opens a path (D NULL: NAME is a path),
+ * so that names deeper than a path can reach work (failpoint "open").
+ * Returns as hln_file_open.
  */
-int hln_file_tmpfile(const char *dir, struct hln_file **out);
+int hln_file_openat(struct hln_dir *d, const char *name, int how,
+		    struct hln_file **out);
 
 /*
- * Give the unnamed file F (from hln_file_tmpfile) the name PATH, in its
- * directory (failpoint "link").  Returns 0, or -errno (-EEXIST if PATH
- * exists, -ENOSYS where unnamed files do not exist).
+ * Create a new file without a name in the directory DIR of D (D NULL: DIR
+ * is a path; "." for D itself), read-write, mode 0600 (Linux O_TMPFILE;
+ * failpoint "tmpfile").  If the process dies it vanishes.  Returns 0 with
+ * *OUT set, -ENOSYS where the OS or the filesystem has no such files
+ * (then create a named one), or -errno.
  */
-int hln_file_link(struct hln_file *f, const char *path);
+int hln_file_tmpfile(struct hln_dir *d, const char *dir, struct hln_file **out);
+
+/*
+ * Give the unnamed file F (from hln_file_tmpfile) the name NAME in D (D
+ * NULL: NAME is a path), in its directory (failpoint "link").  Returns 0,
+ * or -errno (-EEXIST if NAME exists, -ENOSYS where unnamed files do not
+ * exist).
+ */
+int hln_file_link(struct hln_file *f, struct hln_dir *d, const char *name);
 
 /* Stat the open file F (failpoint "stat").  Returns 0 or -errno. */
 int hln_file_stat(struct hln_file *f, struct hln_stat *st);
@@ -444,17 +459,18 @@ int hln_file_xattr_remove(struct hln_file *f, const char *name);
 int hln_file_close(struct hln_file *f);
 
 /*
- * Exchange the names A and B atomically, both in one directory (renameat2
- * RENAME_EXCHANGE; failpoint "rename", which it is).  Returns 0, -ENOSYS
- * where the OS or the filesystem cannot exchange (then check and rename),
- * or -errno (-ENOENT if either is missing).
+ * Exchange the names A and B atomically, both in D (D NULL: A and B are
+ * paths, in one directory; renameat2 RENAME_EXCHANGE; failpoint "rename",
+ * which it is).  Returns 0, -ENOSYS where the OS or the filesystem cannot
+ * exchange (then check and rename), or -errno (-ENOENT if either is
+ * missing).
  */
-int hln_exchange(const char *a, const char *b);
+int hln_exchange(struct hln_dir *d, const char *a, const char *b);
 
 /*
- * Flush the directory DIR (its entries) to disk (failpoint "dir_sync").
- * Returns 0 or -errno.
+ * Flush the directory DIR of D (D NULL: DIR is a path; "." for D itself),
+ * its entries, to disk (failpoint "dir_sync").  Returns 0 or -errno.
  */
-int hln_dir_sync(const char *dir);
+int hln_dir_sync(struct hln_dir *d, const char *dir);
 
 #endif

@@ -53,22 +53,39 @@ int replace_with_symlink(struct hln_dir *d, const char *name, const char *text);
 struct hln_file;
 struct hln_stat;
 
-/* A new file made to replace a name, in the name's directory. */
+/*
+ * A new file made to replace a name, in the name's directory.  Its names
+ * and the name it replaces are paths, or names relative to DIR when it
+ * was made by replace_tmp_create_at (DIR is the caller's, not closed).
+ */
 struct replace_tmp {
 	struct hln_file *f; /* open read-write; NULL for a link (create -f) */
 	char path[4096 + 32]; /* its ".hln-" name, "" while it has none */
+	struct hln_dir *dir; /* what PATH and the name are relative to, or
+				NULL (paths) */
 };
 
 /*
- * Make a new empty file T to replace NAME, in NAME's directory: without a
- * name where the OS can (O_TMPFILE), else under a fresh ".hln-" name
- * opened O_CREAT|O_EXCL|O_NOFOLLOW with mode 0600.
+ * Make a new empty file T to replace the path NAME, in NAME's directory:
+ * without a name where the OS can (O_TMPFILE), else under a fresh ".hln-"
+ * name opened O_CREAT|O_EXCL|O_NOFOLLOW with mode 0600.
  * Returns 0, or -errno; then nothing was made.
  */
 int replace_tmp_create(const char *name, struct replace_tmp *t);
 
 /*
- * Give T a fresh ".hln-" name in the directory of NAME if it has none.
+ * As replace_tmp_create, for NAME in the directory DIR (NULL: NAME is a
+ * path): T's name and the NAME given to replace_tmp_name and replace_swap
+ * are then relative to DIR, so a name deeper than a path can reach works.
+ * DIR must stay open while T is used.
+ * Returns 0, or -errno; then nothing was made.
+ */
+int replace_tmp_create_at(struct hln_dir *dir, const char *name,
+			  struct replace_tmp *t);
+
+/*
+ * Give T a fresh ".hln-" name in the directory of NAME (relative to T's
+ * directory) if it has none.
  * Returns 0, or -errno (T keeps no name then).
  */
 int replace_tmp_name(const char *name, struct replace_tmp *t);
@@ -80,7 +97,8 @@ int replace_tmp_name(const char *name, struct replace_tmp *t);
 int replace_tmp_discard(struct replace_tmp *t);
 
 /*
- * Put the file named T->path in place of NAME, if NAME still holds the
+ * Put the file named T->path in place of NAME (both relative to T's
+ * directory, when it has one), if NAME still holds the
  * file EXPECT (same dev and ino), in one step: exchange the two names
  * (renameat2 RENAME_EXCHANGE) and check that what came out of NAME is
  * EXPECT — if it is not (someone replaced NAME meanwhile), exchange back,

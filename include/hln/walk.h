@@ -174,6 +174,17 @@ int walk_entry_stat(const struct walk_entry *e, int flags, struct hln_stat *buf,
 		    const struct hln_stat **st);
 
 /*
+ * Open again, after a walk, the directory REL under the directory ROOT
+ * (REL as a walk_dir's path past its rootlen: "" for ROOT itself, or
+ * "/a/b"): ROOT as the walk opened it (a symlink not followed), then one
+ * component at a time relative to the last (hln_dir_openat: no symlink
+ * followed), so that a directory swapped for a symlink since cannot lead
+ * elsewhere, and any depth works whatever the length of the path.
+ * Returns 0 with *OUT set, or -errno (-ENOENT, -ENOTDIR, -ELOOP ...).
+ */
+int walk_reopen(const char *root, const char *rel, struct hln_dir **out);
+
+/*
  * Whether the file with identity (DEV, INO) is PATH or one of PATH's
  * ancestor directories (found by following "..").  Returns 1, 0, or
  * -errno if PATH cannot be examined.

@@ -73,11 +73,14 @@ int fast_ncpus(void);
 
 /* ---- independent copies (break) ---- */
 
-/* A new unnamed file in DIR (O_TMPFILE), 0600: its fd, -ENOSYS, -errno. */
-int fast_tmpfile(const char *dir);
+/*
+ * A new unnamed file (O_TMPFILE), 0600, in DIR relative to DIRFD: its
+ * fd, -ENOSYS, -errno.
+ */
+int fast_tmpfile(int dirfd, const char *dir);
 
-/* Name the unnamed file open as FD PATH: 0, -ENOSYS or -errno. */
-int fast_link_fd(int fd, const char *path);
+/* Name the unnamed file open as FD NAME in DIRFD: 0, -ENOSYS or -errno. */
+int fast_link_fd(int fd, int dirfd, const char *name);
 
 /* FICLONE SRC into DST: 0, -EOPNOTSUPP where impossible, -errno. */
 int fast_clone(int dst, int src);
@@ -103,7 +106,7 @@ int fast_xattr_get(int fd, const char *name, void *buf, size_t size);
 int fast_xattr_set(int fd, const char *name, const void *val, size_t len);
 int fast_xattr_remove(int fd, const char *name);
 
-/* renameat2 RENAME_EXCHANGE of A and B: 0, -ENOSYS, -errno. */
-int fast_exchange(const char *a, const char *b);
+/* renameat2 RENAME_EXCHANGE of A and B in DIRFD: 0, -ENOSYS, -errno. */
+int fast_exchange(int dirfd, const char *a, const char *b);
 
 #endif

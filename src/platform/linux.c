@@ -317,9 +317,10 @@ int fast_file_names(const char *path, void (*fn)(void *ctx, const char *name),
 
 /* ---- independent copies (break) ---- */
 
-int fast_tmpfile(const char *dir)
+int fast_tmpfile(int dirfd, const char *dir)
 {
-	int fd = open(*dir ? dir : ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	int fd = openat(dirfd, *dir ? dir : ".", O_TMPFILE | O_RDWR | O_CLOEXEC,
+			0600);
 	if (fd >= 0)
 		return fd;
 	/* Kernels and filesystems without O_TMPFILE say one of these. */
@@ -329,16 +330,16 @@ int fast_tmpfile(const char *dir)
 	return -errno;
 }
 
-int fast_link_fd(int fd, const char *path)
+int fast_link_fd(int fd, int dirfd, const char *name)
 {
 	/* AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH; /proc works for all. */
-	if (linkat(fd, "", AT_FDCWD, path, AT_EMPTY_PATH) == 0)
+	if (linkat(fd, "", dirfd, name, AT_EMPTY_PATH) == 0)
 		return 0;
 	if (errno != ENOENT && errno != EPERM)
 		return -errno;
 	char proc[64];
 	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-	if (linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) < 0)
+	if (linkat(AT_FDCWD, proc, dirfd, name, AT_SYMLINK_FOLLOW) < 0)
 		return -errno;
 	return 0;
 }
@@ -450,9 +451,9 @@ int fast_xattr_remove(int fd, const char *name)
 	return xattr_rc(fremovexattr(fd, name) < 0 ? -1 : 0);
 }
 
-int fast_exchange(const char *a, const char *b)
+int fast_exchange(int dirfd, const char *a, const char *b)
 {
-	if (renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) == 0)
+	if (renameat2(dirfd, a, dirfd, b, RENAME_EXCHANGE) == 0)
 		return 0;
 	/* No renameat2, or a filesystem that cannot exchange. */
 	if (errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)

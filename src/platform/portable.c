@@ -49,15 +49,15 @@ int fast_file_names(const char *path, void (*fn)(void *ctx, const char *name),
 
 /* ---- independent copies (break) ---- */
 
-int fast_tmpfile(const char *dir)
+int fast_tmpfile(int dirfd, const char *dir)
 {
-	(void)dir;
+	(void)dirfd, (void)dir;
 	return -ENOSYS;
 }
 
-int fast_link_fd(int fd, const char *path)
+int fast_link_fd(int fd, int dirfd, const char *name)
 {
-	(void)fd, (void)path;
+	(void)fd, (void)dirfd, (void)name;
 	return -ENOSYS;
 }
 
@@ -111,8 +111,8 @@ int fast_xattr_remove(int fd, const char *name)
 	return -ENOSYS;
 }
 
-int fast_exchange(const char *a, const char *b)
+int fast_exchange(int dirfd, const char *a, const char *b)
 {
-	(void)a, (void)b;
+	(void)dirfd, (void)a, (void)b;
 	return -ENOSYS;
 }

@@ -495,10 +495,16 @@ int hln_dir_fstat(struct hln_dir *d, int flags, struct hln_stat *st)
 	return statat(d->fd, "", flags, st);
 }
 
+/* The descriptor NAMEs in D are relative to: the current directory's
+ * for a NULL D (NAME is then a path). */
+static int fd_of(const struct hln_dir *d) { return d ? d->fd : AT_FDCWD; }
+
 int hln_dir_statat(struct hln_dir *d, const char *name, int flags,
 		   struct hln_stat *st)
 {
-	return statat(d->fd, name, flags, st);
+	if (!d && !*name)
+		return -ENOENT; /* as hln_stat_path: "" names nothing */
+	return statat(fd_of(d), name, flags, st);
 }
 
 int hln_dir_linkat(struct hln_dir *sd, const char *sname, struct hln_dir *dd,
@@ -519,13 +525,13 @@ int hln_dir_mkdirat(struct hln_dir *d, const char *name, uint32_t mode)
 int hln_dir_renameat(struct hln_dir *d, const char *from, const char *to)
 {
 	HLN_FAILPOINT("rename");
-	return renameat(d->fd, from, d->fd, to) < 0 ? NEG_ERRNO() : 0;
+	return renameat(fd_of(d), from, fd_of(d), to) < 0 ? NEG_ERRNO() : 0;
 }
 
 int hln_dir_unlinkat(struct hln_dir *d, const char *name)
 {
 	HLN_FAILPOINT("unlink");
-	return unlinkat(d->fd, name, 0) < 0 ? NEG_ERRNO() : 0;
+	return unlinkat(fd_of(d), name, 0) < 0 ? NEG_ERRNO() : 0;
 }
 
 int hln_dir_symlinkat(struct hln_dir *d, const char *name, const char *text)
@@ -537,7 +543,7 @@ int hln_dir_symlinkat(struct hln_dir *d, const char *name, const char *text)
 int hln_dir_readlinkat(struct hln_dir *d, const char *name, char *buf,
 		       size_t size)
 {
-	return readlink_at(d->fd, name, buf, size);
+	return readlink_at(fd_of(d), name, buf, size);
 }
 
 int hln_dir_setmeta(struct hln_dir *d, const char *name,
@@ -618,38 +624,44 @@ static int file_from_fd(int fd, struct hln_file **out)
 
 int hln_file_open(const char *path, int how, struct hln_file **out)
 {
+	return hln_file_openat(NULL, path, how, out);
+}
+
+int hln_file_openat(struct hln_dir *d, const char *name, int how,
+		    struct hln_file **out)
+{
 	HLN_FAILPOINT("open");
 	int fd;
 	if (how == HLN_OPEN_CREATE) {
-		fd = open(path,
-			  O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-			  0600);
+		fd = openat(fd_of(d), name,
+			    O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			    0600);
 	} else {
 		int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
 		int noatime = fast_noatime_flag();
-		fd = open(path, flags | noatime);
+		fd = openat(fd_of(d), name, flags | noatime);
 		/* O_NOATIME is for the owner (or CAP_FOWNER) only. */
 		if (fd < 0 && errno == EPERM && noatime)
-			fd = open(path, flags);
+			fd = openat(fd_of(d), name, flags);
 	}
 	if (fd < 0)
 		return NEG_ERRNO();
 	return file_from_fd(fd, out);
 }
 
-int hln_file_tmpfile(const char *dir, struct hln_file **out)
+int hln_file_tmpfile(struct hln_dir *d, const char *dir, struct hln_file **out)
 {
 	HLN_FAILPOINT("tmpfile");
-	int fd = fast_tmpfile(dir);
+	int fd = fast_tmpfile(fd_of(d), dir);
 	if (fd < 0)
 		return fd;
 	return file_from_fd(fd, out);
 }
 
-int hln_file_link(struct hln_file *f, const char *path)
+int hln_file_link(struct hln_file *f, struct hln_dir *d, const char *name)
 {
 	HLN_FAILPOINT("link");
-	return fast_link_fd(f->fd, path);
+	return fast_link_fd(f->fd, fd_of(d), name);
 }
 
 int hln_file_stat(struct hln_file *f, struct hln_stat *st)
@@ -812,16 +824,17 @@ int hln_file_close(struct hln_file *f)
 	return rc;
 }
 
-int hln_exchange(const char *a, const char *b)
+int hln_exchange(struct hln_dir *d, const char *a, const char *b)
 {
 	HLN_FAILPOINT("rename");
-	return fast_exchange(a, b);
+	return fast_exchange(fd_of(d), a, b);
 }
 
-int hln_dir_sync(const char *dir)
+int hln_dir_sync(struct hln_dir *d, const char *dir)
 {
 	HLN_FAILPOINT("dir_sync");
-	int fd = open(*dir ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = openat(fd_of(d), *dir ? dir : ".",
+			O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return NEG_ERRNO();
 	int rc = fsync(fd) < 0 ? NEG_ERRNO() : 0;

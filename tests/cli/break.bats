@@ -420,6 +420,41 @@ shared_extents() { filefrag -v -- "$1" | grep -c shared || true; }
 	expect_nlink d/a 2
 }
 
+@test "-r: paths longer than 4,096 bytes are broken like any other" {
+	need_native "Wine's paths stop at 32,767 UTF-16 units; this tree is deeper than the test needs there"
+	# 25 directories of 200 bytes: the files' paths are about 5,030 bytes
+	local n up
+	n=$(printf 'd%.0s' $(seq 1 200))
+	up=$(printf '../%.0s' $(seq 1 26))
+	mkdir top
+	(
+		cd top || exit 1
+		for _ in $(seq 1 25); do mkdir "$n" && cd "$n" || exit 1; done
+		printf 'shared\n' >f && ln f g && ln f "${up}out" &&
+			printf 'inside\n' >in1 && ln in1 in2
+	) || fail "cannot make the deep tree"
+	[ "$(find top -name f -printf '%p' | wc -c)" -gt 4096 ] || fail "the tree is not deep enough"
+	local in_ino
+	in_ino=$(find top -name in1 -printf '%i')
+	hrun break -r -n top
+	expect_status 0
+	expect_no_err
+	[ "${#lines[@]}" -eq 3 ] || fail "-n printed ${#lines[@]} lines"
+	expect_nlink out 3
+	hrun break -r -v top
+	expect_status 0
+	expect_no_err
+	[ "${#lines[@]}" -eq 3 ] || fail "-v printed ${#lines[@]} lines"
+	expect_nlink out 1
+	local left
+	left=$(find top -type f -links +1 -printf '%f\n')
+	[ -z "$left" ] || fail "still shared: $left"
+	[ "$(find top -name in1 -printf '%i')" = "$in_ino" ] || fail "in1 lost the original inode"
+	[ "$(find top -type f -execdir cat {} \; | sort | uniq -c | tr -s ' ')" = " 2 inside
+ 2 shared" ] || fail "contents differ"
+	no_temp_left top
+}
+
 # ---- concurrency and signals (failpoint build: HLN_TEST_HOOK) -------------
 
 @test "a name replaced between copy and swap is detected and never clobbered" {

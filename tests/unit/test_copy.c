@@ -42,7 +42,7 @@ static void test_break_basic(void **state)
 	struct fixture *fx = *state;
 	uint64_t orig = unit_ino(fx->f);
 	struct copy_result r;
-	assert_int_equal(copy_break(fx->f, COPY_REFLINK_NEVER, &r), 0);
+	assert_int_equal(copy_break(NULL, fx->f, COPY_REFLINK_NEVER, &r), 0);
 	assert_int_equal(r.nothing, 0);
 	assert_int_equal(r.cloned, 0);
 	assert_int_equal(r.attempts, 1);
@@ -54,7 +54,7 @@ static void test_break_basic(void **state)
 			    "some bytes");
 	assert_int_equal(unit_count_prefix(fx->dir, ".hln-"), 0);
 	/* now one link each: nothing to do */
-	assert_int_equal(copy_break(fx->f, COPY_REFLINK_AUTO, &r), 0);
+	assert_int_equal(copy_break(NULL, fx->f, COPY_REFLINK_AUTO, &r), 0);
 	assert_int_equal(r.nothing, 1);
 }
 
@@ -64,11 +64,12 @@ static void test_break_refuses(void **state)
 	char sym[PATH_MAX], sub[PATH_MAX];
 	struct copy_result r;
 	assert_int_equal(symlink("f", unit_path(sym, fx->dir, "sym")), 0);
-	assert_int_equal(copy_break(sym, COPY_REFLINK_AUTO, &r), -ELOOP);
+	assert_int_equal(copy_break(NULL, sym, COPY_REFLINK_AUTO, &r), -ELOOP);
 	assert_int_equal(mkdir(unit_path(sub, fx->dir, "sub"), 0755), 0);
-	assert_int_equal(copy_break(sub, COPY_REFLINK_AUTO, &r), -EISDIR);
-	assert_int_equal(copy_break("/nonexistent/x", COPY_REFLINK_AUTO, &r),
-			 -ENOENT);
+	assert_int_equal(copy_break(NULL, sub, COPY_REFLINK_AUTO, &r), -EISDIR);
+	assert_int_equal(
+		copy_break(NULL, "/nonexistent/x", COPY_REFLINK_AUTO, &r),
+		-ENOENT);
 }
 
 /* Every failure: F and G still the original inode, no temporary. */
@@ -102,7 +103,7 @@ static void test_break_failures(void **state)
 						? COPY_REFLINK_ALWAYS
 						: COPY_REFLINK_NEVER;
 		assert_int_equal(unit_failpoints(cases[i].fp), 0);
-		int rc = copy_break(fx->f, how, &r);
+		int rc = copy_break(NULL, fx->f, how, &r);
 		unit_failpoints_off();
 		if (rc != cases[i].rc)
 			fprintf(stderr, "case %s: %d\n", cases[i].fp, rc);
@@ -122,12 +123,52 @@ static void test_break_portable_path(void **state)
 	assert_int_equal(unit_failpoints("tmpfile=*:ENOSYS,rename=1:ENOSYS,"
 					 "copy_range=*:ENOSYS"),
 			 0);
-	assert_int_equal(copy_break(fx->f, COPY_REFLINK_AUTO, &r), 0);
+	assert_int_equal(copy_break(NULL, fx->f, COPY_REFLINK_AUTO, &r), 0);
 	unit_failpoints_off();
 	assert_int_not_equal(unit_ino(fx->f), orig);
 	assert_int_equal(unit_ino(fx->g), orig);
 	assert_int_equal(r.bytes, 10);
 	assert_int_equal(unit_count_prefix(fx->dir, ".hln-"), 0);
+}
+
+/*
+ * NAME in an open directory, from another working directory: the copy,
+ * its temporary name and the swap are all made relative to it, with and
+ * without O_TMPFILE and exchange.
+ */
+static void test_break_at(void **state)
+{
+	struct fixture *fx = *state;
+	char cwd[PATH_MAX];
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	assert_int_equal(chdir("/"), 0);
+	static const char *const fps[] = {
+		NULL,
+		"tmpfile=*:ENOSYS,rename=1:ENOSYS,copy_range=*:ENOSYS",
+	};
+	for (size_t i = 0; i < UNIT_ARRAY_LEN(fps); i++) {
+		char h[PATH_MAX];
+		assert_int_equal(link(fx->g, unit_path(h, fx->dir, "h")), 0);
+		uint64_t orig = unit_ino(fx->g);
+		struct hln_dir *d;
+		assert_int_equal(hln_dir_open(fx->dir, 0, &d), 0);
+		if (fps[i])
+			assert_int_equal(unit_failpoints(fps[i]), 0);
+		struct copy_result r;
+		int rc = copy_break(d, "h", COPY_REFLINK_NEVER, &r);
+		unit_failpoints_off();
+		hln_dir_close(d);
+		assert_int_equal(rc, 0);
+		assert_int_equal(r.bytes, 10);
+		assert_int_not_equal(unit_ino(h), orig);
+		assert_int_equal(unit_ino(fx->g), orig);
+		char buf[64];
+		assert_string_equal(unit_read_file(h, buf, sizeof buf),
+				    "some bytes");
+		assert_int_equal(unit_count_prefix(fx->dir, ".hln-"), 0);
+		assert_int_equal(unlink(h), 0);
+	}
+	assert_int_equal(chdir(cwd), 0);
 }
 
 static void test_meta(void **state)
@@ -138,7 +179,7 @@ static void test_meta(void **state)
 	assert_int_equal(utimensat(AT_FDCWD, fx->f, ts, 0), 0);
 	int have_xattr = setxattr(fx->f, "user.k", "v1", 2, 0) == 0;
 	struct copy_result r;
-	assert_int_equal(copy_break(fx->f, COPY_REFLINK_AUTO, &r), 0);
+	assert_int_equal(copy_break(NULL, fx->f, COPY_REFLINK_AUTO, &r), 0);
 	struct stat sb;
 	assert_int_equal(stat(fx->f, &sb), 0);
 	assert_int_equal(sb.st_mode & 07777, 0640);
@@ -169,7 +210,7 @@ static void test_sparse(void **state)
 	assert_int_equal(close(fd), 0);
 	assert_int_equal(link(sp, unit_path(sp2, fx->dir, "sp2")), 0);
 	struct copy_result r;
-	assert_int_equal(copy_break(sp, COPY_REFLINK_NEVER, &r), 0);
+	assert_int_equal(copy_break(NULL, sp, COPY_REFLINK_NEVER, &r), 0);
 	struct stat sb;
 	assert_int_equal(stat(sp, &sb), 0);
 	assert_int_equal(sb.st_size, (32 << 20) + 1);
@@ -178,7 +219,7 @@ static void test_sparse(void **state)
 	assert_int_equal(link(sp, unit_path(sp2, fx->dir, "sp3")), 0);
 	assert_int_equal(unit_failpoints("seek=*:ENOSYS,copy_range=*:ENOSYS"),
 			 0);
-	assert_int_equal(copy_break(sp, COPY_REFLINK_NEVER, &r), 0);
+	assert_int_equal(copy_break(NULL, sp, COPY_REFLINK_NEVER, &r), 0);
 	unit_failpoints_off();
 	assert_int_equal(stat(sp, &sb), 0);
 	assert_int_equal(sb.st_size, (32 << 20) + 1);
@@ -197,7 +238,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_break_basic),    T(test_break_refuses),
 		T(test_break_failures), T(test_break_portable_path),
-		T(test_meta),           T(test_sparse),
+		T(test_break_at),       T(test_meta),
+		T(test_sparse),
 	};
 #undef T
 	return cmocka_run_group_tests_name("copy", tests, NULL, NULL);

@@ -87,7 +87,7 @@ static int can_exchange(const char *dir)
 	char a[PATH_MAX], b[PATH_MAX];
 	unit_write_file(unit_path(a, dir, "xa"), "a");
 	unit_write_file(unit_path(b, dir, "xb"), "b");
-	int rc = hln_exchange(a, b);
+	int rc = hln_exchange(NULL, a, b);
 	unlink(a);
 	unlink(b);
 	return rc == 0;

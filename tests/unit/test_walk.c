@@ -4,7 +4,7 @@
  * followed, early stop, errors from callbacks, unreadable directories and
  * failpoints, a directory swapped for a symlink mid-walk and a symlink
  * swapped for a directory before its stat, one_fs and
- * same_mount, and walk_is_within.
+ * same_mount, walk_is_within, and walk_reopen.
  */
 #include "unit.h"
 
@@ -1052,6 +1052,90 @@ static void test_is_within(void **state)
 	}
 }
 
+/* ---- walk_reopen ---- */
+
+/* Whether the directory D is the one at PATH (same dev and ino). */
+static int is_dir_at(struct hln_dir *d, const char *path)
+{
+	struct hln_stat st;
+	struct stat sb;
+	assert_int_equal(hln_dir_fstat(d, 0, &st), 0);
+	assert_int_equal(stat(path, &sb), 0);
+	return st.dev == (uint64_t)sb.st_dev && st.ino == (uint64_t)sb.st_ino;
+}
+
+enum { LINK = 1 };
+
+static void test_reopen(void **state)
+{
+	struct fixture *f = *state;
+	static const struct {
+		const char *rel, *is; /* is: the directory it must be */
+		int want;
+	} cases[] = {
+		{"", ".", 0},
+		{"/d1", "d1", 0},
+		{"/d1/d2/d3", "d1/d2/d3", 0},
+		{"d1//d2/", "d1/d2", 0},
+		/* a symlink is never followed: -ENOTDIR or -ELOOP (LINK) */
+		{"/lnk_dir", NULL, LINK},
+		{"/lnk_dir/d2", NULL, LINK},
+		{"/d1/f3", NULL, -ENOTDIR},
+		{"/missing", NULL, -ENOENT},
+	};
+	char path[PATH_MAX];
+	for (size_t i = 0; i < UNIT_ARRAY_LEN(cases); i++) {
+		struct hln_dir *d = NULL;
+		int rc = walk_reopen(f->root, cases[i].rel, &d);
+		if (cases[i].want == LINK && rc == -ELOOP)
+			rc = -ENOTDIR;
+		if (rc != (cases[i].want == LINK ? -ENOTDIR : cases[i].want))
+			fprintf(stderr, "walk_reopen '%s': %d\n", cases[i].rel,
+				rc);
+		assert_int_equal(rc, cases[i].want == LINK ? -ENOTDIR
+							   : cases[i].want);
+		if (rc == 0) {
+			assert_true(is_dir_at(
+				d, unit_path(path, f->root, cases[i].is)));
+			hln_dir_close(d);
+		}
+	}
+	/* the root is not followed either */
+	struct hln_dir *d;
+	int rc = walk_reopen(unit_path(path, f->root, "lnk_dir"), "", &d);
+	assert_true(rc == -ENOTDIR || rc == -ELOOP);
+}
+
+/* Deeper than PATH_MAX: reached one directory at a time. */
+static void test_reopen_deep(void **state)
+{
+	struct fixture *f = *state;
+	char name[201], rel[8192] = "";
+	memset(name, 'n', 200);
+	name[200] = '\0';
+	assert_int_equal(chdir(f->root), 0); /* teardown goes back */
+	for (int i = 0; i < 30; i++) {
+		assert_int_equal(mkdir(name, 0755), 0);
+		assert_int_equal(chdir(name), 0);
+		strcat(rel, "/");
+		strcat(rel, name);
+	}
+	assert_true(strlen(rel) > PATH_MAX);
+	struct stat here;
+	assert_int_equal(stat(".", &here), 0);
+	struct hln_dir *d;
+	assert_int_equal(walk_reopen(f->root, rel, &d), 0);
+	struct hln_stat st;
+	assert_int_equal(hln_dir_fstat(d, 0, &st), 0);
+	assert_true(st.ino == (uint64_t)here.st_ino);
+	hln_dir_close(d);
+	/* unit_rmtree cannot remove what is deeper than PATH_MAX */
+	for (int i = 0; i < 30; i++) {
+		assert_int_equal(chdir(".."), 0);
+		assert_int_equal(rmdir(name), 0);
+	}
+}
+
 int main(void)
 {
 	alarm(300); /* a walk that never ends fails the run */
@@ -1074,6 +1158,8 @@ int main(void)
 		T(test_walk_progress),
 		T(test_walk_grows_when_blocked),
 		T(test_is_within),
+		T(test_reopen),
+		T(test_reopen_deep),
 	};
 #undef T
 	return cmocka_run_group_tests_name("walk", tests, NULL, NULL);

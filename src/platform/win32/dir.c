@@ -109,6 +109,11 @@ static int join(const struct hln_dir *d, const char *name, wchar_t **out)
 	return 0;
 }
 
+int win_at_wide(const struct hln_dir *d, const char *name, wchar_t **out)
+{
+	return d ? join(d, name, out) : win_path_to_wide(name, out);
+}
+
 int hln_dir_openat(struct hln_dir *parent, const char *name,
 		   struct hln_dir **out)
 {
@@ -264,7 +269,7 @@ int hln_dir_statat(struct hln_dir *d, const char *name, int flags,
 {
 	HLN_FAILPOINT("stat");
 	wchar_t *w;
-	int rc = join(d, name, &w);
+	int rc = d || *name ? win_at_wide(d, name, &w) : -ENOENT;
 	if (rc < 0)
 		return rc;
 	rc = win_stat_wide(w, flags, st);
@@ -292,10 +297,10 @@ int hln_dir_renameat(struct hln_dir *d, const char *from, const char *to)
 {
 	HLN_FAILPOINT("rename");
 	wchar_t *wf, *wt = NULL;
-	int rc = join(d, from, &wf);
+	int rc = win_at_wide(d, from, &wf);
 	if (rc < 0)
 		return rc;
-	rc = join(d, to, &wt);
+	rc = win_at_wide(d, to, &wt);
 	if (rc == 0)
 		rc = win_rename_wide(wf, wt);
 	free(wf);
@@ -307,7 +312,7 @@ int hln_dir_unlinkat(struct hln_dir *d, const char *name)
 {
 	HLN_FAILPOINT("unlink");
 	wchar_t *w;
-	int rc = join(d, name, &w);
+	int rc = win_at_wide(d, name, &w);
 	if (rc < 0)
 		return rc;
 	rc = win_unlink_wide(w);
@@ -404,7 +409,7 @@ int hln_dir_readlinkat(struct hln_dir *d, const char *name, char *buf,
 {
 	HLN_FAILPOINT("readlink");
 	wchar_t *w;
-	int rc = join(d, name, &w);
+	int rc = win_at_wide(d, name, &w);
 	if (rc < 0)
 		return rc;
 	rc = win_readlink_wide(w, buf, size);
@@ -424,7 +429,7 @@ int hln_dir_setmeta(struct hln_dir *d, const char *name,
 {
 	HLN_FAILPOINT("setmeta");
 	wchar_t *w;
-	int rc = d ? join(d, name, &w) : win_path_to_wide(name, &w);
+	int rc = win_at_wide(d, name, &w);
 	if (rc < 0)
 		return rc;
 	/* "." in D is D itself (a \\?\ path is taken literally). */
@@ -473,9 +478,10 @@ int hln_dir_close(struct hln_dir *d)
  * to flush (and FlushFileBuffers takes a directory opened for writing,
  * which only administrators may do).
  */
-int hln_dir_sync(const char *dir)
+int hln_dir_sync(struct hln_dir *d, const char *dir)
 {
 	HLN_FAILPOINT("dir_sync");
+	(void)d;
 	(void)dir;
 	return 0;
 }

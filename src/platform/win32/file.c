@@ -18,10 +18,16 @@ struct hln_file {
 
 int hln_file_open(const char *path, int how, struct hln_file **out)
 {
+	return hln_file_openat(NULL, path, how, out);
+}
+
+int hln_file_openat(struct hln_dir *d, const char *name, int how,
+		    struct hln_file **out)
+{
 	HLN_FAILPOINT("open");
 	struct hln_file *f = calloc(1, sizeof *f);
 	wchar_t *w;
-	int rc = f ? win_path_to_wide(path, &w) : -ENOMEM;
+	int rc = f ? win_at_wide(d, name, &w) : -ENOMEM;
 	if (rc < 0) {
 		free(f);
 		return rc;
@@ -63,19 +69,21 @@ int hln_file_open(const char *path, int how, struct hln_file **out)
 }
 
 /* Windows has no unnamed files that can be given a name later. */
-int hln_file_tmpfile(const char *dir, struct hln_file **out)
+int hln_file_tmpfile(struct hln_dir *d, const char *dir, struct hln_file **out)
 {
 	HLN_FAILPOINT("tmpfile");
+	(void)d;
 	(void)dir;
 	(void)out;
 	return -ENOSYS;
 }
 
-int hln_file_link(struct hln_file *f, const char *path)
+int hln_file_link(struct hln_file *f, struct hln_dir *d, const char *name)
 {
 	HLN_FAILPOINT("link");
 	(void)f;
-	(void)path;
+	(void)d;
+	(void)name;
 	return -ENOSYS;
 }
 

@@ -679,9 +679,10 @@ out:
 	return rc;
 }
 /* NTFS cannot swap two names in one step. */
-int hln_exchange(const char *a, const char *b)
+int hln_exchange(struct hln_dir *d, const char *a, const char *b)
 {
 	HLN_FAILPOINT("rename");
+	(void)d;
 	(void)a;
 	(void)b;
 	return -ENOSYS;

@@ -166,6 +166,14 @@ int win_set_attributes(HANDLE h, DWORD attr);
  */
 int win_readlink_wide(const wchar_t *w, char *buf, size_t size);
 
+/* ---- dir.c ---- */
+
+/*
+ * NAME in D as a wide path in *OUT (malloc'd); D NULL: NAME is a path.
+ * Returns 0 or -errno (-ENOENT for "" in D, -ENAMETOOLONG).
+ */
+int win_at_wide(const struct hln_dir *d, const char *name, wchar_t **out);
+
 /* ---- file.c ---- */
 
 /*
