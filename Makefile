@@ -13,17 +13,33 @@
 #   make windows          ./hln.exe with x86_64-w64-mingw32-gcc
 #   make check-windows    the bats CLI suite against hln.exe under Wine
 #   make install          PREFIX=/usr/local DESTDIR= (binary, man, completions)
-#   make demo | bench | clean | deps
+#   make demo             install what building needs, build, run the tour
+#   make dist             hln-X.Y.Z.tar.gz (git archive of HEAD) + .sha256
+#   make distcheck        unpack it, build, make check and install there
+#   make deb              hln_X.Y.Z-1_ARCH.deb (dpkg-buildpackage, debian/)
+#   make deb-check        lintian, dpkg -i, --version, man, completion, purge
+#   make windows-zip      hln-X.Y.Z-windows-x86_64.zip; windows-zip-check
+#   make fresh-check      make demo in a fresh debootstrap chroot (network)
+#   make bench | clean | deps
+#
+# The version is the file VERSION, the newest heading of CHANGES names it
+# with its date (man/stamp.sh checks), and everything that shows a
+# version reads it from there.
 #
 # Objects go to build/$(VARIANT)/; VARIANT is release (./hln, no
 # failpoints), test, asan, portable, fuzz (libFuzzer, make fuzz), or any
 # other name (e.g. clang, with CC=clang): all but release have the
 # failpoints compiled in.
 
+VERSION := $(shell cat VERSION)
+
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share
+BASHDIR ?= $(DATADIR)/bash-completion/completions
+ZSHDIR ?= $(DATADIR)/zsh/site-functions
+FISHDIR ?= $(DATADIR)/fish/vendor_completions.d
 DESTDIR ?=
 
 PKG_CONFIG ?= pkg-config
@@ -95,7 +111,8 @@ FUZZ_CC ?= clang-14
 FUZZ_SECONDS ?= 60
 
 .PHONY: all check crash fuzz fuzz-targets sanitize portable-check lint windows check-windows \
-	install uninstall \
+	install uninstall dist distcheck deb deb-check windows-zip \
+	windows-zip-check fresh-check \
 	demo bench clean deps units cli test-variant format
 
 all: hln
@@ -105,6 +122,10 @@ hln: $(B)/hln
 
 $(B)/hln: $(LIB_OBJS) $(MAIN_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(BSD_LIBS) $(HLN_LIBS)
+
+# Only main.c says the version: a new one rebuilds main.o alone.
+$(B)/src/main.o: HLN_CPPFLAGS += -DHLN_VERSION='"$(VERSION)"'
+$(B)/src/main.o: VERSION
 
 $(B)/%.o: %.c $(HEADERS)
 	@mkdir -p $(@D)
@@ -182,12 +203,13 @@ windows: hln.exe
 
 WIN_SRCS := $(ENGINE_SRCS) src/main.c $(PLATFORM_SRCS_windows)
 WIN_BUILD = $(MINGW_CC) -std=c11 -O2 $(WARNINGS) -Werror -municode -Iinclude \
-	-Isrc/platform/compat -D_FILE_OFFSET_BITS=64 -D__USE_MINGW_ANSI_STDIO=1
-hln.exe: $(WIN_SRCS) $(HEADERS) $(wildcard src/platform/compat/*.h)
+	-Isrc/platform/compat -D_FILE_OFFSET_BITS=64 -D__USE_MINGW_ANSI_STDIO=1 \
+	-DHLN_VERSION='"$(VERSION)"'
+hln.exe: $(WIN_SRCS) $(HEADERS) $(wildcard src/platform/compat/*.h) VERSION
 	$(WIN_BUILD) -o $@ $(WIN_SRCS) -static -lpthread
 
 # The same with failpoints, for the fault tests under Wine.
-build/windows/hln.exe: $(WIN_SRCS) $(HEADERS) $(wildcard src/platform/compat/*.h)
+build/windows/hln.exe: $(WIN_SRCS) $(HEADERS) $(wildcard src/platform/compat/*.h) VERSION
 	@mkdir -p $(@D)
 	$(WIN_BUILD) -DHLN_FAILPOINTS -o $@ $(WIN_SRCS) -static -lpthread
 
@@ -198,9 +220,11 @@ check-windows: hln.exe build/windows/hln.exe
 
 lint: deps
 	mandoc -Tlint -Wwarning man/hln.1
+	sh man/stamp.sh <man/hln.1 | mandoc -Tlint -Wwarning
 	shellcheck -x .ci/run .ci/deps.sh tests/run.sh tests/check-windows.sh \
 		tests/fault/*.sh tests/fuzz/*.sh tests/wine-env tests/wine-hln \
-		tests/wine-hln-fp bench/*.sh demo/*.sh
+		tests/wine-hln-fp tests/release/*.sh bench/*.sh demo/*.sh \
+		man/stamp.sh debian/changelog.sh
 	shellcheck -s bash tests/cli/*.bash completions/hln.bash
 	clang-format --dry-run -Werror src/*.c src/platform/*.c src/platform/*.h \
 		src/platform/win32/*.c src/platform/win32/*.h \
@@ -219,28 +243,103 @@ format:
 		include/hln/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c \
 		tests/fuzz/*.h
 
-demo: hln
+# On a fresh machine: what building needs is installed first (as root;
+# otherwise the apt-get command is printed), and nothing the tests need.
+# The build is a new make, which finds pkg-config and libbsd.
+demo:
+	@sh .ci/deps.sh --build
+	@$(MAKE) --no-print-directory hln
 	@sh demo/demo.sh "$(CURDIR)/hln"
+
+# The man page as installed: VERSION and its date (CHANGES) stamped in.
+build/man/hln.1: man/hln.1 man/stamp.sh VERSION CHANGES
+	@mkdir -p $(@D)
+	sh man/stamp.sh <man/hln.1 >$@.tmp && mv -f $@.tmp $@
 
 bench: hln
 	@sh bench/run.sh "$(CURDIR)/hln"
 
-install: hln
+install: hln build/man/hln.1
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(DATADIR)/bash-completion/completions \
-		$(DESTDIR)$(DATADIR)/zsh/site-functions \
-		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d
+		$(DESTDIR)$(BASHDIR) $(DESTDIR)$(ZSHDIR) $(DESTDIR)$(FISHDIR)
 	install -m 755 hln $(DESTDIR)$(BINDIR)/hln
-	install -m 644 man/hln.1 $(DESTDIR)$(MANDIR)/man1/hln.1
-	install -m 644 completions/hln.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/hln
-	install -m 644 completions/_hln $(DESTDIR)$(DATADIR)/zsh/site-functions/_hln
-	install -m 644 completions/hln.fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/hln.fish
+	install -m 644 build/man/hln.1 $(DESTDIR)$(MANDIR)/man1/hln.1
+	install -m 644 completions/hln.bash $(DESTDIR)$(BASHDIR)/hln
+	install -m 644 completions/_hln $(DESTDIR)$(ZSHDIR)/_hln
+	install -m 644 completions/hln.fish $(DESTDIR)$(FISHDIR)/hln.fish
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/hln $(DESTDIR)$(MANDIR)/man1/hln.1 \
-		$(DESTDIR)$(DATADIR)/bash-completion/completions/hln \
-		$(DESTDIR)$(DATADIR)/zsh/site-functions/_hln \
-		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d/hln.fish
+		$(DESTDIR)$(BASHDIR)/hln $(DESTDIR)$(ZSHDIR)/_hln \
+		$(DESTDIR)$(FISHDIR)/hln.fish
+
+# ---- releases ----
+
+DIST := hln-$(VERSION)
+WINZIP := hln-$(VERSION)-windows-x86_64
+DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null)
+DEB = hln_$(VERSION)-1_$(DEB_ARCH).deb
+
+# The committed tree (HEAD), as a user downloads it; what is not
+# committed is not in it, and distcheck finds what is missing.
+dist:
+	@git diff --quiet HEAD -- 2>/dev/null || \
+		echo "make dist: uncommitted changes are not in the tarball" >&2
+	git archive --format=tar.gz --prefix=$(DIST)/ -o $(DIST).tar.gz HEAD
+	sha256sum $(DIST).tar.gz >$(DIST).tar.gz.sha256
+	@cat $(DIST).tar.gz.sha256
+
+# As automake's: the tarball alone builds, passes make check, installs
+# into a staging directory and uninstalls from it without a trace.  The
+# directory is opened to all (mktemp makes it 0700): the tests that run
+# hln as nobody must reach it.
+distcheck: dist
+	@tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/hln-distcheck.XXXXXX") && \
+	trap 'rm -rf "$$tmp"' EXIT && chmod 755 "$$tmp" && \
+	tar -xzf $(DIST).tar.gz -C "$$tmp" && \
+	$(MAKE) -C "$$tmp/$(DIST)" check WERROR=-Werror && \
+	$(MAKE) -C "$$tmp/$(DIST)" install uninstall DESTDIR="$$tmp/inst" && \
+	left=$$(find "$$tmp/inst" -type f) && \
+	if [ -n "$$left" ]; then echo "distcheck: uninstall left $$left"; exit 1; fi && \
+	echo "distcheck: $(DIST).tar.gz builds, passes make check, installs and uninstalls"
+
+# Built from the tarball, in build/deb/, so that dpkg-buildpackage writes
+# nothing beside the tree; debian/changelog is made from VERSION and
+# CHANGES (see debian/README.source).
+deb: dist
+	rm -rf build/deb && mkdir -p build/deb
+	tar -xzf $(DIST).tar.gz -C build/deb
+	cp $(DIST).tar.gz build/deb/hln_$(VERSION).orig.tar.gz
+	sh debian/changelog.sh >build/deb/$(DIST)/debian/changelog
+	cd build/deb/$(DIST) && dpkg-buildpackage -us -uc -b
+	cp build/deb/$(DEB) $(DEB)
+	@ls -l $(DEB)
+
+deb-check: deps deb
+	sh tests/release/deb.sh $(DEB) $(VERSION)
+
+# README.txt is README.md's Windows part (between the windows-readme
+# marks; a table's escaped \| as |), with CRLF line ends.
+windows-zip: hln.exe build/man/hln.1
+	rm -rf build/zip && mkdir -p build/zip/$(WINZIP)
+	cp hln.exe build/zip/$(WINZIP)/hln.exe
+	{ echo "hln $(VERSION) for Windows (x86_64)"; echo; \
+		sed -n '/<!-- windows-readme -->/,/<!-- \/windows-readme -->/p' \
+		README.md | grep -v 'windows-readme -->'; } | \
+		sed 's/\\|/|/g; s/$$/\r/' >build/zip/$(WINZIP)/README.txt
+	mandoc -T html build/man/hln.1 >build/zip/$(WINZIP)/hln.html
+	sed 's/$$/\r/' LICENSE >build/zip/$(WINZIP)/LICENSE.txt
+	rm -f $(WINZIP).zip
+	cd build/zip && zip -q -X -r ../../$(WINZIP).zip $(WINZIP)
+	sha256sum $(WINZIP).zip >$(WINZIP).zip.sha256
+	@cat $(WINZIP).zip.sha256
+
+windows-zip-check: windows-zip
+	sh tests/release/zip.sh $(WINZIP).zip $(VERSION)
+
+# make demo on a fresh Debian 12 (debootstrap; root and network needed).
+fresh-check:
+	sh tests/release/fresh.sh
 
 clean:
-	rm -rf build hln hln.exe
+	rm -rf build hln hln.exe hln-*.tar.gz* hln_*.deb hln-*-windows-*.zip*

@@ -1,11 +1,10 @@
 /*
- * hln.h - what every part of hln shares: exit statuses and the version
- * (the subcommands' entry points are in hln/cmd.h).
+ * hln.h - what every part of hln shares: exit statuses (the subcommands'
+ * entry points are in hln/cmd.h).  The version, HLN_VERSION, is the file
+ * VERSION: the Makefile defines it for main.c alone.
  */
 #ifndef HLN_H
 #define HLN_H
-
-#define HLN_VERSION "0.1.0"
 
 /* Exit statuses (SPEC.md, common rules). */
 #define HLN_EXIT_OK 0 /* every operand done */

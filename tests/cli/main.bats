@@ -69,18 +69,18 @@ expect_command_help() {
 	done
 }
 
-@test "hln --version prints 'hln X.Y.Z' on stdout" {
+@test "hln --version prints 'hln X.Y.Z' on stdout, X.Y.Z from the file VERSION" {
 	hrun --version
 	expect_status 0
 	expect_no_err
 	[[ $output =~ ^hln\ [0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "not 'hln X.Y.Z'"
-	expect_out "hln 0.1.0"
+	expect_out "hln $(<"$BATS_TEST_DIRNAME/../../VERSION")"
 }
 
 @test "hln --vers and --he: abbreviations, as after a command" {
 	hrun --vers
 	expect_status 0
-	expect_out "hln 0.1.0"
+	expect_out "hln $(<"$BATS_TEST_DIRNAME/../../VERSION")"
 	hrun --he
 	expect_status 0
 	[[ $output == Usage:* ]] || fail "--he is not the help"
