@@ -118,7 +118,8 @@ static int print_groups(struct list_opts *o, const struct groups *g, int *first)
 	int rc = 0;
 	struct json *j = &o->out->json;
 	for (size_t i = 0; i < groups_count(g) && rc == 0; i++) {
-		const struct name_group *gr = groups_at(g, i);
+		struct name_group grbuf;
+		const struct name_group *gr = groups_at(g, i, &grbuf);
 		if (o->out->format == OUT_JSON) {
 			json_begin_object(j);
 			json_key_uint(j, "dev", gr->dev);

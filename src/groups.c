@@ -57,7 +57,7 @@ struct groups {
 	struct part part[MAX_PARTS];
 	struct grec *v; /* every record, once sorted */
 	size_t n;
-	struct name_group *grp; /* the groups, sorted */
+	size_t *grp; /* the groups, sorted: where their names start in v */
 	size_t ngroups;
 	/* for comparisons that must build both paths */
 	char *buf[2];
@@ -95,11 +95,17 @@ void groups_free(struct groups *g)
 	free(g);
 }
 
-/* SIZE bytes, 8-aligned, from P's arena.  Returns NULL when out of memory. */
-static void *arena_alloc(struct part *p, size_t size)
+/*
+ * SIZE bytes from P's arena, aligned to ALIGN (a power of two, at most 8:
+ * names need none).  Returns NULL when out of memory.
+ */
+static void *arena_alloc(struct part *p, size_t size, size_t align)
 {
-	size = (size + 7) & ~(size_t)7;
-	if (size > p->left) {
+	size_t pad = (size_t) - (uintptr_t)p->pos & (align - 1);
+	if (p->pos && size + pad <= p->left) {
+		p->pos += pad;
+		p->left -= pad;
+	} else {
 		size_t cap = size > CHUNK_SIZE ? size : CHUNK_SIZE;
 		struct chunk *c = malloc(sizeof *c + cap);
 		if (!c)
@@ -135,7 +141,7 @@ int groups_dir_enter(struct groups *g, const struct walk_dir *d, void **data)
 	if (len > UINT32_MAX)
 		return -ENAMETOOLONG;
 	struct gdir *r =
-		arena_alloc(part_of(g, d->worker), sizeof *r + len + 1);
+		arena_alloc(part_of(g, d->worker), sizeof *r + len + 1, 8);
 	if (!r)
 		return -ENOMEM;
 	r->parent = parent;
@@ -172,7 +178,7 @@ int groups_add(struct groups *g, const struct walk_entry *e,
 		p->cap = cap;
 	}
 	size_t len = strlen(e->name);
-	char *name = arena_alloc(p, len + 1);
+	char *name = arena_alloc(p, len + 1, 1);
 	if (!name)
 		return -ENOMEM;
 	memcpy(name, e->name, len + 1);
@@ -420,14 +426,32 @@ static int cmp_rec(struct groups *g, const void *x, const void *y)
 	return cmp_path(g, a, b);
 }
 
+/* The number of records of the file of record I, from I on. */
+static size_t run_length(const struct groups *g, size_t i)
+{
+	size_t j = i + 1;
+	while (j < g->n && g->v[j].dev == g->v[i].dev &&
+	       g->v[j].ino == g->v[i].ino)
+		j++;
+	return j - i;
+}
+
 /* Groups by their first name. */
 static int cmp_group(struct groups *g, const void *x, const void *y)
 {
-	const struct name_group *a = x, *b = y;
-	return cmp_path(g, &g->v[a->first], &g->v[b->first]);
+	const size_t *a = x, *b = y;
+	return cmp_path(g, &g->v[*a], &g->v[*b]);
 }
 
-/* Gather the parts' records into G->v.  Returns 0 or -ENOMEM. */
+/* Records moved at a time from a part to the merged array. */
+#define MERGE_STEP 16384
+
+/*
+ * Gather the parts' records into G->v: the largest array grows (realloc,
+ * its records stay where they are); the others are moved over from their
+ * end, a step at a time, each shrunk as it goes, so that the records are
+ * never held twice.  Returns 0 or -ENOMEM.
+ */
 static int merge_parts(struct groups *g)
 {
 	size_t n = 0, big = 0;
@@ -436,7 +460,6 @@ static int merge_parts(struct groups *g)
 		if (g->part[i].cap > g->part[big].cap)
 			big = (size_t)i;
 	}
-	/* grow the largest array: its records need not move */
 	struct part *b = &g->part[big];
 	struct grec *v = b->v;
 	if (n > b->cap || !v) {
@@ -449,12 +472,19 @@ static int merge_parts(struct groups *g)
 	b->n = b->cap = 0;
 	for (int i = 0; i < MAX_PARTS; i++) {
 		struct part *p = &g->part[i];
-		if (p->n)
-			memcpy(v + at, p->v, p->n * sizeof *v);
-		at += p->n;
+		while (p->n) {
+			size_t k = p->n < MERGE_STEP ? p->n : MERGE_STEP;
+			memcpy(v + at, p->v + p->n - k, k * sizeof *v);
+			at += k;
+			p->n -= k;
+			struct grec *less =
+				p->n ? realloc(p->v, p->n * sizeof *v) : NULL;
+			if (less)
+				p->v = less;
+		}
 		free(p->v);
 		p->v = NULL;
-		p->n = p->cap = 0;
+		p->cap = 0;
 	}
 	g->v = v;
 	g->n = n;
@@ -498,28 +528,28 @@ long groups_sort(struct groups *g, size_t min_names)
 		g->n = 0;
 		return -ENOMEM;
 	}
-	for (size_t i = 0, j; i < g->n; i = j) {
-		struct name_group *gr = &g->grp[g->ngroups++];
-		gr->dev = g->v[i].dev;
-		gr->ino = g->v[i].ino;
-		gr->size = g->v[i].size;
-		gr->first = i;
-		for (j = i; j < g->n && g->v[j].dev == gr->dev &&
-			    g->v[j].ino == gr->ino;
-		     j++)
-			if (g->v[j].nlink > gr->nlink)
-				gr->nlink = g->v[j].nlink;
-		gr->names = j - i;
-	}
+	for (size_t i = 0; i < g->n; i += run_length(g, i))
+		g->grp[g->ngroups++] = i;
 	sort_in_place(g, g->grp, g->ngroups, sizeof *g->grp, cmp_group);
 	return (long)g->ngroups;
 }
 
 size_t groups_count(const struct groups *g) { return g->ngroups; }
 
-const struct name_group *groups_at(const struct groups *g, size_t i)
+const struct name_group *groups_at(const struct groups *g, size_t i,
+				   struct name_group *buf)
 {
-	return &g->grp[i];
+	size_t first = g->grp[i];
+	const struct grec *r = &g->v[first];
+	*buf = (struct name_group){.dev = r->dev,
+				   .ino = r->ino,
+				   .size = r->size,
+				   .first = first,
+				   .names = run_length(g, first)};
+	for (size_t k = 0; k < buf->names; k++)
+		if (r[k].nlink > buf->nlink)
+			buf->nlink = r[k].nlink;
+	return buf;
 }
 
 const char *groups_path(const struct groups *g, const struct name_group *gr,

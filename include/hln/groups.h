@@ -122,8 +122,13 @@ long groups_sort(struct groups *g, size_t min_names);
 /* The number of groups after groups_sort (0 before). */
 size_t groups_count(const struct groups *g);
 
-/* Group I (< groups_count(G)) in the sorted order. */
-const struct name_group *groups_at(const struct groups *g, size_t i);
+/*
+ * Group I (< groups_count(G)) in the sorted order, filled in *BUF (the
+ * groups are kept as small as their names allow, and made on demand).
+ * Returns BUF.
+ */
+const struct name_group *groups_at(const struct groups *g, size_t i,
+				   struct name_group *buf);
 
 /*
  * The full path of name K (< GR->names) of group GR, as the walk saw it

@@ -47,12 +47,13 @@ static void ln(const char *dir, const char *from, const char *to)
  */
 static char *dump(const struct groups *g)
 {
+	struct name_group gbuf;
 	char *out = NULL, *buf = NULL;
 	size_t len = 0, cap = 0;
 	FILE *fp = open_memstream(&out, &len);
 	assert_non_null(fp);
 	for (size_t i = 0; i < groups_count(g); i++) {
-		const struct name_group *gr = groups_at(g, i);
+		const struct name_group *gr = groups_at(g, i, &gbuf);
 		fprintf(fp, "%llu %zu:", (unsigned long long)gr->nlink,
 			gr->names);
 		for (size_t k = 0; k < gr->names; k++) {
@@ -78,6 +79,7 @@ static struct walk_opts opts(int threads)
 /* list DIR's use: files with 2+ names inside, in order. */
 static void test_linked_groups(void **state)
 {
+	struct name_group gbuf;
 	(void)state;
 	char *d = unit_tmpdir();
 	put(d, "t/b/one", "1");
@@ -113,7 +115,7 @@ static void test_linked_groups(void **state)
 	assert_int_equal(groups_walk(g, root, &o, NULL), 0);
 	assert_int_equal(groups_sort(g, 2), 2);
 	assert_int_equal(groups_count(g), 2);
-	assert_int_equal(groups_at(g, 1)->size, 3);
+	assert_int_equal(groups_at(g, 1, &gbuf)->size, 3);
 	got = dump(g);
 	snprintf(want, sizeof want,
 		 "3 3: %s/a/one %s/b/one %s/z\n"
@@ -128,6 +130,7 @@ static void test_linked_groups(void **state)
 /* dedupe's use: every file, one link too; never a directory. */
 static void test_all_files(void **state)
 {
+	struct name_group gbuf;
 	(void)state;
 	char *d = unit_tmpdir();
 	put(d, "t/x", "12345");
@@ -144,11 +147,11 @@ static void test_all_files(void **state)
 	snprintf(want, sizeof want, "2 2: %s/sub/y %s/y2\n1 1: %s/x\n", root,
 		 root, root);
 	assert_string_equal(got, want);
-	const struct name_group *x = groups_at(g, 1);
+	const struct name_group *x = groups_at(g, 1, &gbuf);
 	char path[PATH_MAX];
 	assert_int_equal(x->size, 5);
 	assert_int_equal(x->ino, unit_ino(unit_path(path, root, "x")));
-	assert_int_equal(groups_at(g, 0)->size, 1);
+	assert_int_equal(groups_at(g, 0, &gbuf)->size, 1);
 	free(got);
 	groups_free(g);
 	unit_rmtree(d);
@@ -162,6 +165,7 @@ static void test_all_files(void **state)
  */
 static void test_bytewise_order(void **state)
 {
+	struct name_group gbuf;
 	(void)state;
 	static const char *const parts[] = {"a", "a-",  "a.",   "a0", "ab",
 					    "-", "a-b", "\xff", "a b"};
@@ -201,7 +205,7 @@ static void test_bytewise_order(void **state)
 		char *buf = NULL, *prev = NULL;
 		size_t cap = 0;
 		for (size_t i = 0; i < groups_count(g); i++) {
-			const struct name_group *gr = groups_at(g, i);
+			const struct name_group *gr = groups_at(g, i, &gbuf);
 			assert_int_equal(gr->names, 2);
 			char *first = strdup(groups_path(g, gr, 0, &buf, &cap));
 			const char *second = groups_path(g, gr, 1, &buf, &cap);
@@ -224,6 +228,7 @@ static void test_bytewise_order(void **state)
 /* Two roots in one collection (break -r DIR1 DIR2), one with a '/'. */
 static void test_two_roots(void **state)
 {
+	struct name_group gbuf;
 	(void)state;
 	char *d = unit_tmpdir();
 	put(d, "r1/f", "1");
@@ -247,7 +252,7 @@ static void test_two_roots(void **state)
 	/* nothing is added once sorted */
 	assert_int_equal(groups_walk(g, r1, &o, NULL), 0);
 	assert_int_equal(groups_count(g), 1);
-	assert_int_equal(groups_at(g, 0)->names, 3);
+	assert_int_equal(groups_at(g, 0, &gbuf)->names, 3);
 	groups_free(g);
 	unit_rmtree(d);
 }
@@ -411,6 +416,7 @@ static void test_own_walk(void **state)
 /* Many names of one inode (one group of 3,000) and many groups. */
 static void test_large(void **state)
 {
+	struct name_group gbuf;
 	(void)state;
 	char *d = unit_tmpdir();
 	char root[PATH_MAX], path[PATH_MAX];
@@ -431,7 +437,8 @@ static void test_large(void **state)
 	struct walk_opts o = opts(4);
 	assert_int_equal(groups_walk(g, root, &o, NULL), 0);
 	assert_int_equal(groups_sort(g, 2), 501);
-	const struct name_group *big = groups_at(g, 0);
+	struct name_group bigbuf;
+	const struct name_group *big = groups_at(g, 0, &bigbuf);
 	assert_int_equal(big->names, 3000);
 	assert_int_equal(big->nlink, 3000);
 	char *buf = NULL;
@@ -445,7 +452,8 @@ static void test_large(void **state)
 			    unit_path(want, root, "big/10"));
 	/* then p/000/f (with q/499), ..., p/499/f */
 	for (int i = 0; i < 500; i++) {
-		const struct name_group *gr = groups_at(g, 1 + (size_t)i);
+		const struct name_group *gr =
+			groups_at(g, 1 + (size_t)i, &gbuf);
 		char rel[64];
 		snprintf(rel, sizeof rel, "p/%03d/f", i);
 		assert_string_equal(groups_path(g, gr, 0, &buf, &cap),
