@@ -8,7 +8,8 @@ _hln_commands='create count list break help'
 _hln_global_opts='-h --help --version'
 _hln_create_opts='-f --force -i --interactive -L --logical -P --physical
     -T --no-target-directory -t --target-directory= -n --dry-run
-    --no-dereference -v --verbose -r -R --recursive --batch -0 --null
+    --no-dereference --reflink --reflink= -v --verbose -r -R --recursive
+    --batch -0 --null
     --progress --no-progress -h --help'
 _hln_list_opts='--root= -0 --null -j --json -L --dereference
     -P --no-dereference -v --verbose --progress --no-progress -h --help'
@@ -86,6 +87,15 @@ _hln()
                     local dir=${cur#--target-directory=}
                     _hln_paths dir "$dir"
                     COMPREPLY=("${COMPREPLY[@]/#/--target-directory=}")
+                    return 0
+                fi
+                if [[ $cur == --reflink=* ]]; then
+                    _hln_words 'always auto' "${cur#--reflink=}"
+                    COMPREPLY=("${COMPREPLY[@]/#/--reflink=}")
+                    return 0
+                fi
+                if [[ $prev == = && ${COMP_WORDS[COMP_CWORD - 2]} == --reflink ]]; then
+                    _hln_words 'always auto' "$cur"
                     return 0
                 fi
                 if [[ $cur == -* ]]; then

@@ -48,6 +48,7 @@ complete -c hln -n $c -s T -l no-target-directory -d 'Always treat the last oper
 complete -c hln -n $c -s t -l target-directory -x -a '(__fish_complete_directories (commandline -ct | string replace -r -- "^--target-directory=" ""))' -d 'Link every operand into DIRECTORY'
 complete -c hln -n $c -s n -l dry-run -d 'Print what would be done, change nothing'
 complete -c hln -n $c -l no-dereference -d 'A LINK_NAME symlink to a directory is a name, not a directory'
+complete -c hln -n $c -l reflink -x -a 'always auto' -d 'A copy-on-write copy instead of a hard link (default always)'
 complete -c hln -n $c -s v -l verbose -d 'Print one line per link'
 complete -c hln -n $c -s r -l recursive -d 'Replicate a directory tree with links (like cp -al)'
 complete -c hln -n $c -s R -d 'Same as -r'

@@ -35,6 +35,8 @@ struct create_opts {
 	struct made *made; /* with several TARGETs: the names made so far,
 			      which later ones never replace */
 	struct made made_set;
+	int reflink; /* --reflink: copy-on-write copies, not links */
+	enum copy_reflink when; /* --reflink=always (the default) or auto */
 	struct out *out; /* -v and -n lines */
 	pthread_mutex_t out_lock;
 };
@@ -74,6 +76,15 @@ void cmd_create_help(void)
 	      "of the\n"
 	      "                       tree whose files are hard links (cp "
 	      "-al)\n"
+	      "      --reflink[=WHEN]  make LINK_NAME a copy-on-write copy "
+	      "(its own\n"
+	      "                       file sharing TARGET's data blocks) "
+	      "instead of a\n"
+	      "                       hard link; WHEN is always (the "
+	      "default: fail\n"
+	      "                       where the filesystem cannot share "
+	      "blocks) or\n"
+	      "                       auto (copy the bytes there)\n"
 	      "      --batch          read TARGET<TAB>LINK_NAME lines from "
 	      "stdin\n"
 	      "  -0, --null           with --batch: TARGET\\0LINK_NAME\\0 "
@@ -94,7 +105,8 @@ static void say_link(struct create_opts *o, const char *name,
 	pthread_mutex_lock(&o->out_lock);
 	fputc('\'', o->out->fp);
 	out_name(o->out, name);
-	fputs(note ? "' and '" : "' => '", o->out->fp);
+	/* "'b' and 'a' are already linked", else "'b' => 'a' (clone)" */
+	fputs(note && note[1] != '(' ? "' and '" : "' => '", o->out->fp);
 	out_name(o->out, target);
 	fputc('\'', o->out->fp);
 	if (note)
@@ -211,21 +223,6 @@ static int link_failed(const struct create_opts *o, const char *target,
 	return HLN_EXIT_FAIL;
 }
 
-/* Whether paths A and B are the same directory entry. */
-static int same_entry(const char *a, const char *b)
-{
-	const char *ba = strrchr(a, '/'), *bb = strrchr(b, '/');
-	ba = ba ? ba + 1 : a;
-	bb = bb ? bb + 1 : b;
-	if (strcmp(ba, bb) != 0)
-		return 0;
-	char d1[4096], d2[4096];
-	struct hln_stat s1, s2;
-	return hln_stat_path(dir_of(a, d1, sizeof d1), HLN_FOLLOW, &s1) == 0 &&
-	       hln_stat_path(dir_of(b, d2, sizeof d2), HLN_FOLLOW, &s2) == 0 &&
-	       s1.dev == s2.dev && s1.ino == s2.ino;
-}
-
 /*
  * Ask whether to replace NAME.  Returns 1 for yes, 0 for no, or -1 when
  * no answer can be had (no terminal, or the input ended): then nothing is
@@ -249,173 +246,55 @@ static int ask_replace(const struct create_opts *o, const char *name)
 	return answer[0] == 'y' || answer[0] == 'Y';
 }
 
-/* Refuse to replace NAME, made earlier in this run, by TARGET. */
-static void just_made(const char *target, const char *name)
+/* ---- links and trees (linktree.c) ---- */
+
+static void on_made(void *ctx, const char *dest, const char *src,
+		    enum linktree_made what)
 {
-	msg_error(CMD, target, "will not replace just-created '%s'",
-		  msg_name(name, hln_isatty(2)));
-}
-
-/*
- * With several TARGETs: note the name NAME just made (done 1), or say
- * whether it was made earlier in this run (done 0).  Returns 1 if it was
- * (or is now noted), 0 if not, or -errno.
- */
-static int made_name(struct create_opts *o, const char *name, int done)
-{
-	char dbuf[4096], base[4096];
-	struct hln_stat st;
-	int rc =
-		hln_stat_path(dir_of(name, dbuf, sizeof dbuf), HLN_FOLLOW, &st);
-	if (rc < 0)
-		return rc;
-	const char *slash = strrchr(name, '/');
-	snprintf(base, sizeof base, "%s", slash ? slash + 1 : name);
-	if (done)
-		return made_add(o->made, st.dev, st.ino, base) < 0 ? -ENOMEM
-								   : 1;
-	return made_has(o->made, st.dev, st.ino, base);
-}
-
-/* ---- one link ---- */
-
-static int link_tree(struct create_opts *o, const char *src, const char *dest);
-static const char *base_of(const char *path, char *buf, size_t size);
-
-/*
- * NAME exists and link() said EEXIST: decide between "already linked",
- * an error, and an atomic replacement.
- */
-static int replace_existing(struct create_opts *o, const char *target,
-			    const char *name)
-{
-	int follow = o->follow ? HLN_FOLLOW : 0;
-	struct hln_stat ts, ns;
-	int rc = hln_stat_path(target, follow, &ts);
-	if (rc < 0)
-		return link_failed(o, target, name, rc);
-	/* a directory is refused even where its own name is LINK_NAME */
-	if (ts.type == HLN_T_DIR)
-		return link_failed(o, target, name, -EISDIR);
-	rc = hln_stat_path(name, 0, &ns);
-	if (rc < 0)
-		return link_failed(o, target, name, rc);
-	if (ts.dev == ns.dev && ts.ino == ns.ino) {
-		if (o->replace == REPLACE_FORCE && same_entry(target, name)) {
-			msg_error(CMD, name, "'%s' and '%s' are the same file",
-				  target, name);
-			return HLN_EXIT_FAIL;
-		}
-		if (o->verbose)
-			say_link(o, name, target, " are already linked");
-		return HLN_EXIT_OK;
-	}
-	if (ns.type == HLN_T_DIR) {
-		msg_error(CMD, name,
-			  "is a directory; a directory is never replaced");
-		return HLN_EXIT_FAIL;
-	}
-	if (o->made && made_name(o, name, 0) == 1) {
-		just_made(target, name);
-		return HLN_EXIT_FAIL;
-	}
-	if (o->replace == REPLACE_NEVER)
-		return link_failed(o, target, name, -EEXIST);
-	if (o->replace == REPLACE_ASK) {
-		int yes = ask_replace(o, name);
-		if (yes <= 0)
-			return yes < 0 ? HLN_EXIT_FAIL : HLN_EXIT_OK;
-	}
-	if (o->dry_run) {
-		say_link(o, name, target, NULL);
-		return HLN_EXIT_OK;
-	}
-	rc = replace_with_link(target, name, follow);
-	if (rc < 0)
-		return link_failed(o, target, name, rc);
-	if (o->made)
-		made_name(o, name, 1);
-	if (o->verbose)
-		say_link(o, name, target, NULL);
-	return HLN_EXIT_OK;
-}
-
-/* What link() would say, without making the link (for -n). */
-static int dry_link(const struct create_opts *o, const char *target,
-		    const char *name)
-{
-	struct hln_stat ts, ns;
-	int rc = hln_stat_path(target, o->follow ? HLN_FOLLOW : 0, &ts);
-	if (rc < 0)
-		return rc;
-	if (ts.type == HLN_T_DIR)
-		return -EISDIR;
-	rc = hln_stat_path(name, 0, &ns);
-	if (rc == 0)
-		return -EEXIST;
-	if (rc != -ENOENT)
-		return rc;
-	char dbuf[4096];
-	rc = hln_stat_path(dir_of(name, dbuf, sizeof dbuf), HLN_FOLLOW, &ns);
-	if (rc < 0)
-		return rc;
-	return ns.type == HLN_T_DIR ? 0 : -ENOTDIR;
-}
-
-/* Whether TARGET is a directory to link as a tree (a symlink to one only
- * with -L). */
-static int is_tree(const struct create_opts *o, const char *target)
-{
-	struct hln_stat st;
-	return hln_stat_path(target, o->follow ? HLN_FOLLOW : 0, &st) == 0 &&
-	       st.type == HLN_T_DIR;
-}
-
-/* Make NAME (exactly that name) a hard link of TARGET. */
-static int link_one(struct create_opts *o, const char *target, const char *name)
-{
-	/* -r: a directory TARGET is a tree to link, whatever NAME is */
-	if (o->recursive && is_tree(o, target))
-		return link_tree(o, target, name);
-	int rc = o->dry_run
-			 ? dry_link(o, target, name)
-			 : hln_link(target, name, o->follow ? HLN_FOLLOW : 0);
-	/*
-	 * -f and -i promise that what they report done survives a power
-	 * cut, as a replaced name does (replace.c): a new name too.
-	 */
-	if (rc == 0 && !o->dry_run && o->replace != REPLACE_NEVER) {
-		char dbuf[4096];
-		rc = hln_dir_sync(NULL, dir_of(name, dbuf, sizeof dbuf));
-		if (rc < 0)
-			return link_failed(o, target, name, rc);
-	}
-	if (rc == 0) {
-		if (o->made && !o->dry_run)
-			made_name(o, name, 1);
-		if (o->verbose || o->dry_run)
-			say_link(o, name, target, NULL);
-		return HLN_EXIT_OK;
-	}
-	if (rc == -EEXIST)
-		return replace_existing(o, target, name);
-	return link_failed(o, target, name, rc);
-}
-
-/* ---- -r: a tree of links (linktree.c) ---- */
-
-static void tree_made(void *ctx, const char *dest, const char *src,
-		      enum linktree_made what)
-{
+	static const char *const notes[] = {
+		[LINKTREE_LINKED] = NULL,
+		[LINKTREE_ALREADY] = " are already linked",
+		[LINKTREE_CLONED] = " (clone)",
+		[LINKTREE_COPIED] = " (copy)",
+		[LINKTREE_MAYBE] = " (clone)",
+	};
 	struct create_opts *o = ctx;
-	if (what == LINKTREE_ALREADY && o->verbose)
-		say_link(o, dest, src, " are already linked");
-	else if (what == LINKTREE_LINKED && (o->verbose || o->dry_run))
-		say_link(o, dest, src, NULL);
+	const char *note = notes[what];
+	if (what == LINKTREE_MAYBE && o->when == COPY_REFLINK_AUTO)
+		note = " (clone or copy)";
+	if (what == LINKTREE_ALREADY ? o->verbose : o->verbose || o->dry_run)
+		say_link(o, dest, src, note);
 }
 
-static void tree_failed(void *ctx, const char *src, const char *dest,
-			enum linktree_fail why, int err)
+/*
+ * --reflink=always where the blocks cannot be shared: name the
+ * filesystem, or say that TARGET and NAME are on two of them.
+ */
+static void no_clone(const char *target, const char *name)
+{
+	struct hln_stat ts, ds;
+	char fs[64], dbuf[4096];
+	if (hln_stat_path(target, HLN_FOLLOW, &ts) == 0 &&
+	    hln_stat_path(dir_of(name, dbuf, sizeof dbuf), HLN_FOLLOW, &ds) ==
+		    0 &&
+	    ts.dev != ds.dev) {
+		msg_error(CMD, name,
+			  "'%s' is on another filesystem: data blocks cannot "
+			  "be shared across filesystems; use --reflink=auto to "
+			  "copy the bytes",
+			  msg_name(target, hln_isatty(2)));
+		return;
+	}
+	if (hln_fs_type(name, fs, sizeof fs) < 0)
+		snprintf(fs, sizeof fs, "this filesystem");
+	msg_error(CMD, name,
+		  "%s cannot share data blocks; use --reflink=auto to copy "
+		  "the bytes",
+		  fs);
+}
+
+static void on_failed(void *ctx, const char *src, const char *dest,
+		      enum linktree_fail why, int err)
 {
 	struct create_opts *o = ctx;
 	switch (why) {
@@ -424,13 +303,25 @@ static void tree_failed(void *ctx, const char *src, const char *dest,
 			  "is a directory; a directory is never replaced");
 		break;
 	case LINKTREE_JUST_MADE:
-		just_made(src, dest);
+		msg_error(CMD, src, "will not replace just-created '%s'",
+			  msg_name(dest, hln_isatty(2)));
 		break;
 	case LINKTREE_INTO_ITSELF:
 		msg_error(CMD, dest, "cannot link a directory into itself");
 		break;
+	case LINKTREE_SAME_FILE:
+		msg_error(CMD, dest, "'%s' and '%s' are the same file", src,
+			  dest);
+		break;
+	case LINKTREE_NOT_REGULAR:
+		msg_error(CMD, src,
+			  "not a regular file: --reflink copies the data of "
+			  "regular files only");
+		break;
 	case LINKTREE_ERRNO:
-		if (src)
+		if (src && o->reflink && err == -EOPNOTSUPP)
+			no_clone(src, dest);
+		else if (src)
 			link_failed(o, src, dest, err);
 		else
 			msg_error(CMD, dest, "%s", msg_reason(-err));
@@ -438,29 +329,45 @@ static void tree_failed(void *ctx, const char *src, const char *dest,
 	}
 }
 
-static int tree_ask(void *ctx, const char *dest)
+static int on_ask(void *ctx, const char *dest)
 {
 	return ask_replace(ctx, dest);
 }
 
-static int link_tree(struct create_opts *o, const char *src, const char *dest)
+/* The engine's options for O. */
+static void engine_opts(struct create_opts *o, struct linktree_opts *lo,
+			struct walk_progress *progress)
 {
-	static const struct linktree_cb cb = {tree_made, tree_failed, tree_ask};
+	static const struct linktree_cb cb = {on_made, on_failed, on_ask};
+	memset(lo, 0, sizeof *lo);
+	lo->replace = o->replace == REPLACE_FORCE ? LINKTREE_FORCE
+		      : o->replace == REPLACE_ASK ? LINKTREE_ASK
+						  : LINKTREE_KEEP;
+	lo->follow_root = o->follow;
+	lo->reflink = o->reflink;
+	lo->when = o->when;
+	lo->dry_run = o->dry_run;
+	lo->made = o->made;
+	lo->progress = progress;
+	lo->progress_force = o->progress;
+	lo->cb = &cb;
+	lo->ctx = o;
+}
+
+/* Make NAME (exactly that name) a link of TARGET, or with -r its tree. */
+static int link_one(struct create_opts *o, const char *target, const char *name)
+{
 	struct walk_progress progress;
 	memset(&progress, 0, sizeof progress);
-	struct linktree_opts lo = {
-		.replace = o->replace == REPLACE_FORCE ? LINKTREE_FORCE
-			   : o->replace == REPLACE_ASK ? LINKTREE_ASK
-						       : LINKTREE_KEEP,
-		.follow_root = o->follow,
-		.dry_run = o->dry_run,
-		.made = o->made,
-		.progress = &progress,
-		.progress_force = o->progress,
-		.cb = &cb,
-		.ctx = o,
-	};
-	return linktree_make(src, dest, &lo);
+	struct linktree_opts lo;
+	engine_opts(o, &lo, &progress);
+	struct hln_stat st;
+	/* -r: a directory TARGET is a tree to link, whatever NAME is */
+	if (o->recursive &&
+	    hln_stat_path(target, o->follow ? HLN_FOLLOW : 0, &st) == 0 &&
+	    st.type == HLN_T_DIR)
+		return linktree_make(target, name, &lo);
+	return linktree_one(target, name, &lo);
 }
 
 /* ---- forms ---- */
@@ -614,7 +521,13 @@ static int run_operands(struct create_opts *o, int n, char **ops)
 	return HLN_EXIT_FAIL;
 }
 
-enum { OPT_BATCH = 256, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_NO_DEREF };
+enum {
+	OPT_BATCH = 256,
+	OPT_PROGRESS,
+	OPT_NO_PROGRESS,
+	OPT_NO_DEREF,
+	OPT_REFLINK
+};
 
 int cmd_create(int argc, char **argv, struct out *out)
 {
@@ -632,6 +545,7 @@ int cmd_create(int argc, char **argv, struct out *out)
 		{"null", no_argument, NULL, '0'},
 		{"symbolic", no_argument, NULL, 's'},
 		{"no-dereference", no_argument, NULL, OPT_NO_DEREF},
+		{"reflink", optional_argument, NULL, OPT_REFLINK},
 		{"progress", no_argument, NULL, OPT_PROGRESS},
 		{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
 		{"help", no_argument, NULL, 'h'},
@@ -682,6 +596,20 @@ int cmd_create(int argc, char **argv, struct out *out)
 		case OPT_NO_DEREF:
 			o.no_deref = 1;
 			break;
+		case OPT_REFLINK:
+			o.reflink = 1;
+			o.when = COPY_REFLINK_ALWAYS;
+			if (!optarg || strcmp(optarg, "always") == 0)
+				break;
+			if (strcmp(optarg, "auto") == 0) {
+				o.when = COPY_REFLINK_AUTO;
+				break;
+			}
+			return msg_usage(CMD,
+					 "--reflink=%s: WHEN is always or auto "
+					 "(without --reflink, create makes "
+					 "hard links)",
+					 optarg);
 		case OPT_PROGRESS:
 			o.progress = 1;
 			break;

@@ -400,3 +400,70 @@ int copy_break(struct hln_dir *dir, const char *name, enum copy_reflink reflink,
 	hln_file_close(src);
 	return rc;
 }
+
+/* The directory part of NAME ("." if none) into BUF of SIZE bytes. */
+static int dir_part(const char *name, char *buf, size_t size)
+{
+	const char *slash = strrchr(name, '/');
+	size_t len = !slash ? 0 : slash == name ? 1 : (size_t)(slash - name);
+	if (len + 2 > size)
+		return -ENAMETOOLONG;
+	if (len == 0)
+		memcpy(buf, ".", 2);
+	else
+		memcpy(buf, name, len), buf[len] = '\0';
+	return 0;
+}
+
+/* Put the finished file T at NAME, which must not exist.  0 or -errno. */
+static int place_new(struct replace_tmp *t, const char *name)
+{
+	if (!t->path[0])
+		return hln_file_link(t->f, NULL, name); /* O_TMPFILE: linkat */
+	/* A link, not a rename: a NAME made meanwhile is never clobbered. */
+	int rc = hln_link(t->path, name, 0);
+	if (rc == 0) {
+		hln_unlink(t->path);
+		t->path[0] = '\0';
+	}
+	return rc;
+}
+
+int copy_to_name(struct hln_file *src, const struct hln_stat *st,
+		 const char *name, enum copy_reflink reflink,
+		 const struct hln_stat *expect, struct copy_result *r)
+{
+	memset(r, 0, sizeof *r);
+	r->attempts = 1;
+	char dir[4096 + 32];
+	int rc = dir_part(name, dir, sizeof dir);
+	if (rc < 0)
+		return rc;
+	struct replace_tmp t;
+	rc = replace_tmp_create(name, &t);
+	if (rc < 0)
+		return rc;
+	rc = copy_data(t.f, src, st, reflink, r);
+	if (rc == 0)
+		rc = copy_meta(t.f, src, st);
+	if (rc == 0)
+		rc = hln_file_sync(t.f);
+	if (rc == 0 && hln_signal_pending())
+		rc = -EINTR;
+	HLN_HOOK("before_place");
+	if (rc == 0 && !expect) {
+		rc = place_new(&t, name);
+	} else if (rc == 0) {
+		rc = replace_tmp_name(name, &t);
+		if (rc == 0)
+			rc = replace_swap(&t, name, expect);
+	}
+	if (rc == 0 && !expect)
+		rc = hln_dir_sync(NULL, dir);
+	/*
+	 * T's name, if it still has one, is only the temporary: removed.
+	 * Past the link or the swap it has none (the copy is in place).
+	 */
+	replace_tmp_discard(&t);
+	return rc;
+}

@@ -116,11 +116,55 @@ void made_free(struct made *m)
 
 /* ---- the tree ---- */
 
+/* -r --reflink: the copy of each source inode with several names. */
+struct inomap_entry {
+	uint64_t dev, ino;
+	char *dest; /* NULL: an empty slot */
+};
+
 struct tree {
 	const struct linktree_opts *o;
 	const char *dest;
 	struct walk_status status;
+	pthread_mutex_t lock; /* of the map, held while such a copy is made */
+	struct inomap_entry *map;
+	size_t cap, count;
 };
+
+/* The slot of (DEV, INO) in T's map: its own, or the empty one for it. */
+static struct inomap_entry *map_slot(struct tree *t, uint64_t dev, uint64_t ino)
+{
+	size_t i = (size_t)((dev * 0x9E3779B97F4A7C15ull) ^ ino) & (t->cap - 1);
+	while (t->map[i].dest && (t->map[i].dev != dev || t->map[i].ino != ino))
+		i = (i + 1) & (t->cap - 1);
+	return &t->map[i];
+}
+
+/* Note DEST as the copy of (DEV, INO).  0 or -ENOMEM. */
+static int map_add(struct tree *t, uint64_t dev, uint64_t ino, const char *dest)
+{
+	if ((t->count + 1) * 2 > t->cap) {
+		struct inomap_entry *old = t->map;
+		size_t oldcap = t->cap, cap = t->cap ? t->cap * 2 : 64;
+		t->map = calloc(cap, sizeof *t->map);
+		if (!t->map) {
+			t->map = old;
+			return -ENOMEM;
+		}
+		t->cap = cap;
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i].dest)
+				*map_slot(t, old[i].dev, old[i].ino) = old[i];
+		free(old);
+	}
+	struct inomap_entry *e = map_slot(t, dev, ino);
+	if (!(e->dest = strdup(dest)))
+		return -ENOMEM;
+	e->dev = dev;
+	e->ino = ino;
+	t->count++;
+	return 0;
+}
 
 /* A directory of the copy, open while the walker needs it. */
 struct copydir {
@@ -149,6 +193,248 @@ static void fail(struct tree *t, const char *src, const char *dest,
 	t->o->cb->failed(t->o->ctx, src, dest, why, err);
 	walk_fail(&t->status);
 }
+
+/* ---- copies (reflink) ---- */
+
+/* The directory part of NAME ("." if none), in malloc'd memory. */
+static char *dir_part(const char *name)
+{
+	const char *slash = strrchr(name, '/');
+	size_t len = !slash ? 0 : slash == name ? 1 : (size_t)(slash - name);
+	char *d = malloc(len + 2);
+	if (d) {
+		memcpy(d, len ? name : ".", len ? len : 1);
+		d[len ? len : 1] = '\0';
+	}
+	return d;
+}
+
+/* NAME recreated as a symlink with the text of the symlink SRC. */
+static int copy_symlink_path(const char *src, const char *name, int replace)
+{
+	char text[4096];
+	int rc = hln_readlink(src, text, sizeof text);
+	if (rc < 0)
+		return rc;
+	char *dir = dir_part(name);
+	if (!dir)
+		return -ENOMEM;
+	struct hln_dir *d;
+	rc = hln_dir_open(dir, HLN_FOLLOW, &d);
+	free(dir);
+	if (rc < 0)
+		return rc;
+	const char *slash = strrchr(name, '/');
+	const char *base = slash ? slash + 1 : name;
+	rc = replace ? replace_with_symlink(d, base, text)
+		     : hln_dir_symlinkat(d, base, text);
+	hln_dir_close(d);
+	return rc;
+}
+
+/*
+ * Make NAME a copy-on-write copy of the file SRC (its symlink text, for a
+ * symlink SRC unless following).  EXPECT as copy_to_name.  Returns 0 with
+ * *WHAT set, 1 when SRC is no regular file (reported), or -errno.
+ */
+static int clone_path(struct tree *t, const char *src, const char *name,
+		      const struct hln_stat *expect, int follow,
+		      enum linktree_made *what)
+{
+	const struct linktree_opts *o = t->o;
+	char *real = NULL;
+	int rc = 0;
+	if (follow && (rc = hln_realpath(src, &real)) < 0)
+		return rc;
+	struct hln_file *f;
+	rc = hln_file_open(real ? real : src, HLN_OPEN_READ, &f);
+	free(real);
+	*what = LINKTREE_COPIED;
+	if (rc == -ELOOP)
+		return copy_symlink_path(src, name, expect != NULL);
+	if (rc < 0)
+		return rc;
+	struct hln_stat st;
+	rc = hln_file_stat(f, &st);
+	if (rc == 0 && st.type == HLN_T_DIR)
+		rc = -EISDIR;
+	if (rc == 0 && st.type != HLN_T_REG) {
+		fail(t, src, name, LINKTREE_NOT_REGULAR, 0);
+		rc = 1;
+	}
+	struct copy_result r;
+	if (rc == 0)
+		rc = copy_to_name(f, &st, name, o->when, expect, &r);
+	if (rc == 0)
+		*what = r.cloned ? LINKTREE_CLONED : LINKTREE_COPIED;
+	hln_file_close(f);
+	return rc;
+}
+
+/* ---- one name ---- */
+
+/* Whether paths A and B are the same directory entry. */
+static int same_entry(const char *a, const char *b)
+{
+	const char *ba = strrchr(a, '/'), *bb = strrchr(b, '/');
+	ba = ba ? ba + 1 : a;
+	bb = bb ? bb + 1 : b;
+	if (strcmp(ba, bb) != 0)
+		return 0;
+	char *d1 = dir_part(a), *d2 = dir_part(b);
+	struct hln_stat s1, s2;
+	int same = d1 && d2 && hln_stat_path(d1, HLN_FOLLOW, &s1) == 0 &&
+		   hln_stat_path(d2, HLN_FOLLOW, &s2) == 0 &&
+		   s1.dev == s2.dev && s1.ino == s2.ino;
+	free(d1);
+	free(d2);
+	return same;
+}
+
+/*
+ * With o->made: note NAME as made (DONE 1), or say whether it was made
+ * earlier in this run (DONE 0).  Returns 1 if it was (or is now noted),
+ * 0 if not or without o->made.
+ */
+static int made_name(const struct linktree_opts *o, const char *name, int done)
+{
+	if (!o->made)
+		return 0;
+	char *dir = dir_part(name);
+	struct hln_stat st;
+	int rc = dir ? hln_stat_path(dir, HLN_FOLLOW, &st) : -ENOMEM;
+	free(dir);
+	if (rc < 0)
+		return 0;
+	const char *slash = strrchr(name, '/');
+	const char *base = slash ? slash + 1 : name;
+	if (done)
+		return made_add(o->made, st.dev, st.ino, base) == 0;
+	return made_has(o->made, st.dev, st.ino, base);
+}
+
+/* What -n says of a name it would make. */
+static enum linktree_made dry_what(const struct linktree_opts *o)
+{
+	return o->reflink ? LINKTREE_MAYBE : LINKTREE_LINKED;
+}
+
+/*
+ * Make NAME from SRC: a link, or a copy; a new name (EXPECT NULL) or in
+ * place of EXPECT.  Returns 0 with *WHAT set, 1 (reported), or -errno.
+ */
+static int make_one(struct tree *t, const char *src, const char *name,
+		    const struct hln_stat *expect, enum linktree_made *what)
+{
+	const struct linktree_opts *o = t->o;
+	int follow = o->follow_root ? HLN_FOLLOW : 0;
+	*what = LINKTREE_LINKED;
+	if (o->reflink)
+		return clone_path(t, src, name, expect, o->follow_root, what);
+	if (expect)
+		return replace_with_link(src, name, follow);
+	int rc = hln_link(src, name, follow);
+	/*
+	 * -f and -i promise that what they report done survives a power
+	 * cut, as a replaced name does (replace.c): a new name too.
+	 */
+	if (rc == 0 && o->replace != LINKTREE_KEEP) {
+		char *dir = dir_part(name);
+		rc = dir ? hln_dir_sync(NULL, dir) : -ENOMEM;
+		free(dir);
+	}
+	return rc;
+}
+
+/* NAME (stat NS) exists: already linked, refused, kept or replaced. */
+static void existing_one(struct tree *t, const char *src, const char *name,
+			 const struct hln_stat *ts, const struct hln_stat *ns)
+{
+	const struct linktree_opts *o = t->o;
+	if (ts->dev == ns->dev && ts->ino == ns->ino) {
+		if (o->reflink ||
+		    (o->replace == LINKTREE_FORCE && same_entry(src, name)))
+			fail(t, src, name, LINKTREE_SAME_FILE, 0);
+		else
+			o->cb->made(o->ctx, name, src, LINKTREE_ALREADY);
+		return;
+	}
+	if (ns->type == HLN_T_DIR)
+		return fail(t, src, name, LINKTREE_DEST_IS_DIR, 0);
+	if (made_name(o, name, 0))
+		return fail(t, src, name, LINKTREE_JUST_MADE, 0);
+	if (o->replace == LINKTREE_KEEP)
+		return fail(t, src, name, LINKTREE_ERRNO, -EEXIST);
+	if (o->replace == LINKTREE_ASK) {
+		int yes = o->cb->ask(o->ctx, name);
+		if (yes < 0)
+			walk_fail(&t->status);
+		if (yes <= 0)
+			return;
+	}
+	if (o->dry_run)
+		return o->cb->made(o->ctx, name, src, dry_what(o));
+	enum linktree_made what;
+	int rc = make_one(t, src, name, ns, &what);
+	if (rc < 0)
+		return fail(t, src, name, LINKTREE_ERRNO, rc);
+	if (rc == 0) {
+		made_name(o, name, 1);
+		o->cb->made(o->ctx, name, src, what);
+	}
+}
+
+/* -n: what making NAME would meet, as -errno, without making it. */
+static int dry_check(const char *name)
+{
+	char *dir = dir_part(name);
+	struct hln_stat st;
+	int rc = dir ? hln_stat_path(dir, HLN_FOLLOW, &st) : -ENOMEM;
+	free(dir);
+	if (rc < 0)
+		return rc;
+	return st.type == HLN_T_DIR ? 0 : -ENOTDIR;
+}
+
+int linktree_one(const char *src, const char *name,
+		 const struct linktree_opts *o)
+{
+	struct tree t = {.o = o, .dest = name};
+	int follow = o->follow_root ? HLN_FOLLOW : 0;
+	struct hln_stat ts, ns;
+	int rc = hln_stat_path(src, follow, &ts);
+	if (rc == 0 && ts.type == HLN_T_DIR)
+		rc = -EISDIR;
+	if (rc < 0) {
+		fail(&t, src, name, LINKTREE_ERRNO, rc);
+		return HLN_EXIT_FAIL;
+	}
+	for (int tries = 0; tries < 2; tries++) {
+		rc = hln_stat_path(name, 0, &ns);
+		if (rc == 0) {
+			existing_one(&t, src, name, &ts, &ns);
+			return walk_status_code(&t.status);
+		}
+		if (rc != -ENOENT)
+			break;
+		enum linktree_made what = dry_what(o);
+		rc = o->dry_run ? dry_check(name)
+				: make_one(&t, src, name, NULL, &what);
+		if (rc == 0) {
+			if (!o->dry_run)
+				made_name(o, name, 1);
+			o->cb->made(o->ctx, name, src, what);
+		}
+		/* made meanwhile: then it is an existing name */
+		if (rc != -EEXIST)
+			break;
+	}
+	if (rc < 0)
+		fail(&t, src, name, LINKTREE_ERRNO, rc);
+	return rc < 0 ? HLN_EXIT_FAIL : walk_status_code(&t.status);
+}
+
+/* ---- the tree ---- */
 
 /*
  * Make the directory of the copy for D at PATH, in the copy of its parent
@@ -238,15 +524,17 @@ static void tree_dir_done(void *ctx, void *data)
  * holds, or NULL.  Returns 0 (done, reported, or declined), or -errno.
  */
 static int on_existing(struct tree *t, const struct walk_entry *e,
-		       struct copydir *c, const char *text, const char *dp)
+		       struct copydir *c, const char *text, const char *dp,
+		       enum linktree_made *what)
 {
 	const struct linktree_opts *o = t->o;
 	struct hln_stat ss, ds;
 	int rc = hln_dir_statat(c->dd, e->name, 0, &ds);
 	if (rc < 0)
 		return rc;
-	if (!text && hln_dir_statat(e->dir, e->name, 0, &ss) == 0 &&
-	    ss.dev == ds.dev && ss.ino == ds.ino) {
+	if (!text && !o->reflink &&
+	    hln_dir_statat(e->dir, e->name, 0, &ss) == 0 && ss.dev == ds.dev &&
+	    ss.ino == ds.ino) {
 		o->cb->made(o->ctx, dp, e->path, LINKTREE_ALREADY);
 		return 0;
 	}
@@ -267,9 +555,13 @@ static int on_existing(struct tree *t, const struct walk_entry *e,
 		if (yes <= 0)
 			return 0;
 	}
-	rc = text ? replace_with_symlink(c->dd, e->name, text)
-		  : replace_with_linkat(e->dir, e->name, c->dd, e->name);
-	return rc < 0 ? rc : 1;
+	if (text)
+		rc = replace_with_symlink(c->dd, e->name, text);
+	else if (o->reflink)
+		rc = clone_path(t, e->path, dp, &ds, 0, what);
+	else
+		rc = replace_with_linkat(e->dir, e->name, c->dd, e->name);
+	return rc < 0 ? rc : rc == 0 ? 1 : 0;
 }
 
 /* Make the symlink E in the copy C with the same text.  0 or -errno. */
@@ -277,11 +569,12 @@ static int copy_symlink(struct tree *t, const struct walk_entry *e,
 			struct copydir *c, const char *dp)
 {
 	char text[4096];
+	enum linktree_made what;
 	int rc = hln_dir_readlinkat(e->dir, e->name, text, sizeof text);
 	if (rc >= 0)
 		rc = hln_dir_symlinkat(c->dd, e->name, text);
 	if (rc == -EEXIST) {
-		rc = on_existing(t, e, c, text, dp);
+		rc = on_existing(t, e, c, text, dp, &what);
 		if (rc <= 0)
 			return rc == 0 ? 1 : rc;
 	}
@@ -292,6 +585,44 @@ static int copy_symlink(struct tree *t, const struct walk_entry *e,
 					HLN_META_OWNER | HLN_META_TIMES);
 		rc = 0;
 	}
+	return rc;
+}
+
+/*
+ * -r --reflink: make the copy of the regular file E in C at DP; a source
+ * inode with several names is copied once, its other names linked to
+ * the copy.  Returns 0 with *WHAT set, 1 (vanished, or reported),
+ * -EEXIST when the name exists in C, or -errno.
+ */
+static int tree_clone(struct tree *t, const struct walk_entry *e,
+		      struct copydir *c, const char *dp,
+		      enum linktree_made *what)
+{
+	struct hln_stat buf, ds;
+	const struct hln_stat *st;
+	int rc = walk_entry_stat(e, 0, &buf, &st);
+	if (rc != 0)
+		return rc;
+	if (st->type != HLN_T_REG) {
+		fail(t, e->path, dp, LINKTREE_NOT_REGULAR, 0);
+		return 1;
+	}
+	if (hln_dir_statat(c->dd, e->name, 0, &ds) == 0)
+		return -EEXIST;
+	if (st->nlink < 2)
+		return clone_path(t, e->path, dp, NULL, 0, what);
+	/* Held while the copy is made: its other names wait for it. */
+	pthread_mutex_lock(&t->lock);
+	struct inomap_entry *m = t->cap ? map_slot(t, st->dev, st->ino) : NULL;
+	if (m && m->dest) {
+		rc = hln_link(m->dest, dp, 0);
+		*what = LINKTREE_LINKED;
+	} else {
+		rc = clone_path(t, e->path, dp, NULL, 0, what);
+		if (rc == 0)
+			rc = map_add(t, st->dev, st->ino, dp);
+	}
+	pthread_mutex_unlock(&t->lock);
 	return rc;
 }
 
@@ -306,17 +637,22 @@ static int tree_entry(void *ctx, const struct walk_entry *e)
 	if (!dp)
 		return -ENOMEM;
 	int rc = 0;
+	enum linktree_made what = LINKTREE_LINKED;
 	if (o->dry_run) {
-		o->cb->made(o->ctx, dp, e->path, LINKTREE_LINKED);
+		o->cb->made(o->ctx, dp, e->path,
+			    e->type == HLN_T_LNK ? LINKTREE_LINKED
+						 : dry_what(o));
 		goto out;
 	}
 	/* rc > 0: handled (already linked, refused or declined) */
 	if (e->type == HLN_T_LNK) {
 		rc = copy_symlink(t, e, c, dp);
 	} else {
-		rc = hln_dir_linkat(e->dir, e->name, c->dd, e->name);
+		rc = o->reflink
+			     ? tree_clone(t, e, c, dp, &what)
+			     : hln_dir_linkat(e->dir, e->name, c->dd, e->name);
 		if (rc == -EEXIST) {
-			rc = on_existing(t, e, c, NULL, dp);
+			rc = on_existing(t, e, c, NULL, dp, &what);
 			rc = rc == 0 ? 1 : rc < 0 ? rc : 0;
 		}
 	}
@@ -324,7 +660,7 @@ static int tree_entry(void *ctx, const struct walk_entry *e)
 		if (o->made && made_add(o->made, c->dev, c->ino, e->name) < 0)
 			rc = -ENOMEM;
 		walk_found(o->progress);
-		o->cb->made(o->ctx, dp, e->path, LINKTREE_LINKED);
+		o->cb->made(o->ctx, dp, e->path, what);
 	} else if (rc < 0) {
 		fail(t, e->path, dp, LINKTREE_ERRNO, rc);
 	}
@@ -362,7 +698,8 @@ static int dest_within(const char *dest, const struct hln_stat *src)
 int linktree_make(const char *src, const char *dest,
 		  const struct linktree_opts *o)
 {
-	struct tree t = {o, dest, {0}};
+	struct tree t = {.o = o, .dest = dest};
+	pthread_mutex_init(&t.lock, NULL);
 	struct hln_stat ss;
 	int rc = hln_stat_path(src, o->follow_root ? HLN_FOLLOW : 0, &ss);
 	if (rc < 0) {
@@ -383,5 +720,9 @@ int linktree_make(const char *src, const char *dest,
 	rc = walk_tree(src, &wo, &ops, &t);
 	if (rc < 0)
 		fail(&t, src, dest, LINKTREE_ERRNO, rc);
+	for (size_t i = 0; i < t.cap; i++)
+		free(t.map[i].dest);
+	free(t.map);
+	pthread_mutex_destroy(&t.lock);
 	return walk_status_code(&t.status);
 }

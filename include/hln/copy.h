@@ -77,4 +77,22 @@ int copy_meta(struct hln_file *dst, struct hln_file *src,
 int copy_break(struct hln_dir *dir, const char *name, enum copy_reflink reflink,
 	       struct copy_result *r);
 
+/*
+ * Make NAME a new, independent file with the data and metadata of the
+ * open regular file SRC, whose stat is ST (create --reflink): the data
+ * cloned as REFLINK says (copy_data), the metadata as copy_meta gives it;
+ * the file is made without a name (O_TMPFILE) or under a ".hln-" name in
+ * NAME's directory, flushed, then put in place: with EXPECT NULL, linked
+ * to NAME, which must not exist (-EEXIST, nothing changed); else swapped
+ * for NAME atomically if NAME still holds EXPECT (replace_swap).  Then the
+ * directory is flushed.  Fills R.
+ * Returns 0, or -errno: -EOPNOTSUPP (COPY_REFLINK_ALWAYS where cloning is
+ * impossible), -EEXIST, -ECANCELED (NAME no longer held EXPECT), -EINTR
+ * (a signal came), or what copy_data and the platform said.  On failure
+ * NAME is as it was and no temporary name is left.
+ */
+int copy_to_name(struct hln_file *src, const struct hln_stat *st,
+		 const char *name, enum copy_reflink reflink,
+		 const struct hln_stat *expect, struct copy_result *r);
+
 #endif

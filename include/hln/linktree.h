@@ -1,5 +1,7 @@
 /*
- * hln/linktree.h - a tree replicated by links (create -r, cp -al):
+ * hln/linktree.h - names made as links of files, one (create) or a tree
+ * replicated (create -r, cp -al); or, with reflink, as copy-on-write
+ * copies (create --reflink, cp --reflink).  A tree:
  * directories made with the source's mode, owner (when permitted) and
  * times, non-directories hard-linked, symbolic links recreated with the
  * same text.  The work is done relative to open directories, so any depth
@@ -16,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hln/copy.h"
 #include "hln/walk.h"
 
 /* ---- the names made by a run ---- */
@@ -58,13 +61,18 @@ enum linktree_fail {
 	LINKTREE_ERRNO, /* ERR says why */
 	LINKTREE_DEST_IS_DIR, /* a non-directory would replace a directory */
 	LINKTREE_JUST_MADE, /* the name was made earlier in this run */
-	LINKTREE_INTO_ITSELF /* DEST is inside SRC */
+	LINKTREE_INTO_ITSELF, /* DEST is inside SRC */
+	LINKTREE_SAME_FILE, /* -f a a, or a clone of a name of itself */
+	LINKTREE_NOT_REGULAR /* reflink: SRC is no regular file to copy */
 };
 
 /* What became of a name, for made(). */
 enum linktree_made {
 	LINKTREE_LINKED, /* made (or, with dry_run, would be) */
-	LINKTREE_ALREADY /* it was a name of the same file already */
+	LINKTREE_ALREADY, /* it was a name of the same file already */
+	LINKTREE_CLONED, /* reflink: a copy sharing SRC's blocks */
+	LINKTREE_COPIED, /* reflink: a copy of SRC's bytes (auto) */
+	LINKTREE_MAYBE /* reflink with dry_run: cloned, or with auto copied */
 };
 
 struct linktree_cb {
@@ -88,7 +96,9 @@ struct linktree_cb {
 
 struct linktree_opts {
 	enum linktree_replace replace;
-	int follow_root; /* -L: a symlink SRC is the tree it points to */
+	int follow_root; /* -L: a symlink SRC is what it points to */
+	int reflink; /* make copy-on-write copies instead of links */
+	enum copy_reflink when; /* with reflink: ALWAYS or AUTO */
 	int dry_run; /* made() for every non-directory, nothing changed */
 	struct made *made; /* names made so far, to note and never replace;
 			      or NULL */
@@ -107,5 +117,16 @@ struct linktree_opts {
  */
 int linktree_make(const char *src, const char *dest,
 		  const struct linktree_opts *o);
+
+/*
+ * Make NAME (exactly that name) a link of the file SRC, or with o->reflink
+ * a copy-on-write copy (a symlink SRC, without follow_root, is recreated
+ * with its text): a new name, or with LINKTREE_FORCE (or ASK and a yes) a
+ * replacement made atomically.  A directory SRC is refused (-EISDIR).
+ * Reports through o->cb as linktree_make does.
+ * Returns HLN_EXIT_OK, or HLN_EXIT_FAIL (reported).
+ */
+int linktree_one(const char *src, const char *name,
+		 const struct linktree_opts *o);
 
 #endif

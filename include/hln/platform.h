@@ -115,6 +115,15 @@ int hln_mount_point(const char *path, char *buf, size_t size);
 int hln_mount_root(const char *path, char *buf, size_t size);
 
 /*
+ * The type of the filesystem holding PATH ("ext4", "btrfs", "xfs",
+ * "tmpfs", "NTFS", "ReFS"...) into BUF (NUL-terminated; PATH need not
+ * exist: its nearest existing parent is asked).  Returns the length, or
+ * -errno (-ENOSYS where the OS does not say, or the type has no name
+ * here).
+ */
+int hln_fs_type(const char *path, char *buf, size_t size);
+
+/*
  * The largest number of links the filesystem holding PATH allows for one
  * file.  Returns the limit (> 0), or -errno (-ENOSYS when not known).
  */

@@ -61,6 +61,9 @@ int fast_mount_root(const char *path, char *buf, size_t size);
 /* Linux fs.protected_hardlinks: 1, 0, or -ENOSYS where there is none. */
 int fast_protected_hardlinks(void);
 
+/* hln_fs_type's answer for the existing PATH, or -ENOSYS. */
+int fast_fs_type(const char *path, char *buf, size_t size);
+
 /* Whether d_ino of the directory open as FD is st_ino: 1, 0, or -ENOSYS. */
 int fast_ino_trusted(int fd);
 

@@ -171,6 +171,34 @@ int fast_mount_root(const char *path, char *buf, size_t size)
 	return mountinfo_field(path, 3, buf, size);
 }
 
+int fast_fs_type(const char *path, char *buf, size_t size)
+{
+	static const struct {
+		unsigned long magic;
+		const char *name;
+	} types[] = {
+		{0xEF53, "ext4"},          {0x9123683E, "btrfs"},
+		{0x58465342, "xfs"},       {0x01021994, "tmpfs"},
+		{0xCA451A4E, "bcachefs"},  {0x2FC12FC1, "zfs"},
+		{0xF2F52010, "f2fs"},      {0x6969, "nfs"},
+		{0xFF534D42, "cifs"},      {0xFE534D42, "smb2"},
+		{0x794C7630, "overlayfs"}, {0x4D44, "vfat"},
+		{0x5346544E, "ntfs"},      {0x7366746E, "ntfs3"},
+		{0x65735546, "fuse"},      {0x2011BAB0, "exfat"},
+		{0x3153464A, "jfs"},       {0x52654973, "reiserfs"},
+		{0x73717368, "squashfs"},  {0x858458F6, "ramfs"},
+	};
+	struct statfs sf;
+	if (statfs(path, &sf) < 0)
+		return -errno;
+	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+		if ((unsigned long)(unsigned int)sf.f_type == types[i].magic) {
+			int n = snprintf(buf, size, "%s", types[i].name);
+			return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : n;
+		}
+	return -ENOSYS;
+}
+
 int fast_protected_hardlinks(void)
 {
 	FILE *f = fopen("/proc/sys/fs/protected_hardlinks", "re");

@@ -32,6 +32,12 @@ int fast_mount_root(const char *path, char *buf, size_t size)
 
 int fast_protected_hardlinks(void) { return -ENOSYS; }
 
+int fast_fs_type(const char *path, char *buf, size_t size)
+{
+	(void)path, (void)buf, (void)size;
+	return -ENOSYS;
+}
+
 int fast_ncpus(void) { return -ENOSYS; }
 
 int fast_ino_trusted(int fd)

@@ -224,6 +224,16 @@ int hln_mount_root(const char *path, char *buf, size_t size)
 	return fast_mount_root(path, buf, size);
 }
 
+int hln_fs_type(const char *path, char *buf, size_t size)
+{
+	char *p = existing_realpath(path);
+	if (!p)
+		return -ENOMEM;
+	int rc = fast_fs_type(p, buf, size);
+	free(p);
+	return rc;
+}
+
 long hln_link_max(const char *path)
 {
 	errno = 0;

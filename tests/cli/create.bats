@@ -1270,3 +1270,219 @@ deep_cd() {
 	expect_status 1
 	[[ $stderr != *"no such directory"* ]] || fail "said no such directory: $stderr"
 }
+
+# ---- --reflink -------------------------------------------------------------
+
+# mount_cow DIR btrfs|xfs: a fresh loop-mounted image of that filesystem.
+mount_cow() {
+	need_root
+	need_native "Wine's drive is not a Linux mount"
+	local img=$BATS_TEST_TMPDIR/.img.$2.$RANDOM
+	truncate -s 400M "$img"
+	case $2 in
+	btrfs) mkfs.btrfs -q -f "$img" >/dev/null 2>&1 || skip "mkfs.btrfs failed" ;;
+	xfs) mkfs.xfs -q -f -m reflink=1 "$img" >/dev/null 2>&1 || skip "mkfs.xfs failed" ;;
+	esac
+	mount_fs "$1" -o loop "$img"
+}
+
+# shared FILE: filefrag -v shows extents of FILE shared with another file.
+shared() { filefrag -v "$1" | grep -q shared; }
+
+# used_kib DIR: the KiB used on DIR's filesystem, after a sync.
+used_kib() { sync -f "$1" && df -k --output=used "$1" | tail -n 1; }
+
+@test "--reflink on Btrfs and XFS: a clone sharing the blocks, edited apart" {
+	command -v filefrag >/dev/null || skip "filefrag (e2fsprogs) is missing"
+	local fs before after
+	for fs in btrfs xfs; do
+		mount_cow "m$fs" "$fs"
+		head -c 20000000 /dev/urandom >"m$fs/a"
+		chmod 0640 "m$fs/a"
+		touch -d @1000000000.123456789 "m$fs/a"
+		before=$(used_kib "m$fs")
+		hrun create -v --reflink "m$fs/a" "m$fs/b"
+		expect_status 0
+		expect_out "'m$fs/b' => 'm$fs/a' (clone)"
+		after=$(used_kib "m$fs")
+		[ $((after - before)) -lt 2000 ] || fail "$fs: df grew by $((after - before)) KiB for a 20 MB clone"
+		cmp "m$fs/a" "m$fs/b" || fail "$fs: the clone differs"
+		[ "$(ino "m$fs/a")" != "$(ino "m$fs/b")" ] || fail "$fs: a hard link, not a clone"
+		expect_nlink "m$fs/a" 1
+		shared "m$fs/b" || fail "$fs: filefrag shows no shared extent"
+		[ "$(stat -c '%a %u %g %y' "m$fs/a")" = "$(stat -c '%a %u %g %y' "m$fs/b")" ] ||
+			fail "$fs: metadata differ"
+		# editing the copy leaves the original intact
+		local sum
+		sum=$(md5sum <"m$fs/a")
+		printf 'edited' | dd of="m$fs/b" conv=notrunc status=none
+		[ "$(md5sum <"m$fs/a")" = "$sum" ] || fail "$fs: the original changed"
+		# -f replaces atomically; without it, EEXIST
+		hrun create --reflink "m$fs/a" "m$fs/b"
+		expect_status 1
+		expect_err "hln: create: m$fs/b: already exists; use -f to replace it"
+		hrun create -f --reflink=always "m$fs/a" "m$fs/b"
+		expect_status 0
+		cmp "m$fs/a" "m$fs/b" || fail "$fs: -f did not replace"
+		no_temp_left "m$fs"
+	done
+}
+
+@test "--reflink on ext4 and tmpfs: always is refused naming the filesystem, auto copies" {
+	need_root
+	need_native "Wine's drive is not a Linux mount"
+	local fs
+	mount_ext4 mext4 64
+	mount_tmpfs mtmpfs size=16m
+	for fs in ext4 tmpfs; do
+		head -c 100000 /dev/urandom >"m$fs/a"
+		truncate -s 10M "m$fs/sparse"
+		printf 'end' >>"m$fs/sparse"
+		hrun create --reflink "m$fs/a" "m$fs/b"
+		expect_status 1
+		expect_err "hln: create: m$fs/b: $fs cannot share data blocks; use --reflink=auto to copy the bytes"
+		expect_absent "m$fs/b"
+		no_temp_left "m$fs"
+		hrun create -v --reflink=auto "m$fs/a" "m$fs/b"
+		expect_status 0
+		expect_out "'m$fs/b' => 'm$fs/a' (copy)"
+		cmp "m$fs/a" "m$fs/b" || fail "$fs: the copy differs"
+		[ "$(ino "m$fs/a")" != "$(ino "m$fs/b")" ] || fail "$fs: a hard link"
+		hrun create --reflink=auto "m$fs/sparse" "m$fs/sp2"
+		expect_status 0
+		cmp "m$fs/sparse" "m$fs/sp2" || fail "$fs: the sparse copy differs"
+		[ "$(du -k "m$fs/sp2" | cut -f1)" -lt 1000 ] || fail "$fs: the holes were filled"
+	done
+	# never: not for create
+	hrun create --reflink=never mext4/a mext4/c
+	expect_usage_error create
+}
+
+@test "--reflink: every form (-t, into DIRECTORY, -T, --batch, -0, -n, -i)" {
+	command -v filefrag >/dev/null || skip "filefrag (e2fsprogs) is missing"
+	mount_cow m btrfs
+	cd m || fail "cd"
+	mkdir d e
+	mkfile a one
+	mkfile b two
+	hrun create --reflink -t d a b
+	expect_status 0
+	cmp a d/a && cmp b d/b || fail "-t"
+	hrun create --reflink a b e
+	expect_status 0
+	cmp a e/a && cmp b e/b || fail "into DIRECTORY"
+	hrun create --reflink -T a x
+	expect_status 0
+	cmp a x || fail "-T"
+	printf 'a\ty1\nb\ty2\n' >../pairs
+	run --separate-stderr "$HLN" create --reflink --batch <../pairs
+	expect_status 0
+	cmp a y1 && cmp b y2 || fail "--batch"
+	printf 'a\0z1\0' >../pairs
+	run --separate-stderr "$HLN" create --reflink --batch -0 <../pairs
+	expect_status 0
+	cmp a z1 || fail "--batch -0"
+	hrun create -n --reflink a n1
+	expect_status 0
+	expect_out "'n1' => 'a' (clone)"
+	expect_absent n1
+	hrun create -n --reflink=auto a n1
+	expect_out "'n1' => 'a' (clone or copy)"
+	local old
+	old=$(ino x)
+	run --separate-stderr "$HLN" create -i --reflink b x <<<n
+	expect_status 0
+	expect_ino x "$old"
+	run --separate-stderr "$HLN" create -i --reflink b x <<<y
+	expect_status 0
+	cmp b x || fail "-i y did not replace"
+	[ "$(ino b)" != "$(ino x)" ] || fail "-i made a hard link"
+	no_temp_left .
+}
+
+@test "-r --reflink: hard links inside stay hard links, symlinks recreated, odd names" {
+	command -v filefrag >/dev/null || skip "filefrag (e2fsprogs) is missing"
+	mount_cow m xfs
+	mkdir -p m/src/sub m/src/empty
+	head -c 300000 /dev/urandom >m/src/big
+	ln m/src/big "m/src/sub/second name"
+	mkfile m/src/$'new\nline'
+	mkfile m/src/-dash
+	ln -s big m/src/sl
+	chmod 0750 m/src/sub
+	touch -d @1000000000.5 m/src/sub
+	hrun create -r --reflink --no-progress m/src m/dst
+	expect_status 0
+	expect_no_err
+	cmp m/src/big m/dst/big || fail "big differs"
+	[ "$(ino m/src/big)" != "$(ino m/dst/big)" ] || fail "big is a hard link of the source"
+	same_file m/dst/big "m/dst/sub/second name"
+	expect_nlink m/dst/big 2
+	expect_nlink m/src/big 2
+	shared m/dst/big || fail "no shared extent"
+	[ "$(readlink m/dst/sl)" = big ] || fail "symlink text"
+	[ -f m/dst/$'new\nline' ] && [ -f m/dst/-dash ] && [ -d m/dst/empty ] || fail "odd names"
+	[ "$(stat -c '%a %Y' m/dst/sub)" = "$(stat -c '%a %Y' m/src/sub)" ] || fail "dir metadata"
+	no_temp_left m/dst
+}
+
+@test "-f --reflink is atomic: a reader never sees LINK_NAME missing or short" {
+	mount_cow m btrfs
+	head -c 1000000 /dev/urandom >m/a1
+	head -c 1000000 /dev/urandom >m/a2
+	cp m/a1 m/name
+	(
+		n=0
+		while [ $n -lt 3000 ]; do
+			s=$(stat -c %s m/name 2>/dev/null) || echo MISSING
+			[ "${s:-0}" = 1000000 ] || echo "SHORT $s"
+			n=$((n + 1))
+		done
+	) >reader.out 3>&- &
+	local reader=$! rounds=0
+	while kill -0 "$reader" 2>/dev/null && [ $rounds -lt 300 ]; do
+		"$HLN" create -f --reflink m/a2 m/name || fail "a replacement failed"
+		"$HLN" create -f --reflink m/a1 m/name || fail "a replacement failed"
+		rounds=$((rounds + 1))
+	done
+	wait "$reader"
+	[ "$rounds" -ge 2 ] || fail "only $rounds rounds"
+	! grep -q 'MISSING\|SHORT' reader.out || fail "name was missing or short: $(sort reader.out | uniq -c)"
+	no_temp_left m
+}
+
+@test "--reflink: a failure at any step leaves nothing half-made, no .hln- left" {
+	need_fp
+	mount_cow m btrfs
+	mkfile m/a data
+	mkfile m/old old
+	local -A calls=()
+	local -a specs=()
+	local op spec
+	HLN_FAILPOINT_TRACE=$PWD/trace "$HLN_FP" create --reflink m/a m/new
+	cmp m/a m/new || fail "the traced run failed"
+	rm m/new
+	HLN_FAILPOINT_TRACE=$PWD/trace "$HLN_FP" create -f --reflink m/a m/old
+	cp m/a m/old
+	while IFS= read -r op; do
+		calls[$op]=$((${calls[$op]:-0} + 1))
+		specs+=("$op=${calls[$op]}:EIO")
+	done <trace
+	[ "${#specs[@]}" -ge 5 ] || fail "only ${#specs[@]} calls traced"
+	for spec in "${specs[@]}"; do
+		rm -f m/new
+		fprun "$spec" create --reflink m/a m/new
+		if [ "$status" -eq 0 ]; then
+			cmp m/a m/new || fail "$spec: exit 0 but m/new is not the copy"
+		else
+			expect_status 1
+			[ ! -e m/new ] || cmp m/a m/new || fail "$spec: m/new half-made"
+		fi
+		mkfile m/old old
+		fprun "$spec" create -f --reflink m/a m/old
+		if [ "$status" -ne 0 ]; then
+			[ "$(cat m/old)" = old ] || cmp m/a m/old || fail "$spec: m/old half-made"
+		fi
+		no_temp_left m
+	done
+}

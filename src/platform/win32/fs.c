@@ -578,6 +578,21 @@ long hln_link_max(const char *path)
 	return NTFS_LINK_MAX;
 }
 
+int hln_fs_type(const char *path, char *buf, size_t size)
+{
+	wchar_t *w, vol[MAX_PATH + 1], fs[MAX_PATH + 1];
+	int rc = win_path_to_wide(path, &w);
+	if (rc < 0)
+		return rc;
+	BOOL ok = GetVolumePathNameW(w, vol, MAX_PATH + 1) &&
+		  GetVolumeInformationW(vol, NULL, 0, NULL, NULL, NULL, fs,
+					MAX_PATH + 1);
+	free(w);
+	if (!ok)
+		return win_last_error();
+	return win_wide_to_user(fs, buf, size);
+}
+
 /* Windows refuses no link for want of ownership. */
 int hln_protected_hardlinks(void) { return 0; }
 
