@@ -5,7 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,14 +67,24 @@ void cmd_break_help(void)
 	      stdout);
 }
 
-/* Print "'NAME': TEXT" on stdout (not with -j). */
-static void say(struct break_opts *o, const char *name, const char *text)
+/* Print the line "'PATH': " and FMT's text for one file (not with -j). */
+static void print_result(struct break_opts *o, const char *path,
+			 const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void print_result(struct break_opts *o, const char *path,
+			 const char *fmt, ...)
 {
 	if (o->out->format == OUT_JSON)
 		return;
 	fputc('\'', o->out->fp);
-	out_name(o->out, name);
-	fprintf(o->out->fp, "': %s\n", text);
+	out_name(o->out, path);
+	fputs("': ", o->out->fp);
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(o->out->fp, fmt, ap);
+	va_end(ap);
+	fputc('\n', o->out->fp);
 }
 
 /* The directory of PATH joined with the symlink text TEXT, into BUF. */
@@ -128,69 +138,54 @@ static int refuse(const struct break_opts *o, struct hln_dir *dir,
 	return HLN_EXIT_FAIL;
 }
 
+/* What a failure of copy_break means, for the errnos that say more. */
+static const struct {
+	int err;
+	const char *text;
+} break_reasons[] = {
+	{ECANCELED, "was replaced by another file while being copied; that "
+		    "file was left in place and nothing changed"},
+	{EOPNOTSUPP, "cannot be cloned: its data blocks cannot be shared here "
+		     "(the filesystem cannot, or the file is marked No_COW) "
+		     "(--reflink=always); nothing was changed"},
+	{EACCES, "permission denied: the file cannot be read, or its "
+		 "directory cannot be written (the copy is made beside it); "
+		 "nothing was changed"},
+	{EPERM, "operation not permitted: the file is immutable or "
+		"append-only, or its directory is sticky and the file not "
+		"yours; nothing was changed"},
+	{EIO, "input/output error while making the copy; the file and its "
+	      "other names are untouched"},
+	{EINTR, "interrupted; left as it was"},
+	{EMLINK, "the directory cannot take the temporary name of the copy "
+		 "(too many links)"},
+};
+
 /* Report the failure RC of breaking PATH (of SIZE bytes). */
-static int break_failed(const struct break_opts *o, const char *path, int rc,
-			uint64_t size)
+static int break_failed(const char *path, int rc, uint64_t size)
 {
-	switch (-rc) {
-	case ECANCELED:
-		msg_error(CMD, path,
-			  "was replaced by another file while being copied; "
-			  "that file was left in place and nothing changed");
-		break;
-	case EAGAIN:
+	char h[16];
+	for (size_t i = 0; i < sizeof break_reasons / sizeof *break_reasons;
+	     i++)
+		if (break_reasons[i].err == -rc) {
+			msg_error(CMD, path, "%s", break_reasons[i].text);
+			return HLN_EXIT_FAIL;
+		}
+	if (rc == -EAGAIN)
 		msg_error(CMD, path,
 			  "changed while being copied (tried %d times); left "
 			  "as it was",
 			  COPY_RETRIES + 1);
-		break;
-	case EOPNOTSUPP:
-		msg_error(CMD, path,
-			  "cannot be cloned: its data blocks cannot be shared "
-			  "here (the filesystem cannot, or the file is marked "
-			  "No_COW) (--reflink=always); nothing was changed");
-		break;
-	case EACCES:
-		msg_error(CMD, path,
-			  "permission denied: the file cannot be read, or its "
-			  "directory cannot be written (the copy is made "
-			  "beside it); nothing was changed");
-		break;
-	case EPERM:
-		msg_error(CMD, path,
-			  "operation not permitted: the file is immutable or "
-			  "append-only, or its directory is sticky and the "
-			  "file not yours; nothing was changed");
-		break;
-	case ENOSPC:
-	case EDQUOT: {
-		char h[16];
+	else if (rc == -ENOSPC || rc == -EDQUOT)
 		msg_error(CMD, path,
 			  "%s: a copy needs %s; nothing was changed, the file "
 			  "and its other names are untouched",
-			  -rc == ENOSPC ? "no space left on the device (free "
+			  rc == -ENOSPC ? "no space left on the device (free "
 					  "blocks or inodes)"
 					: "disk quota exceeded",
 			  out_human(h, sizeof h, size));
-		break;
-	}
-	case EIO:
-		msg_error(CMD, path,
-			  "input/output error while making the copy; the file "
-			  "and its other names are untouched");
-		break;
-	case EINTR:
-		msg_error(CMD, path, "interrupted; left as it was");
-		break;
-	case EMLINK:
-		msg_error(CMD, path,
-			  "the directory cannot take the temporary name of the "
-			  "copy (too many links)");
-		break;
-	default:
+	else
 		msg_error(CMD, path, "%s", msg_reason(-rc));
-	}
-	(void)o;
 	return HLN_EXIT_FAIL;
 }
 
@@ -208,14 +203,12 @@ static int break_file(struct break_opts *o, struct hln_dir *dir,
 		return refuse(o, dir, name, path, &st);
 	if (st.nlink <= 1) {
 		if (o->verbose)
-			say(o, path, "has one name; nothing to do");
+			print_result(o, path, "has one name; nothing to do");
 		return HLN_EXIT_OK;
 	}
 	if (o->dry_run) {
-		char text[64];
-		snprintf(text, sizeof text, "would break (%llu names)",
-			 (unsigned long long)st.nlink);
-		say(o, path, text);
+		print_result(o, path, "would break (%llu names)",
+			     (unsigned long long)st.nlink);
 		o->broken++;
 		return HLN_EXIT_OK;
 	}
@@ -228,11 +221,11 @@ static int break_file(struct break_opts *o, struct hln_dir *dir,
 			    st.type != HLN_T_REG)
 				return refuse(o, dir, name, path, &st);
 		}
-		return break_failed(o, path, rc, st.size);
+		return break_failed(path, rc, st.size);
 	}
 	if (r.nothing) {
 		if (o->verbose)
-			say(o, path, "has one name; nothing to do");
+			print_result(o, path, "has one name; nothing to do");
 		return HLN_EXIT_OK;
 	}
 	o->broken++;
@@ -241,166 +234,125 @@ static int break_file(struct break_opts *o, struct hln_dir *dir,
 	else
 		o->copied++;
 	o->bytes += r.bytes;
-	if (o->verbose) {
-		char text[64];
-		if (r.cloned)
-			snprintf(text, sizeof text, "broken (clone)");
-		else
-			snprintf(text, sizeof text,
-				 "broken (copy, %llu byte%s)",
-				 (unsigned long long)r.bytes,
-				 r.bytes == 1 ? "" : "s");
-		say(o, path, text);
-	}
+	if (o->verbose && r.cloned)
+		print_result(o, path, "broken (clone)");
+	else if (o->verbose)
+		print_result(o, path, "broken (copy, %llu byte%s)",
+			     (unsigned long long)r.bytes,
+			     r.bytes == 1 ? "" : "s");
 	return HLN_EXIT_OK;
 }
 
 /* ---- -r ---- */
 
-/* A name under the DIRs of a file with more than one link. */
-struct rec {
-	uint64_t dev, ino, nlink;
-	char *path;
-	int op; /* the operand whose walk found it */
-};
-
-struct scan {
-	pthread_mutex_t lock;
-	struct rec *v; /* every such name */
-	size_t n, cap;
-	struct walk_status status;
-	struct walk_progress prog;
-	int op; /* the operand being walked */
-};
-
-static int scan_entry(void *ctx, const struct walk_entry *e)
+/*
+ * What the walks keep (groups.c keeps only files with two or more links):
+ * regular files; a symlink's own links are left alone (no data to copy),
+ * and a fifo or device with several names is said, not skipped silently.
+ */
+static int keep_regular(void *ctx, const struct walk_entry *e,
+			const struct hln_stat *st)
 {
-	struct scan *s = ctx;
-	struct hln_stat st;
 	if (hln_signal_pending())
-		return 1;
-	if (e->type == HLN_T_LNK)
-		return 0; /* a symlink's own links: no data to copy */
-	const struct hln_stat *sp;
-	int rc = walk_entry_stat(e, 0, &st, &sp);
-	if (rc != 0)
-		return rc < 0 ? rc : 0;
-	if (sp->nlink <= 1 || sp->type == HLN_T_LNK)
-		return 0;
-	if (sp->type != HLN_T_REG) {
-		/* a fifo or device with several names: said, not skipped */
+		return GROUPS_STOP;
+	if (st->type == HLN_T_LNK)
+		return GROUPS_SKIP;
+	if (st->type != HLN_T_REG) {
 		msg_error(CMD, e->path,
 			  "is not a regular file; only the data of regular "
 			  "files can be copied, its names stay linked");
-		walk_fail(&s->status);
-		return 0;
+		walk_fail(ctx);
+		return GROUPS_SKIP;
 	}
-	char *path = strdup(e->path);
-	if (!path)
-		return -ENOMEM;
-	pthread_mutex_lock(&s->lock);
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		struct rec *v = realloc(s->v, cap * sizeof *v);
-		if (v) {
-			s->v = v;
-			s->cap = cap;
-		}
-	}
-	if (s->n < s->cap) {
-		struct rec *r = &s->v[s->n++];
-		r->dev = sp->dev;
-		r->ino = sp->ino;
-		r->nlink = sp->nlink;
-		r->path = path;
-		r->op = s->op;
-		walk_found(&s->prog);
-	} else {
-		free(path);
-		rc = -ENOMEM;
-	}
-	pthread_mutex_unlock(&s->lock);
-	return rc;
+	return GROUPS_KEEP;
 }
 
-static void scan_error(void *ctx, const char *path, int err)
+static void tree_error(void *ctx, const char *path, int err)
 {
-	struct scan *s = ctx;
 	msg_error(CMD, path, "%s", msg_reason(err));
-	walk_fail(&s->status);
+	walk_fail(ctx);
 }
-
-/* By file, then by name. */
-static int cmp_rec(const void *a, const void *b)
-{
-	const struct rec *x = a, *y = b;
-	if (x->dev != y->dev)
-		return x->dev < y->dev ? -1 : 1;
-	if (x->ino != y->ino)
-		return x->ino < y->ino ? -1 : 1;
-	return strcmp(x->path, y->path);
-}
-
-/* By name; names kept (path NULL) last. */
-static int cmp_path(const void *a, const void *b)
-{
-	const struct rec *x = a, *y = b;
-	if (!x->path || !y->path)
-		return !x->path - !y->path;
-	return strcmp(x->path, y->path);
-}
-
-/* The directory a name found by the walks is in, open: the last one. */
-struct at {
-	int op; /* the operand it is under, -1 for none yet */
-	char *rel; /* its path past the operand, as walk_reopen takes it */
-	struct hln_dir *dir;
-};
 
 /*
- * Break R's name, reached relative to the directories that lead to it
- * from its operand (walk_reopen), so that no path limit applies; AT keeps
- * the last directory open for the names after it.
+ * The walked operand (WALKED[i]) of the N OPS that PATH was found under:
+ * the longest that PATH begins with.  Returns its index, or -1.
  */
-static int break_found(struct break_opts *o, char **ops, struct at *at,
-		       const struct rec *r)
+static int operand_of(int n, char **ops, const int *walked, const char *path)
 {
-	const char *rel = r->path + strlen(ops[r->op]);
-	const char *slash = strrchr(rel, '/');
-	size_t dlen = slash ? (size_t)(slash - rel) : 0;
-	if (at->op != r->op || strlen(at->rel) != dlen ||
-	    memcmp(at->rel, rel, dlen) != 0) {
-		hln_dir_close(at->dir);
-		at->dir = NULL;
-		at->op = -1;
-		free(at->rel);
-		at->rel = malloc(dlen + 1); /* no strndup on Windows */
-		if (!at->rel) {
-			msg_error(CMD, r->path, "%s", msg_reason(ENOMEM));
-			return HLN_EXIT_FAIL;
+	int best = -1;
+	long best_len = -1;
+	for (int i = 0; i < n; i++) {
+		long len = walked[i] ? walk_path_rel(ops[i], path) : -1;
+		if (len > best_len) {
+			best = i;
+			best_len = len;
 		}
-		memcpy(at->rel, rel, dlen);
-		at->rel[dlen] = '\0';
-		int rc = walk_reopen(ops[r->op], at->rel, &at->dir);
-		if (rc < 0) {
-			msg_error(CMD, r->path, "%s", msg_reason(-rc));
-			return HLN_EXIT_FAIL;
-		}
-		at->op = r->op;
 	}
-	return break_file(o, at->dir, slash ? slash + 1 : rel, r->path);
+	return best;
+}
+
+/*
+ * Break PATH, found under the operand ROOT, relative to the directories
+ * that lead to it from ROOT, so that no path limit applies (P keeps the
+ * last directory open for the names after it).
+ */
+static int break_in_tree(struct break_opts *o, struct walk_parent *p,
+			 const char *root, const char *path)
+{
+	const char *name;
+	int rc = walk_parent_open(p, root, path, &name);
+	if (rc < 0) {
+		msg_error(CMD, path, "%s", msg_reason(-rc));
+		return HLN_EXIT_FAIL;
+	}
+	return break_file(o, p->dir, name, path);
+}
+
+/*
+ * Break the names of G (collected from the operands WALKED[i] of the N
+ * OPS): file by file in the order of their first names, each file's names
+ * in byte order; a file whose every name is here keeps the original under
+ * its first name (one copy fewer).
+ */
+static int break_groups(struct break_opts *o, int n, char **ops,
+			const int *walked, struct groups *g)
+{
+	int status = HLN_EXIT_OK;
+	struct walk_parent at;
+	memset(&at, 0, sizeof at);
+	char *buf = NULL;
+	size_t cap = 0;
+	for (size_t i = 0; i < groups_count(g); i++) {
+		const struct name_group *gr = groups_at(g, i);
+		for (size_t k = gr->names >= gr->nlink; k < gr->names; k++) {
+			if (hln_signal_pending())
+				break;
+			const char *path = groups_path(g, gr, k, &buf, &cap);
+			int op = path ? operand_of(n, ops, walked, path) : -1;
+			if (op < 0) {
+				msg_error(CMD, NULL, "%s", msg_reason(ENOMEM));
+				status = HLN_EXIT_FAIL;
+				continue;
+			}
+			status |= break_in_tree(o, &at, ops[op], path);
+		}
+	}
+	walk_parent_close(&at);
+	free(buf);
+	return status;
 }
 
 static int break_trees(struct break_opts *o, int n, char **ops)
 {
-	struct scan s;
-	memset(&s, 0, sizeof s);
-	pthread_mutex_init(&s.lock, NULL);
 	struct hln_stat *sts = calloc((size_t)n, sizeof *sts);
 	int *isdir = calloc((size_t)n, sizeof *isdir);
-	if (!sts || !isdir) {
+	int *walked = calloc((size_t)n, sizeof *walked);
+	struct groups *g = groups_new(0);
+	if (!sts || !isdir || !walked || !g) {
 		free(sts);
 		free(isdir);
+		free(walked);
+		groups_free(g);
 		msg_error(CMD, NULL, "%s", msg_reason(ENOMEM));
 		return HLN_EXIT_FAIL;
 	}
@@ -410,13 +362,17 @@ static int break_trees(struct break_opts *o, int n, char **ops)
 			isdir[i] = sts[i].type == HLN_T_DIR;
 	}
 
+	struct walk_status ws;
+	struct walk_progress prog;
+	memset(&ws, 0, sizeof ws);
+	memset(&prog, 0, sizeof prog);
 	struct walk_opts wo = {0};
 	wo.one_fs = 1;
 	wo.same_mount = 1;
-	wo.progress = &s.prog;
+	wo.progress = &prog;
 	wo.progress_label = "linked names";
 	wo.progress_force = o->progress;
-	struct walk_ops wops = {NULL, scan_entry, NULL, scan_error, NULL};
+	struct groups_walk gw = {keep_regular, tree_error, &ws};
 	for (int i = 0; i < n && !hln_signal_pending(); i++) {
 		if (!isdir[i]) {
 			status |= break_file(o, NULL, ops[i], ops[i]);
@@ -424,49 +380,21 @@ static int break_trees(struct break_opts *o, int n, char **ops)
 		}
 		if (groups_covered(n, ops, sts, isdir, i))
 			continue;
-		s.op = i;
-		int rc = walk_tree(ops[i], &wo, &wops, &s);
+		walked[i] = 1;
+		int rc = groups_walk(g, ops[i], &wo, &gw);
 		if (rc < 0)
-			scan_error(&s, ops[i], -rc);
+			tree_error(&ws, ops[i], -rc);
 	}
-	status |= walk_status_code(&s.status);
-
-	/*
-	 * A file whose names are all here keeps the original under its
-	 * first name; the other names are broken, in name order.
-	 */
-	if (s.n > 1) /* qsort wants a non-NULL base even for none */
-		qsort(s.v, s.n, sizeof *s.v, cmp_rec);
-	for (size_t i = 0, j; i < s.n; i = j) {
-		for (j = i + 1; j < s.n && s.v[j].dev == s.v[i].dev &&
-				s.v[j].ino == s.v[i].ino;
-		     j++)
-			if (strcmp(s.v[j].path, s.v[j - 1].path) == 0) {
-				free(s.v[j].path); /* seen twice */
-				s.v[j].path = NULL;
-			}
-		size_t names = 0;
-		for (size_t k = i; k < j; k++)
-			names += s.v[k].path != NULL;
-		if (names >= s.v[i].nlink) {
-			free(s.v[i].path);
-			s.v[i].path = NULL;
-		}
+	status |= walk_status_code(&ws);
+	if (groups_sort(g, 1) < 0) {
+		msg_error(CMD, NULL, "%s", msg_reason(ENOMEM));
+		status = HLN_EXIT_FAIL;
 	}
-	if (s.n > 1) /* qsort wants a non-NULL base even for none */
-		qsort(s.v, s.n, sizeof *s.v, cmp_path);
-	struct at at = {-1, NULL, NULL};
-	for (size_t i = 0; i < s.n && s.v[i].path; i++)
-		if (!hln_signal_pending())
-			status |= break_found(o, ops, &at, &s.v[i]);
-	hln_dir_close(at.dir);
-	free(at.rel);
-	for (size_t i = 0; i < s.n; i++)
-		free(s.v[i].path);
-	free(s.v);
-	pthread_mutex_destroy(&s.lock);
+	status |= break_groups(o, n, ops, walked, g);
+	groups_free(g);
 	free(sts);
 	free(isdir);
+	free(walked);
 	return status;
 }
 

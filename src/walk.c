@@ -679,3 +679,49 @@ int walk_reopen(const char *root, const char *rel, struct hln_dir **out)
 		*out = d;
 	return rc;
 }
+
+long walk_path_rel(const char *root, const char *path)
+{
+	size_t len = strlen(root);
+	if (len > 0 && root[len - 1] == '/')
+		len--; /* the walk's paths have it once */
+	if (strncmp(path, root, len) != 0 || path[len] != '/')
+		return -1;
+	return (long)len;
+}
+
+void walk_parent_close(struct walk_parent *p)
+{
+	hln_dir_close(p->dir);
+	free(p->rel);
+	memset(p, 0, sizeof *p);
+}
+
+int walk_parent_open(struct walk_parent *p, const char *root, const char *path,
+		     const char **name)
+{
+	long off = walk_path_rel(root, path);
+	if (off < 0) {
+		walk_parent_close(p);
+		return -EINVAL;
+	}
+	const char *rel = path + off;
+	const char *slash = strrchr(rel, '/');
+	size_t dlen = (size_t)(slash - rel);
+	*name = slash + 1;
+	if (p->root == root && strlen(p->rel) == dlen &&
+	    memcmp(p->rel, rel, dlen) == 0)
+		return 0;
+	walk_parent_close(p);
+	if (!(p->rel = malloc(dlen + 1))) /* no strndup on Windows */
+		return -ENOMEM;
+	memcpy(p->rel, rel, dlen);
+	p->rel[dlen] = '\0';
+	int rc = walk_reopen(root, p->rel, &p->dir);
+	if (rc < 0) {
+		walk_parent_close(p);
+		return rc;
+	}
+	p->root = root;
+	return 0;
+}

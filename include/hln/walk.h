@@ -185,6 +185,39 @@ int walk_entry_stat(const struct walk_entry *e, int flags, struct hln_stat *buf,
 int walk_reopen(const char *root, const char *rel, struct hln_dir **out);
 
 /*
+ * Where the part of PATH past ROOT starts, when PATH is a path of the walk
+ * of ROOT (ROOT less one trailing '/', then a '/', as walk_dir.path and
+ * walk_entry.path are built).  Returns that offset, or -1 when PATH is not
+ * under ROOT.
+ */
+long walk_path_rel(const char *root, const char *path);
+
+/*
+ * The directory of the last name found by a walk that was reached again
+ * after it (walk_parent_open), kept open for the names after it.  Starts
+ * zeroed; walk_parent_close frees it.
+ */
+struct walk_parent {
+	const char *root; /* the walk's root as given, NULL before the first */
+	char *rel; /* the directory's path past the root */
+	struct hln_dir *dir; /* it, open */
+};
+
+/*
+ * Open the directory holding PATH, a path found by the walk of ROOT, as
+ * walk_reopen does (so that no path length limit applies), unless P holds
+ * it open from the last call; *NAME is set to PATH's last component, the
+ * name to use in P->dir.
+ * Returns 0 with P->dir open, or -errno (then P holds nothing): -EINVAL
+ * when PATH is not under ROOT, or what walk_reopen said.
+ */
+int walk_parent_open(struct walk_parent *p, const char *root, const char *path,
+		     const char **name);
+
+/* Close and free what P holds; P may be used again. */
+void walk_parent_close(struct walk_parent *p);
+
+/*
  * Whether the file with identity (DEV, INO) is PATH or one of PATH's
  * ancestor directories (found by following "..").  Returns 1, 0, or
  * -errno if PATH cannot be examined.

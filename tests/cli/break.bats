@@ -410,6 +410,22 @@ shared_extents() { filefrag -v -- "$1" | grep -c shared || true; }
 	no_temp_left
 }
 
+@test "-r -v: file by file in the order of their first names, each file's names in byte order" {
+	mkdir d
+	mkfile d/a
+	ln d/a d/c
+	ln d/a d/e # every name of a under d: d/a keeps it
+	mkfile d/b
+	ln d/b out # a name outside: d/b is broken too
+	hrun break -r -v --reflink=never d
+	expect_status 0
+	expect_out "'d/c': broken (copy, 11 bytes)
+'d/e': broken (copy, 11 bytes)
+'d/b': broken (copy, 11 bytes)"
+	expect_nlink d/a 1
+	expect_nlink out 1
+}
+
 @test "-r -n lists what would be broken and changes nothing" {
 	mkdir d
 	mkfile d/a

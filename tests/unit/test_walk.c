@@ -4,7 +4,7 @@
  * followed, early stop, errors from callbacks, unreadable directories and
  * failpoints, a directory swapped for a symlink mid-walk and a symlink
  * swapped for a directory before its stat, one_fs and
- * same_mount, walk_is_within, and walk_reopen.
+ * same_mount, walk_is_within, walk_reopen and walk_parent_open.
  */
 #include "unit.h"
 
@@ -1136,6 +1136,59 @@ static void test_reopen_deep(void **state)
 	}
 }
 
+static void test_path_rel(void **state)
+{
+	(void)state;
+	assert_int_equal(walk_path_rel("d", "d/x"), 1);
+	assert_int_equal(walk_path_rel("d/", "d/x/y"), 1);
+	assert_int_equal(walk_path_rel("/", "/x"), 0);
+	assert_int_equal(walk_path_rel("a/b", "a/b/c"), 3);
+	assert_int_equal(walk_path_rel("d", "dx/y"), -1);
+	assert_int_equal(walk_path_rel("d", "d"), -1);
+	assert_int_equal(walk_path_rel("d", "e/d/x"), -1);
+}
+
+/* The directory of each name, reopened; kept while names share it. */
+static void test_parent_open(void **state)
+{
+	struct fixture *f = *state;
+	char p1[PATH_MAX], p2[PATH_MAX], p3[PATH_MAX];
+	struct walk_parent p;
+	memset(&p, 0, sizeof p);
+	const char *name;
+	assert_int_equal(walk_parent_open(&p, f->root,
+					  unit_path(p1, f->root, "d1/d2/f4"),
+					  &name),
+			 0);
+	assert_string_equal(name, "f4");
+	struct hln_dir *first = p.dir;
+	struct hln_stat st;
+	assert_int_equal(hln_dir_statat(p.dir, name, 0, &st), 0);
+	assert_int_equal(st.ino, unit_ino(p1));
+	/* the same directory: kept open, not reopened */
+	assert_int_equal(walk_parent_open(&p, f->root,
+					  unit_path(p2, f->root, "d1/d2/fifo"),
+					  &name),
+			 0);
+	assert_ptr_equal(p.dir, first);
+	assert_string_equal(name, "fifo");
+	/* another: the root itself */
+	assert_int_equal(walk_parent_open(&p, f->root,
+					  unit_path(p3, f->root, "f1"), &name),
+			 0);
+	assert_int_equal(hln_dir_statat(p.dir, name, 0, &st), 0);
+	assert_int_equal(st.ino, unit_ino(p3));
+	/* not under the root, or through a symlink: nothing held */
+	assert_int_equal(walk_parent_open(&p, f->root, "/etc/passwd", &name),
+			 -EINVAL);
+	assert_null(p.dir);
+	int rc = walk_parent_open(&p, f->root,
+				  unit_path(p1, f->root, "lnk_dir/f3"), &name);
+	assert_true(rc == -ENOTDIR || rc == -ELOOP);
+	assert_null(p.dir);
+	walk_parent_close(&p);
+}
+
 int main(void)
 {
 	alarm(300); /* a walk that never ends fails the run */
@@ -1160,6 +1213,8 @@ int main(void)
 		T(test_is_within),
 		T(test_reopen),
 		T(test_reopen_deep),
+		T(test_path_rel),
+		T(test_parent_open),
 	};
 #undef T
 	return cmocka_run_group_tests_name("walk", tests, NULL, NULL);
