@@ -323,7 +323,8 @@ static int break_groups(struct break_opts *o, int n, char **ops,
 	char *buf = NULL;
 	size_t cap = 0;
 	for (size_t i = 0; i < groups_count(g); i++) {
-		const struct name_group *gr = groups_at(g, i);
+		struct name_group grbuf;
+		const struct name_group *gr = groups_at(g, i, &grbuf);
 		for (size_t k = gr->names >= gr->nlink; k < gr->names; k++) {
 			if (hln_signal_pending())
 				break;
