@@ -43,7 +43,6 @@ struct operand {
 	int is_dir; /* a DIR operand: groups inside it */
 	char *root; /* FILE: where its scan starts */
 	int explicit_root;
-	int scanned;
 	struct groups *groups; /* DIR: the groups found */
 };
 
@@ -81,6 +80,7 @@ struct unreadable {
 	unsigned long count;
 	char *first;
 	int first_err;
+	int roots_failed; /* a root of the FILEs' scans could not be walked */
 };
 
 /* ERROR of the walks: note the directory PATH. */
@@ -247,42 +247,6 @@ static int print_operands(struct list_opts *o, struct operand *ops, int n)
 
 /* ---- finding ---- */
 
-/*
- * The absolute, resolved path of operand OP into *OUT (malloc'd): with -P
- * the directory is resolved and the link's own name kept.  Returns 0 or
- * -errno.
- */
-static int resolved_path(const struct list_opts *o, const struct operand *op,
-			 char **out)
-{
-	*out = NULL;
-	if (o->follow)
-		return hln_realpath(op->arg, out);
-	const char *slash = strrchr(op->arg, '/');
-	const char *base = slash ? slash + 1 : op->arg;
-	size_t dlen =
-		slash ? (size_t)(slash - op->arg) + (slash == op->arg) : 1;
-	char *dir = malloc(dlen + 1);
-	char *rdir = NULL;
-	int rc = -ENOMEM;
-	if (dir) {
-		memcpy(dir, slash ? op->arg : ".", dlen);
-		dir[dlen] = '\0';
-		rc = hln_realpath(dir, &rdir);
-	}
-	if (rc == 0) {
-		*out = malloc(strlen(rdir) + strlen(base) + 2);
-		if (*out)
-			sprintf(*out, "%s%s%s", rdir,
-				strcmp(rdir, "/") ? "/" : "", base);
-		else
-			rc = -ENOMEM;
-	}
-	free(dir);
-	free(rdir);
-	return rc;
-}
-
 /* The groups inside the DIR operand OP. */
 static int list_dir(struct list_opts *o, struct operand *op,
 		    struct unreadable *u)
@@ -308,29 +272,9 @@ static int list_dir(struct list_opts *o, struct operand *op,
 }
 
 /*
- * The mount point for the resolved path REAL: with -P the link's own
- * directory decides, not what the link points to.
- */
-static int mount_point_of(const struct list_opts *o, const char *real,
-			  char *buf, size_t size)
-{
-	if (o->follow)
-		return hln_mount_point(real, buf, size);
-	const char *slash = strrchr(real, '/');
-	size_t len = slash && slash != real ? (size_t)(slash - real) : 1;
-	char *dir = malloc(len + 1);
-	if (!dir)
-		return -ENOMEM;
-	memcpy(dir, real, len);
-	dir[len] = '\0';
-	int rc = hln_mount_point(dir, buf, size);
-	free(dir);
-	return rc;
-}
-
-/*
  * Stat operand OP; give a FILE its root, and answer one with a single
- * link at once.  Returns the operand's exit status.
+ * link, or one the filesystem can answer for, at once.  Returns the
+ * operand's exit status.
  */
 static int find_root(struct list_opts *o, struct operand *op)
 {
@@ -344,84 +288,64 @@ static int find_root(struct list_opts *o, struct operand *op)
 	if (op->is_dir)
 		return HLN_EXIT_OK;
 	if (o->root) {
-		op->root = strdup(o->root);
 		op->explicit_root = 1;
+		op->root = strdup(o->root);
+		rc = op->root ? 0 : -ENOMEM;
 	} else {
-		char mp[4096];
 		char *real;
-		rc = resolved_path(o, op, &real);
+		rc = names_resolve(op->arg, o->follow, &real);
 		if (rc == 0)
-			rc = mount_point_of(o, real, mp, sizeof mp);
-		if (rc >= 0 && op->f.st.nlink <= 1)
+			rc = names_default_root(real, o->follow, &op->root);
+		if (rc == 0 && op->f.st.nlink <= 1)
 			names_add(&op->f, real); /* the only name: no scan */
+		else if (rc == 0)
+			names_fast(&op->f, real);
 		free(real);
-		if (rc < 0) {
-			msg_error(CMD, op->arg, "%s", msg_reason(-rc));
-			op->ok = 0;
-			return HLN_EXIT_FAIL;
-		}
-		op->root = strdup(mp);
 	}
-	if (!op->root) {
-		msg_error(CMD, op->arg, "%s", msg_reason(ENOMEM));
+	if (rc < 0) {
+		msg_error(CMD, op->arg, "%s", msg_reason(-rc));
 		op->ok = 0;
 		return HLN_EXIT_FAIL;
 	}
 	return HLN_EXIT_OK;
 }
 
-/* Ask the filesystem for OP's names (kept only if complete). */
-static void ask_filesystem(struct list_opts *o, struct operand *op)
+/* FAILED of names_find: the root could not be walked. */
+static void root_failed(void *ctx, const char *root, int err)
 {
-	if (op->f.complete || op->explicit_root)
-		return;
-	char *real;
-	if (resolved_path(o, op, &real) < 0)
-		return;
-	names_fast(&op->f, real);
-	free(real);
+	struct unreadable *u = ctx;
+	msg_error(CMD, root, "%s", msg_reason(err));
+	u->roots_failed = 1;
 }
 
-/* Whether the FILE operand OP still needs a scan. */
-static int needs_scan(const struct operand *op)
-{
-	return op->ok && !op->is_dir && !op->f.complete && !op->scanned;
-}
-
-/* One scan per root, for the FILEs that share it.  Returns the status. */
-static int scan_roots(struct list_opts *o, struct operand *ops, int n,
+/* The names of the FILE operands, one scan per root. */
+static int find_names(struct list_opts *o, struct operand *ops, int n,
 		      struct unreadable *u)
 {
-	int status = HLN_EXIT_OK;
-	for (int i = 0; i < n; i++) {
-		struct operand *op = &ops[i];
-		if (!needs_scan(op))
-			continue;
-		struct names_scan *s = names_scan_new();
-		int rc = s ? 0 : -ENOMEM;
-		for (int j = i; j < n && rc == 0; j++) {
-			struct operand *q = &ops[j];
-			if (needs_scan(q) && strcmp(q->root, op->root) == 0) {
-				q->scanned = 1;
-				rc = names_scan_want(s, &q->f);
-			}
-		}
-		struct walk_progress prog = {0};
-		struct walk_opts wo = {0};
-		wo.follow_root = 1;
-		wo.progress = &prog;
-		wo.progress_label = "names";
-		wo.progress_force = o->progress;
-		if (rc == 0)
-			rc = names_scan_run(s, op->root, &wo, note_unreadable,
-					    u);
-		names_scan_free(s);
-		if (rc < 0) {
-			msg_error(CMD, op->root, "%s", msg_reason(-rc));
-			status = HLN_EXIT_FAIL;
+	struct names_file **files = calloc((size_t)n, sizeof *files);
+	char **roots = calloc((size_t)n, sizeof *roots);
+	size_t nfiles = 0;
+	int rc = files && roots ? 0 : -ENOMEM;
+	for (int i = 0; i < n && rc == 0; i++) {
+		if (ops[i].ok && !ops[i].is_dir) {
+			files[nfiles] = &ops[i].f;
+			roots[nfiles++] = ops[i].root;
 		}
 	}
-	return status;
+	struct walk_progress prog = {0};
+	struct walk_opts wo = {0};
+	wo.follow_root = 1;
+	wo.progress = &prog;
+	wo.progress_label = "names";
+	wo.progress_force = o->progress;
+	if (rc == 0)
+		rc = names_find(files, roots, nfiles, &wo, note_unreadable,
+				root_failed, u);
+	free(files);
+	free(roots);
+	if (rc < 0)
+		msg_error(CMD, NULL, "%s", msg_reason(-rc));
+	return rc < 0 || u->roots_failed ? HLN_EXIT_FAIL : HLN_EXIT_OK;
 }
 
 /* Find and print the names of the N operands ARGS. */
@@ -438,10 +362,8 @@ static int list_operands(struct list_opts *o, int n, char **args)
 	for (int i = 0; i < n; i++) {
 		ops[i].arg = args[i];
 		status |= find_root(o, &ops[i]);
-		if (ops[i].ok && !ops[i].is_dir)
-			ask_filesystem(o, &ops[i]);
 	}
-	status |= scan_roots(o, ops, n, &u);
+	status |= find_names(o, ops, n, &u);
 	for (int i = 0; i < n; i++) {
 		if (!ops[i].ok || !ops[i].is_dir)
 			continue;

@@ -246,3 +246,95 @@ int names_fast(struct names_file *f, const char *real)
 	}
 	return 1;
 }
+
+/* ---- several files ---- */
+
+int names_resolve(const char *path, int follow, char **real)
+{
+	*real = NULL;
+	if (follow)
+		return hln_realpath(path, real);
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	size_t dlen = slash ? (size_t)(slash - path) + (slash == path) : 1;
+	char *dir = malloc(dlen + 1);
+	char *rdir = NULL;
+	int rc = -ENOMEM;
+	if (dir) {
+		memcpy(dir, slash ? path : ".", dlen);
+		dir[dlen] = '\0';
+		rc = hln_realpath(dir, &rdir);
+	}
+	if (rc == 0) {
+		*real = malloc(strlen(rdir) + strlen(base) + 2);
+		if (*real)
+			sprintf(*real, "%s%s%s", rdir,
+				strcmp(rdir, "/") ? "/" : "", base);
+		else
+			rc = -ENOMEM;
+	}
+	free(dir);
+	free(rdir);
+	return rc;
+}
+
+int names_default_root(const char *real, int follow, char **root)
+{
+	char mp[4096];
+	int rc;
+	*root = NULL;
+	if (follow) {
+		rc = hln_mount_point(real, mp, sizeof mp);
+	} else {
+		/* the link's own directory decides, not what it points to */
+		const char *slash = strrchr(real, '/');
+		size_t len =
+			slash && slash != real ? (size_t)(slash - real) : 1;
+		char *dir = malloc(len + 1);
+		if (!dir)
+			return -ENOMEM;
+		memcpy(dir, real, len);
+		dir[len] = '\0';
+		rc = hln_mount_point(dir, mp, sizeof mp);
+		free(dir);
+	}
+	if (rc < 0)
+		return rc;
+	*root = strdup(mp);
+	return *root ? 0 : -ENOMEM;
+}
+
+int names_find(struct names_file *const *files, char *const *roots, size_t n,
+	       const struct walk_opts *o,
+	       void (*error)(void *ctx, const char *path, int err),
+	       void (*failed)(void *ctx, const char *root, int err), void *ctx)
+{
+	char *done = calloc(n ? n : 1, 1); /* in a scan already */
+	if (!done)
+		return -ENOMEM;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (done[i] || files[i]->complete)
+			continue;
+		struct names_scan *s = names_scan_new();
+		if (!s) {
+			rc = -ENOMEM;
+			break;
+		}
+		for (size_t j = i; j < n && rc == 0; j++) {
+			if (done[j] || files[j]->complete ||
+			    strcmp(roots[j], roots[i]) != 0)
+				continue;
+			done[j] = 1;
+			rc = names_scan_want(s, files[j]);
+		}
+		if (o->progress)
+			memset(o->progress, 0, sizeof *o->progress);
+		int wrc = rc ? 0 : names_scan_run(s, roots[i], o, error, ctx);
+		names_scan_free(s);
+		if (wrc < 0 && failed)
+			failed(ctx, roots[i], -wrc);
+	}
+	free(done);
+	return rc;
+}

@@ -73,4 +73,34 @@ int names_scan_run(struct names_scan *s, const char *root,
 		   void (*error)(void *ctx, const char *path, int err),
 		   void *ctx);
 
+/* ---- several files ---- */
+
+/*
+ * The absolute, resolved path of PATH into *REAL (malloc'd): with FOLLOW
+ * what a symbolic link points to, without it the link itself (its
+ * directory resolved, its own name kept).  Returns 0 or -errno.
+ */
+int names_resolve(const char *path, int follow, char **real);
+
+/*
+ * The default root of a search for the names of REAL (names_resolve's
+ * path): the mount point of its filesystem (of the link's directory
+ * without FOLLOW), into *ROOT (malloc'd).  Returns 0 or -errno.
+ */
+int names_default_root(const char *real, int follow, char **root);
+
+/*
+ * Find the names of the N FILES, FILES[i] under ROOTS[i]: one scan per
+ * distinct root, for every file that shares it (the complete ones are not
+ * looked for).  O as for names_scan_run (O->progress, when given, counts
+ * each scan from zero).  Directories that cannot be read go to
+ * ERROR(CTX, ...), a root that cannot be walked to FAILED(CTX, root,
+ * positive errno); the other roots are still scanned.  Returns 0, or
+ * -ENOMEM (nothing scanned).
+ */
+int names_find(struct names_file *const *files, char *const *roots, size_t n,
+	       const struct walk_opts *o,
+	       void (*error)(void *ctx, const char *path, int err),
+	       void (*failed)(void *ctx, const char *root, int err), void *ctx);
+
 #endif

@@ -352,6 +352,107 @@ static void test_fast_btrfs(void **state)
 	assert_int_equal(kept, 0);
 }
 
+/* names_resolve: what a symlink points to, or the link itself. */
+static void test_resolve(void **state)
+{
+	(void)state;
+	char *d = make_tree();
+	char link_path[PATH_MAX], want_path[PATH_MAX], *real;
+	assert_int_equal(symlink("x/a2", unit_path(link_path, d, "t/sym")), 0);
+	char *rd = realpath(d, NULL); /* /tmp may be a symlink */
+	assert_non_null(rd);
+	assert_int_equal(names_resolve(link_path, 1, &real), 0);
+	assert_string_equal(real, unit_path(want_path, rd, "t/x/a2"));
+	free(real);
+	assert_int_equal(names_resolve(link_path, 0, &real), 0);
+	assert_string_equal(real, unit_path(want_path, rd, "t/sym"));
+	free(real);
+	assert_int_equal(
+		names_resolve(unit_path(link_path, d, "nosuch/f"), 0, &real),
+		-ENOENT);
+	assert_null(real);
+	free(rd);
+	unit_rmtree(d);
+}
+
+/* names_default_root: the mount point of the file's filesystem. */
+static void test_default_root(void **state)
+{
+	(void)state;
+	unit_need_root("mount a tmpfs");
+	char *d = make_tree();
+	char mnt[PATH_MAX], path[PATH_MAX], *root;
+	char *rd = realpath(d, NULL);
+	unit_path(mnt, rd, "t/x/y");
+	assert_int_equal(unit_mount_tmpfs(mnt), 0);
+	put(mnt, "f");
+	assert_int_equal(
+		names_default_root(unit_path(path, mnt, "f"), 1, &root), 0);
+	assert_string_equal(root, mnt);
+	free(root);
+	/* without FOLLOW the link's directory decides: t/x is on / (tmp) */
+	assert_int_equal(symlink(path, unit_path(path, rd, "t/x/l")), 0);
+	assert_int_equal(names_default_root(path, 0, &root), 0);
+	assert_string_not_equal(root, mnt);
+	free(root);
+	unit_umount(mnt);
+	free(rd);
+	unit_rmtree(d);
+}
+
+struct failures {
+	int n, err;
+	char root[PATH_MAX];
+};
+
+static void on_failed(void *ctx, const char *root, int err)
+{
+	struct failures *f = ctx;
+	f->n++;
+	f->err = err;
+	snprintf(f->root, sizeof f->root, "%s", root);
+}
+
+/* names_find: one scan per root; a root that fails leaves the others. */
+static void test_find(void **state)
+{
+	(void)state;
+	char *d = make_tree();
+	char t[PATH_MAX], x[PATH_MAX], bad[PATH_MAX];
+	unit_path(t, d, "t");
+	unit_path(x, d, "t/x");
+	unit_path(bad, d, "nosuch");
+	struct names_file a, b, a_in_x, c;
+	want(&a, d, "t/a");
+	want(&b, d, "t/b");
+	want(&a_in_x, d, "t/a");
+	want(&c, d, "t/one");
+	struct names_file *files[] = {&a, &c, &a_in_x, &b};
+	char *roots[] = {t, bad, x, t};
+	struct failures f = {0};
+	struct walk_progress prog = {0};
+	struct walk_opts o = {0};
+	o.progress = &prog;
+	assert_int_equal(names_find(files, roots, 4, &o, NULL, on_failed, &f),
+			 0);
+	assert_int_equal(f.n, 1);
+	assert_int_equal(f.err, ENOENT);
+	assert_string_equal(f.root, bad);
+	assert_true(a.complete);
+	assert_string_equal(joined(&a, t), "a x/a2 x/y/a3");
+	assert_false(a_in_x.complete);
+	assert_string_equal(joined(&a_in_x, x), "a2 y/a3");
+	assert_string_equal(joined(&b, t), "b x/b2");
+	assert_int_equal(c.n, 0);
+	/* the last scan (of x) counted from zero: a2 and a3 */
+	assert_int_equal(atomic_load(&prog.found), 2);
+	names_clear(&a);
+	names_clear(&a_in_x);
+	names_clear(&b);
+	assert_int_equal(names_find(files, roots, 0, &o, NULL, NULL, NULL), 0);
+	unit_rmtree(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -362,6 +463,9 @@ int main(void)
 		cmocka_unit_test(test_bind_mounted_file),
 		cmocka_unit_test(test_fast_unsupported),
 		cmocka_unit_test(test_fast_btrfs),
+		cmocka_unit_test(test_resolve),
+		cmocka_unit_test(test_default_root),
+		cmocka_unit_test(test_find),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
