@@ -50,6 +50,7 @@ struct walker {
 	struct hln_stat root;
 	size_t rootlen;
 	int mnt; /* HLN_WANT_MNT when mounts are compared, else 0 */
+	int check_mounts; /* each directory's stat is needed for may_enter */
 	struct walk_progress *prog; /* counters to keep, or NULL */
 };
 
@@ -181,8 +182,7 @@ static int enter_dir(struct walker *w, struct walk_reading *r,
 		     struct hln_stat *st)
 {
 	struct job *j = r->j;
-	int need_st = w->o->one_fs || w->o->same_mount || w->o->skip_binds ||
-		      w->ops->dir_enter;
+	int need_st = w->check_mounts || w->ops->dir_enter;
 	int rc = need_st ? hln_dir_fstat(r->wd.dir, w->mnt, st) : 0;
 	if (rc < 0) {
 		report(w, j->path, rc);
@@ -551,6 +551,14 @@ int walk_tree(const char *root, const struct walk_opts *o,
 		return -ENOTDIR;
 	size_t len = strlen(root);
 	w.rootlen = len > 0 && root[len - 1] == '/' ? len - 1 : len;
+	/*
+	 * A stat of every directory, only to find the mounts to keep out of,
+	 * is saved when nothing is mounted below the root.  Not with one_fs:
+	 * Btrfs subvolumes have devices of their own without being mounts.
+	 */
+	w.check_mounts = o->one_fs || o->same_mount || o->skip_binds;
+	if (w.check_mounts && !o->one_fs && hln_mounts_below(root) == 0)
+		w.check_mounts = 0;
 
 	/* The root is opened here, so that its failure is the caller's. */
 	struct hln_dir *rd;

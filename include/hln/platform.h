@@ -124,6 +124,13 @@ int hln_mount_root(const char *path, char *buf, size_t size);
 int hln_fs_type(const char *path, char *buf, size_t size);
 
 /*
+ * Whether anything is mounted strictly below the directory PATH (a walk
+ * of it that meets no mount need not look for one).  Returns 1, 0, or
+ * -errno (-ENOSYS where the OS does not say: the portable path, Windows).
+ */
+int hln_mounts_below(const char *path);
+
+/*
  * The largest number of links the filesystem holding PATH allows for one
  * file.  Returns the limit (> 0), or -errno (-ENOSYS when not known).
  */

@@ -58,6 +58,9 @@ int fast_mount_point(const char *path, char *buf, size_t size);
 /* The mount's root within its filesystem (hln_mount_root), or -ENOSYS. */
 int fast_mount_root(const char *path, char *buf, size_t size);
 
+/* Whether a mount lies strictly below PATH (hln_mounts_below), or -ENOSYS. */
+int fast_mounts_below(const char *path);
+
 /* Linux fs.protected_hardlinks: 1, 0, or -ENOSYS where there is none. */
 int fast_protected_hardlinks(void);
 

@@ -199,6 +199,38 @@ int fast_fs_type(const char *path, char *buf, size_t size)
 	return -ENOSYS;
 }
 
+int fast_mounts_below(const char *path)
+{
+	char *real = realpath(path, NULL);
+	if (!real)
+		return -errno;
+	size_t len = strcmp(real, "/") == 0 ? 0 : strlen(real);
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f) {
+		free(real);
+		return -ENOSYS;
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	int found = 0;
+	while (!found && getline(&line, &cap, f) > 0) {
+		/* id parent major:minor root mountpoint ... */
+		char *save = NULL;
+		char *tok = strtok_r(line, " ", &save);
+		for (int i = 0; i < 4 && tok; i++)
+			tok = strtok_r(NULL, " ", &save);
+		if (!tok)
+			continue;
+		unescape(tok);
+		found = strncmp(tok, real, len) == 0 && tok[len] == '/' &&
+			tok[len + 1] != '\0';
+	}
+	free(line);
+	fclose(f);
+	free(real);
+	return found;
+}
+
 int fast_protected_hardlinks(void)
 {
 	FILE *f = fopen("/proc/sys/fs/protected_hardlinks", "re");

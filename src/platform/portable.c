@@ -30,6 +30,12 @@ int fast_mount_root(const char *path, char *buf, size_t size)
 	return -ENOSYS;
 }
 
+int fast_mounts_below(const char *path)
+{
+	(void)path;
+	return -ENOSYS;
+}
+
 int fast_protected_hardlinks(void) { return -ENOSYS; }
 
 int fast_fs_type(const char *path, char *buf, size_t size)

@@ -234,6 +234,12 @@ int hln_fs_type(const char *path, char *buf, size_t size)
 	return rc;
 }
 
+int hln_mounts_below(const char *path)
+{
+	HLN_FAILPOINT("mounts_below");
+	return fast_mounts_below(path);
+}
+
 long hln_link_max(const char *path)
 {
 	errno = 0;

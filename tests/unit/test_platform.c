@@ -420,6 +420,29 @@ static void test_mount_root(void **state)
 	assert_int_equal(rc_small, -ENAMETOOLONG);
 }
 
+/* hln_mounts_below: 1 once something is mounted inside, 0 before. */
+static void test_mounts_below(void **state)
+{
+	struct fixture *f = *state;
+	if (unit_portable()) {
+		assert_int_equal(hln_mounts_below(f->dir), -ENOSYS);
+		return;
+	}
+	assert_int_equal(hln_mounts_below("/"), 1); /* /proc at least */
+	assert_int_equal(hln_mounts_below(P(f, "missing")), -ENOENT);
+	char sub[PATH_MAX];
+	assert_int_equal(mkdir(unit_path(sub, f->dir, "a"), 0755), 0);
+	assert_int_equal(hln_mounts_below(f->dir), 0);
+	const char *mnt = mount_tmpfs(f, "a/mnt");
+	assert_int_equal(hln_mounts_below(f->dir), 1);
+	assert_int_equal(hln_mounts_below(sub), 1);
+	/* the mount itself is not below itself; "a/mn" is no parent of it */
+	assert_int_equal(hln_mounts_below(mnt), 0);
+	char mn[PATH_MAX];
+	assert_int_equal(mkdir(unit_path(mn, f->dir, "a/mn"), 0755), 0);
+	assert_int_equal(hln_mounts_below(mn), 0);
+}
+
 static void test_link_max(void **state)
 {
 	struct fixture *f = *state;
@@ -1130,6 +1153,7 @@ int main(void)
 		T(test_mount_point_root),
 		T(test_mount_point_tmpfs),
 		T(test_mount_root),
+		T(test_mounts_below),
 		T(test_link_max),
 		T(test_protected_hardlinks),
 		T(test_process),

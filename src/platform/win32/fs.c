@@ -572,6 +572,12 @@ int hln_mount_root(const char *path, char *buf, size_t size)
 	return -ENOSYS;
 }
 
+int hln_mounts_below(const char *path)
+{
+	(void)path;
+	return -ENOSYS;
+}
+
 long hln_link_max(const char *path)
 {
 	(void)path;
