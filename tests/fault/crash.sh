@@ -12,9 +12,12 @@
 #     file or its complete new one (content checksum, mode, owner, size,
 #     mtime to the nanosecond, extended attributes);
 #   - every inode's link count equals the names found for it (no name
-#     lost or half made);
+#     lost or half made); two names that share a file before and after
+#     the operation still do, and two names share a file only if they did
+#     before or after it;
 #   - durability: when HLN returned 0 before the cut, every name holds its
-#     new file (what HLN said it did was on disk);
+#     new file and shares it with exactly the names it shares it with in
+#     the result (what HLN said it did was on disk);
 #   - any ".hln-" name left is reported (allowed: see CRASH RECOVERY in
 #     hln(1)).
 # HLN_PORTABLE, if given, is the portable POSIX build (what BSD and macOS
@@ -157,16 +160,16 @@ snapshot() {
 	)
 }
 
-# judge OLD NEW CUT RC: compare the snapshot CUT taken after a cut with
-# OLD (before the operation) and NEW (its uncut result); RC is the exit
-# status of the cut operation (0: it said it was done, so CUT must be
-# NEW).  Prints "PROBLEMS LEFT LINKED" (.hln- names left, and how many
+# judge OLD NEW CUT DONE: compare the snapshot CUT taken after a cut with
+# OLD (before the operation) and NEW (its uncut result); DONE is 0 when
+# the operation had exited 0 before the cut (so CUT must be NEW), 1
+# otherwise.  Prints "PROBLEMS LEFT LINKED" (.hln- names left, and how many
 # of them are another name of a file with more) and, on stderr, each
 # problem and each name left.
 judge() {
 	awk -F '\t' -v rc="$4" '
-	FILENAME == ARGV[1] { old[$1] = $4; name[$1] = 1; was[$1] = 1; next }
-	FILENAME == ARGV[2] { new[$1] = $4; name[$1] = 1; next }
+	FILENAME == ARGV[1] { old[$1] = $4; oi[$1] = $2; name[$1] = 1; was[$1] = 1; next }
+	FILENAME == ARGV[2] { new[$1] = $4; ni[$1] = $2; name[$1] = 1; next }
 	{
 		n = $1; base = n; sub(/.*\//, "", base)
 		cnt[$2]++; nl[$2] = $3; who[$2] = n
@@ -174,7 +177,7 @@ judge() {
 			left++; lname[n] = $2
 			next
 		}
-		cut[n] = $4
+		cut[n] = $4; ci[n] = $2
 		if (!(n in name)) { bad++; print "unexpected name: " n > "/dev/stderr" }
 	}
 	END {
@@ -191,6 +194,25 @@ judge() {
 				bad++; print "neither old nor new: " n ": " cut[n] > "/dev/stderr"
 			}
 		}
+		# Which names share a file: two names that share one before
+		# and after the operation share one after the cut; two that
+		# share one after the cut shared one before or after; after
+		# exit 0, exactly those of the result share one.
+		for (n in cut)
+			for (m in cut) {
+				if (m <= n) continue
+				o = (n in oi) && (m in oi) && oi[n] == oi[m]
+				w = (n in ni) && (m in ni) && ni[n] == ni[m]
+				c = ci[n] == ci[m]
+				if (rc == 0 && c != w) {
+					bad++
+					print "not durable (exit 0): " n " and " m (w ? " do not share a file" : " still share a file") > "/dev/stderr"
+				} else if (o && w && !c) {
+					bad++; print "no longer one file: " n " and " m > "/dev/stderr"
+				} else if (c && !o && !w) {
+					bad++; print "one file they never were: " n " and " m > "/dev/stderr"
+				}
+			}
 		for (n in lname) {
 			if (nl[lname[n]] > 1) linked++
 			print "left: " n " (" nl[lname[n]] " links)" > "/dev/stderr"
@@ -274,7 +296,8 @@ now_us() { echo "${EPOCHREALTIME/./}"; }
 # run_case CASE FS
 run_case() {
 	local c=$1 fs=$2 args rc t0 t1 dur trial delay res probs left
-	local n=0 nbad=0 nleft=0 nlinked=0 nmid=0 bin=$HLN linked
+	local n=0 nbad=0 nleft=0 nlinked=0 nmid=0 nlate=0 nlost=0 bin=$HLN
+	local linked
 	if declare -F "case_${c}_bin" >/dev/null; then
 		bin=$("case_${c}_bin")
 	fi
@@ -310,9 +333,25 @@ run_case() {
 			"$bin" "${args[@]}" >"$T/out" 2>&1 &
 			local pid=$!
 			pause "$(printf '%d.%06d' $((delay / 1000000)) $((delay % 1000000)))"
+			# Whether it had ended before the cut (gone, or a zombie).
+			local state=
+			read -r _ _ state _ 2>/dev/null <"/proc/$pid/stat"
 			cut
 			wait "$pid"
 			rc=$?
+		fi
+		# Durability is judged only for a run that had exited 0 before
+		# the cut.  One cut while running may still exit 0: on XFS,
+		# fsync of a directory opened before the shutdown returns 0
+		# after it (xfs_dir_fsync does not check for a shutdown; the
+		# aborted log items are unpinned), though what it was to flush
+		# is lost.  No real program outlives a power cut to say 0.
+		local done=1
+		if [ "$delay" = after ] || { [ "$rc" -eq 0 ] &&
+			{ [ -z "$state" ] || [ "$state" = Z ]; }; }; then
+			done=$rc
+		elif [ "$rc" -eq 0 ]; then
+			nlate=$((nlate + 1))
 		fi
 		if ! remount "$fs"; then
 			say "$c on $fs: trial $trial: the filesystem does not mount again"
@@ -321,7 +360,13 @@ run_case() {
 			continue
 		fi
 		snapshot "$MNT/t" "$T/cut"
-		res=$(judge "$T/old" "$T/new" "$T/cut" "$rc" 2>"$T/why")
+		res=$(judge "$T/old" "$T/new" "$T/cut" "$done" 2>"$T/why")
+		if [ "$done" -ne 0 ] && [ "$rc" -eq 0 ] && [ "$delay" != after ]; then
+			# exit 0 though cut while running: was it all on disk?
+			local strict
+			strict=$(judge "$T/old" "$T/new" "$T/cut" 0 2>/dev/null)
+			[ "${strict%% *}" -ne 0 ] && nlost=$((nlost + 1))
+		fi
 		read -r probs left linked <<<"$res"
 		n=$((n + 1))
 		[ "$rc" -ne 0 ] && nmid=$((nmid + 1))
@@ -339,7 +384,10 @@ run_case() {
 	local lefts="$nleft .hln- left"
 	[ "$nleft" -gt 0 ] &&
 		lefts="$lefts ($nlinked another name of a file, $((nleft - nlinked)) a file's only name)"
-	say "$c on $fs: $n cuts ($DURABLE after exit 0, $((n - DURABLE)) at random over ${dur}us: $nmid mid-operation), $nbad problems, $lefts"
+	local late=
+	[ "$nlate" -gt 0 ] &&
+		late=", $nlate cut while running but exit 0 ($nlost of them not all on disk)"
+	say "$c on $fs: $n cuts ($DURABLE after exit 0, $((n - DURABLE)) at random over ${dur}us: $nmid mid-operation$late), $nbad problems, $lefts"
 	total=$((total + n)) bad=$((bad + nbad)) leftovers=$((leftovers + nleft))
 	mid=$((mid + nmid))
 	summary="$summary${summary:+, }$c/$fs $n"
