@@ -229,7 +229,8 @@ judge() {
 # ---- the cases ----------------------------------------------------------
 # A case NAME has case_NAME_setup DIR (builds the tree, on the mounted
 # filesystem) and case_NAME_args DIR (the hln arguments, one a line), and
-# case_NAME_ok FS saying whether it runs there (it may ask HLN); it runs
+# case_NAME_ok FS saying whether it runs there (it may ask HLN; if it
+# prints a reason, the case is not run and the reason is said); it runs
 # $HLN, or the program case_NAME_bin prints.
 
 fill() { head -c "$2" "$T/data" >"$1"; } # fill FILE BYTES
@@ -267,6 +268,32 @@ case_create_f_args() {
 	echo "$1/dst"
 }
 
+# create_reflink: 12 files made copy-on-write copies of other files in
+# one run (--reflink on XFS, --reflink=auto on ext4, which copies the
+# bytes), 4 of them replacing a name (-f), 8 new.
+case_create_reflink_ok() {
+	"$HLN" create --help | grep -q -- --reflink ||
+		echo "this hln has no create --reflink"
+}
+case_create_reflink_setup() {
+	mkdir "$1/src" "$1/dst"
+	local i
+	for i in $(seq -w 12); do
+		tail -c +$((10#$i * 4096)) "$T/data" | head -c $((512 << 10)) >"$1/src/$i"
+	done
+	chmod 600 "$1/src/03"
+	setfattr -n user.crash -v kept "$1/src/05"
+	touch -d '2020-02-03 04:05:06.123456789' "$1/src/07"
+	for i in 01 04 08 12; do echo "old $i" >"$1/dst/$i"; done
+}
+case_create_reflink_args() {
+	echo create
+	echo -f
+	if [ "$CUR_FS" = xfs ]; then echo --reflink; else echo --reflink=auto; fi
+	printf '%s\n' "$1"/src/*
+	echo "$1/dst"
+}
+
 # The same two on the portable path (no O_TMPFILE, no exchange).
 case_break_portable_ok() { [ -n "$HLN_PORTABLE" ] && [ "$1" = ext4 ]; }
 case_break_portable_bin() { echo "$HLN_PORTABLE"; }
@@ -277,7 +304,7 @@ case_create_f_portable_bin() { echo "$HLN_PORTABLE"; }
 case_create_f_portable_setup() { case_create_f_setup "$@"; }
 case_create_f_portable_args() { case_create_f_args "$@"; }
 
-cases_all="break create_f break_portable create_f_portable"
+cases_all="break create_f create_reflink break_portable create_f_portable"
 CASES=${CRASH_CASES:-$cases_all}
 
 # ---- running them ---------------------------------------------------------
@@ -296,11 +323,13 @@ now_us() { echo "${EPOCHREALTIME/./}"; }
 # run_case CASE FS
 run_case() {
 	local c=$1 fs=$2 args rc t0 t1 dur trial delay res probs left
+	CUR_FS=$fs
 	local n=0 nbad=0 nleft=0 nlinked=0 nmid=0 nlate=0 nlost=0 bin=$HLN
 	local linked
 	if declare -F "case_${c}_bin" >/dev/null; then
 		bin=$("case_${c}_bin")
 	fi
+	: >"$T/whyall"
 	# The uncut run: what the result is and how long it takes.
 	fresh "$c" || return 1
 	mapfile -t args < <("case_${c}_args" "$MNT/t")
@@ -325,9 +354,15 @@ run_case() {
 		}
 		if [ "$trial" -le "$DURABLE" ]; then
 			delay=after
+			t0=$(now_us)
 			"$bin" "${args[@]}" >"$T/out" 2>&1
 			rc=$?
+			t1=$(now_us)
 			cut
+			# The cuts at random spread over the shortest whole run
+			# (the first may have paid for a cold cache).
+			[ "$rc" -eq 0 ] && [ $((t1 - t0)) -lt "$dur" ] &&
+				dur=$((t1 - t0))
 		else
 			delay=$((((RANDOM << 15) | RANDOM) % (dur + 1)))
 			"$bin" "${args[@]}" >"$T/out" 2>&1 &
@@ -371,6 +406,7 @@ run_case() {
 		n=$((n + 1))
 		[ "$rc" -ne 0 ] && nmid=$((nmid + 1))
 		nleft=$((nleft + left)) nlinked=$((nlinked + linked))
+		cat "$T/why" >>"$T/whyall"
 		if [ "$probs" -ne 0 ]; then
 			nbad=$((nbad + probs))
 			say "$c on $fs: trial $trial (cut at ${delay}us of ${dur}us, exit $rc):"
@@ -387,6 +423,9 @@ run_case() {
 	local late=
 	[ "$nlate" -gt 0 ] &&
 		late=", $nlate cut while running but exit 0 ($nlost of them not all on disk)"
+	if grep -q '^not durable' "$T/whyall"; then
+		say "$c on $fs: hln exited 0 but its result was not on disk after the cut: a file or directory it changed was not flushed (fsync) before it exited"
+	fi
 	say "$c on $fs: $n cuts ($DURABLE after exit 0, $((n - DURABLE)) at random over ${dur}us: $nmid mid-operation$late), $nbad problems, $lefts"
 	total=$((total + n)) bad=$((bad + nbad)) leftovers=$((leftovers + nleft))
 	mid=$((mid + nmid))
@@ -400,7 +439,13 @@ for fs in $FSES; do
 		continue
 	fi
 	for c in $CASES; do
-		"case_${c}_ok" "$fs" || continue
+		# Not run here: silently (not for this filesystem), or saying
+		# why (what the program lacks).
+		why=$("case_${c}_ok" "$fs") || continue
+		if [ -n "$why" ]; then
+			say "$c on $fs: not run: $why"
+			continue
+		fi
 		run_case "$c" "$fs" || bad=$((bad + 1))
 	done
 	umount "$MNT"
