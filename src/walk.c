@@ -416,7 +416,8 @@ static int crew_start(struct crew *c, int n)
  * and its threads blocked, at least once a worker, more often than they
  * were preempted (they waited on reads and stats; a machine busy with
  * other work preempts them instead, and more threads would not help).
- * The monitor's own wait of each tick is not counted.
+ * The monitor's own wait of each tick is not counted.  Where the system
+ * counts no switches (Windows), the CPU time decides alone.
  */
 static int walk_waits(struct crew *c, uint64_t dt, const struct hln_usage *a,
 		      const struct hln_usage *b)
@@ -429,6 +430,8 @@ static int walk_waits(struct crew *c, uint64_t dt, const struct hln_usage *a,
 	int could = busy < c->cpus ? busy : c->cpus;
 	if ((b->cpu_ns - a->cpu_ns) * 2 >= dt * (uint64_t)could)
 		return 0;
+	if (!b->switches)
+		return 1;
 	uint64_t waits = b->waits - a->waits;
 	waits = waits > 0 ? waits - 1 : 0;
 	return waits >= (uint64_t)could && waits > b->preempted - a->preempted;

@@ -171,12 +171,10 @@ struct hln_usage {
 	uint64_t cpu_ns; /* CPU time, user and system */
 	uint64_t waits; /* times a thread blocked (on a read, a lock...) */
 	uint64_t preempted; /* times a runnable thread was switched out */
+	int switches; /* WAITS and PREEMPTED are known (else 0: Windows) */
 };
 
-/*
- * Fill *U.  Returns 0, or -errno (-ENOSYS where the system cannot say);
- * where only the CPU time is known, WAITS and PREEMPTED are 0.
- */
+/* Fill *U.  Returns 0, or -errno (-ENOSYS where the system cannot say). */
 int hln_usage(struct hln_usage *u);
 
 /* Sleep for MS milliseconds. */

@@ -333,6 +333,7 @@ int hln_usage(struct hln_usage *u)
 			1000u;
 	u->waits = (uint64_t)ru.ru_nvcsw;
 	u->preempted = (uint64_t)ru.ru_nivcsw;
+	u->switches = 1;
 	return 0;
 }
 

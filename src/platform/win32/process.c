@@ -38,6 +38,7 @@ int hln_usage(struct hln_usage *u)
 	uint64_t t = (uint64_t)user.dwHighDateTime << 32 | user.dwLowDateTime;
 	u->cpu_ns = (k + t) * 100;
 	u->waits = u->preempted = 0;
+	u->switches = 0;
 	return 0;
 }
 
