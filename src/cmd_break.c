@@ -16,6 +16,7 @@
 #include "hln/groups.h"
 #include "hln/message.h"
 #include "hln/output.h"
+#include "hln/path.h"
 #include "hln/platform.h"
 #include "hln/walk.h"
 
@@ -87,14 +88,20 @@ static void print_result(struct break_opts *o, const char *path,
 	fputc('\n', o->out->fp);
 }
 
-/* The directory of PATH joined with the symlink text TEXT, into BUF. */
+/*
+ * The symlink text TEXT of PATH as a path from here: TEXT itself when it
+ * is absolute or PATH is in ".", else joined to PATH's directory in BUF
+ * (TEXT when that does not fit).
+ */
 static const char *link_target(const char *path, const char *text, char *buf,
 			       size_t size)
 {
-	const char *slash = strrchr(path, '/');
-	if (text[0] == '/' || !slash)
+	if (text[0] == '/' || !strchr(path, '/'))
 		return text;
-	snprintf(buf, size, "%.*s/%s", (int)(slash - path), path, text);
+	char dir[4096];
+	if (path_dir(dir, sizeof dir, path) < 0 ||
+	    path_join(buf, size, dir, text) < 0)
+		return text;
 	return buf;
 }
 

@@ -15,6 +15,7 @@
 #include "hln/linktree.h"
 #include "hln/message.h"
 #include "hln/output.h"
+#include "hln/path.h"
 #include "hln/platform.h"
 #include "hln/replace.h"
 #include "hln/walk.h"
@@ -115,20 +116,6 @@ static void say_link(struct create_opts *o, const char *name,
 	pthread_mutex_unlock(&o->out_lock);
 }
 
-/* The directory part of PATH ("." if none), in BUF. */
-static const char *dir_of(const char *path, char *buf, size_t size)
-{
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		return ".";
-	size_t len = slash == path ? 1 : (size_t)(slash - path);
-	if (len >= size)
-		len = size - 1;
-	memcpy(buf, path, len);
-	buf[len] = '\0';
-	return buf;
-}
-
 /*
  * Report the failure RC of making NAME a link of TARGET, with the
  * sentence SPEC.md asks for.  Returns HLN_EXIT_FAIL.
@@ -137,7 +124,7 @@ static int link_failed(const struct create_opts *o, const char *target,
 		       const char *name, int rc)
 {
 	struct hln_stat st;
-	char dbuf[4096];
+	char *dir = path_dir_dup(name); /* NULL: out of memory */
 	int follow = o->follow ? HLN_FOLLOW : 0;
 	switch (-rc) {
 	case EXDEV: {
@@ -195,10 +182,9 @@ static int link_failed(const struct create_opts *o, const char *target,
 		msg_error(CMD, name, "already exists; use -f to replace it");
 		break;
 	case ENOENT: {
-		const char *dir = dir_of(name, dbuf, sizeof dbuf);
 		if (hln_stat_path(target, follow, &st) < 0)
 			msg_error(CMD, target, "%s", msg_reason(ENOENT));
-		else if (hln_stat_path(dir, HLN_FOLLOW, &st) < 0)
+		else if (dir && hln_stat_path(dir, HLN_FOLLOW, &st) < 0)
 			msg_error(CMD, name, "no such directory: '%s'", dir);
 		else
 			msg_error(CMD, name, "%s", msg_reason(ENOENT));
@@ -209,17 +195,18 @@ static int link_failed(const struct create_opts *o, const char *target,
 		int trc = hln_stat_path(target, follow, &st);
 		if (trc < 0)
 			msg_error(CMD, target, "%s", msg_reason(-trc));
-		else if (rc == -EACCES)
+		else if (rc == -EACCES && dir)
 			msg_error(
 				CMD, name,
 				"permission denied: the directory '%s' cannot "
 				"be written (or a directory on the way "
 				"searched)",
-				dir_of(name, dbuf, sizeof dbuf));
+				dir);
 		else
 			msg_error(CMD, name, "%s", msg_reason(-rc));
 	}
 	}
+	free(dir);
 	return HLN_EXIT_FAIL;
 }
 
@@ -275,9 +262,8 @@ static void no_clone(const char *target, const char *name)
 	struct hln_stat ts, ds;
 	char fs[64], dbuf[4096];
 	if (hln_stat_path(target, HLN_FOLLOW, &ts) == 0 &&
-	    hln_stat_path(dir_of(name, dbuf, sizeof dbuf), HLN_FOLLOW, &ds) ==
-		    0 &&
-	    ts.dev != ds.dev) {
+	    path_dir(dbuf, sizeof dbuf, name) >= 0 &&
+	    hln_stat_path(dbuf, HLN_FOLLOW, &ds) == 0 && ts.dev != ds.dev) {
 		msg_error(CMD, name,
 			  "'%s' is on another filesystem: data blocks cannot "
 			  "be shared across filesystems; use --reflink=auto to "
@@ -372,39 +358,21 @@ static int link_one(struct create_opts *o, const char *target, const char *name)
 
 /* ---- forms ---- */
 
-/* The last component of PATH, trailing slashes ignored, into BUF. */
-static const char *base_of(const char *path, char *buf, size_t size)
-{
-	size_t len = strlen(path);
-	while (len > 1 && path[len - 1] == '/')
-		len--;
-	size_t start = len;
-	while (start > 0 && path[start - 1] != '/')
-		start--;
-	size_t n = len - start;
-	if (n >= size)
-		n = size - 1;
-	memcpy(buf, path + start, n);
-	buf[n] = '\0';
-	return buf;
-}
-
 /* Link TARGET into the directory DIR under its own base name. */
 static int link_into(struct create_opts *o, const char *target, const char *dir)
 {
 	char base[4096];
-	base_of(target, base, sizeof base);
-	size_t dl = strlen(dir);
-	char *name = malloc(dl + strlen(base) + 2);
+	int rc = path_base(base, sizeof base, target);
+	if (rc < 0) {
+		msg_error(CMD, target, "%s", msg_reason(-rc));
+		return HLN_EXIT_FAIL;
+	}
+	char *name = path_join_dup(dir, base);
 	if (!name) {
 		msg_error(CMD, target, "%s", msg_reason(ENOMEM));
 		return HLN_EXIT_FAIL;
 	}
-	if (dl > 0 && dir[dl - 1] == '/')
-		sprintf(name, "%s%s", dir, base);
-	else
-		sprintf(name, "%s/%s", dir, base);
-	int rc = link_one(o, target, name);
+	rc = link_one(o, target, name);
 	free(name);
 	return rc;
 }

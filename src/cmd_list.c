@@ -22,6 +22,7 @@
 #include "hln/message.h"
 #include "hln/names.h"
 #include "hln/output.h"
+#include "hln/path.h"
 #include "hln/platform.h"
 #include "hln/walk.h"
 

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "hln/path.h"
 #include "hln/platform.h"
 #include "hln/replace.h"
 
@@ -19,8 +20,7 @@ int replace_tmpname(const char *name, char *buf, size_t size)
 {
 	static const char chars[] = "abcdefghijklmnopqrstuvwxyz"
 				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	const char *slash = strrchr(name, '/');
-	size_t dirlen = slash ? (size_t)(slash - name) + 1 : 0;
+	size_t dirlen = (size_t)(path_tail(name) - name); /* "dir/" kept */
 	size_t need = dirlen + sizeof TMP_PREFIX - 1 + TMP_RANDOM + 1;
 	if (need > size)
 		return -ENAMETOOLONG;
@@ -35,20 +35,6 @@ int replace_tmpname(const char *name, char *buf, size_t size)
 	for (size_t i = 0; i < TMP_RANDOM; i++)
 		*p++ = chars[rnd[i] % (sizeof chars - 1)];
 	*p = '\0';
-	return 0;
-}
-
-/* The directory part of NAME ("." if none) into BUF. */
-static int dir_of(const char *name, char *buf, size_t size)
-{
-	const char *slash = strrchr(name, '/');
-	size_t len = !slash ? 0 : slash == name ? 1 : (size_t)(slash - name);
-	if (len + 2 > size)
-		return -ENAMETOOLONG;
-	if (len == 0)
-		memcpy(buf, ".", 2);
-	else
-		memcpy(buf, name, len), buf[len] = '\0';
 	return 0;
 }
 
@@ -69,7 +55,7 @@ int replace_tmp_create_at(struct hln_dir *d, const char *name,
 	t->f = NULL;
 	t->path[0] = '\0';
 	t->dir = d;
-	int rc = dir_of(name, dir, sizeof dir);
+	int rc = path_dir(dir, sizeof dir, name);
 	if (rc < 0)
 		return rc;
 	rc = hln_file_tmpfile(d, dir, &t->f);
@@ -151,7 +137,7 @@ int replace_swap(struct replace_tmp *t, const char *name,
 		 const struct hln_stat *expect)
 {
 	char dir[sizeof t->path];
-	int rc = dir_of(name, dir, sizeof dir);
+	int rc = path_dir(dir, sizeof dir, name);
 	if (rc < 0)
 		return rc;
 	rc = hln_exchange(t->dir, t->path, name);
@@ -208,7 +194,7 @@ int replace_with_link(const char *target, const char *name, int flags)
 		rc = hln_rename(t.path, name);
 		if (rc == 0) {
 			char dir[sizeof t.path];
-			rc = dir_of(name, dir, sizeof dir);
+			rc = path_dir(dir, sizeof dir, name);
 			return rc < 0 ? rc : hln_dir_sync(NULL, dir);
 		}
 	} else if (rc == 0 && expect.type == HLN_T_DIR) {
