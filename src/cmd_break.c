@@ -15,6 +15,7 @@
 #include "hln/copy.h"
 #include "hln/groups.h"
 #include "hln/message.h"
+#include "hln/options.h"
 #include "hln/output.h"
 #include "hln/path.h"
 #include "hln/platform.h"
@@ -406,7 +407,7 @@ static int break_trees(struct break_opts *o, int n, char **ops)
 	return status;
 }
 
-enum { OPT_REFLINK = 256, OPT_PROGRESS, OPT_NO_PROGRESS };
+enum { OPT_REFLINK = OPT_OWN };
 
 int cmd_break(int argc, char **argv, struct out *out)
 {
@@ -416,18 +417,16 @@ int cmd_break(int argc, char **argv, struct out *out)
 		{"dry-run", no_argument, NULL, 'n'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"json", no_argument, NULL, 'j'},
-		{"progress", no_argument, NULL, OPT_PROGRESS},
-		{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
-		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct break_opts o;
 	memset(&o, 0, sizeof o);
 	o.reflink = COPY_REFLINK_AUTO;
+	struct opt_parser p;
+	opt_init(&p, CMD, "rRnvj", longopts, cmd_break_help,
+		 (struct opt_shared){&o.progress, NULL, &o.format});
 	int c;
-	opterr = 0;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":rRnvjh", longopts, NULL)) != -1) {
+	while ((c = opt_next(&p, argc, argv)) > 0) {
 		switch (c) {
 		case 'r':
 		case 'R':
@@ -452,22 +451,10 @@ int cmd_break(int argc, char **argv, struct out *out)
 		case 'v':
 			o.verbose = 1;
 			break;
-		case 'j':
-			o.format = OUT_JSON;
-			break;
-		case OPT_PROGRESS:
-			o.progress = 1;
-			break;
-		case OPT_NO_PROGRESS:
-			o.progress = -1;
-			break;
-		case 'h':
-			cmd_break_help();
-			return HLN_EXIT_OK;
-		default:
-			return msg_bad_option(CMD, c, argv, optind, longopts);
 		}
 	}
+	if (c < 0)
+		return p.status;
 	int n = argc - optind;
 	if (n == 0)
 		return msg_usage(CMD, "missing file operand");

@@ -12,6 +12,7 @@
 #include "hln/cmd.h"
 #include "hln/groups.h"
 #include "hln/message.h"
+#include "hln/options.h"
 #include "hln/output.h"
 #include "hln/platform.h"
 #include "hln/summary.h"
@@ -214,7 +215,7 @@ static int count_trees(const struct count_opts *o, struct out *out, int n,
 	return walk_status_code(&status);
 }
 
-enum { OPT_BYTES = 256, OPT_PROGRESS, OPT_NO_PROGRESS };
+enum { OPT_BYTES = OPT_OWN };
 
 int cmd_count(int argc, char **argv, struct out *out)
 {
@@ -226,34 +227,19 @@ int cmd_count(int argc, char **argv, struct out *out)
 		{"no-dereference", no_argument, NULL, 'P'},
 		{"bytes", no_argument, NULL, OPT_BYTES},
 		{"one-file-system", no_argument, NULL, 'x'},
-		{"progress", no_argument, NULL, OPT_PROGRESS},
-		{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
-		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct count_opts o = {0};
 	o.follow = 1;
+	struct opt_parser p;
+	opt_init(&p, CMD, "rRj0LPx", longopts, cmd_count_help,
+		 (struct opt_shared){&o.progress, &o.follow, &o.format});
 	int c;
-	opterr = 0;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":rRj0LPxh", longopts, NULL)) !=
-	       -1) {
+	while ((c = opt_next(&p, argc, argv)) > 0) {
 		switch (c) {
 		case 'r':
 		case 'R':
 			o.recursive = 1;
-			break;
-		case 'j': /* the last of -j and -0 wins */
-			o.format = OUT_JSON;
-			break;
-		case '0':
-			o.format = OUT_NUL;
-			break;
-		case 'L':
-			o.follow = 1;
-			break;
-		case 'P':
-			o.follow = 0;
 			break;
 		case OPT_BYTES:
 			o.bytes = 1;
@@ -261,19 +247,10 @@ int cmd_count(int argc, char **argv, struct out *out)
 		case 'x':
 			o.one_fs = 1;
 			break;
-		case OPT_PROGRESS:
-			o.progress = 1;
-			break;
-		case OPT_NO_PROGRESS:
-			o.progress = -1;
-			break;
-		case 'h':
-			cmd_count_help();
-			return HLN_EXIT_OK;
-		default:
-			return msg_bad_option(CMD, c, argv, optind, longopts);
 		}
 	}
+	if (c < 0)
+		return p.status;
 	int n = argc - optind;
 	if (n == 0)
 		return msg_usage(CMD, "missing file operand");

@@ -14,6 +14,7 @@
 #include "hln/cmd.h"
 #include "hln/linktree.h"
 #include "hln/message.h"
+#include "hln/options.h"
 #include "hln/output.h"
 #include "hln/path.h"
 #include "hln/platform.h"
@@ -489,13 +490,7 @@ static int run_operands(struct create_opts *o, int n, char **ops)
 	return HLN_EXIT_FAIL;
 }
 
-enum {
-	OPT_BATCH = 256,
-	OPT_PROGRESS,
-	OPT_NO_PROGRESS,
-	OPT_NO_DEREF,
-	OPT_REFLINK
-};
+enum { OPT_BATCH = OPT_OWN, OPT_NO_DEREF, OPT_REFLINK };
 
 int cmd_create(int argc, char **argv, struct out *out)
 {
@@ -514,30 +509,21 @@ int cmd_create(int argc, char **argv, struct out *out)
 		{"symbolic", no_argument, NULL, 's'},
 		{"no-dereference", no_argument, NULL, OPT_NO_DEREF},
 		{"reflink", optional_argument, NULL, OPT_REFLINK},
-		{"progress", no_argument, NULL, OPT_PROGRESS},
-		{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
-		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct create_opts o;
 	memset(&o, 0, sizeof o);
+	struct opt_parser p;
+	opt_init(&p, CMD, "fiLPTt:nvrR0s", longopts, cmd_create_help,
+		 (struct opt_shared){&o.progress, &o.follow, NULL});
 	int c;
-	opterr = 0;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":fiLPTt:nvrR0sh", longopts,
-				NULL)) != -1) {
+	while ((c = opt_next(&p, argc, argv)) > 0) {
 		switch (c) {
 		case 'f':
 			o.replace = REPLACE_FORCE;
 			break;
 		case 'i':
 			o.replace = REPLACE_ASK;
-			break;
-		case 'L':
-			o.follow = 1;
-			break;
-		case 'P':
-			o.follow = 0;
 			break;
 		case 'T':
 			o.no_target_dir = 1;
@@ -578,24 +564,15 @@ int cmd_create(int argc, char **argv, struct out *out)
 					 "(without --reflink, create makes "
 					 "hard links)",
 					 optarg);
-		case OPT_PROGRESS:
-			o.progress = 1;
-			break;
-		case OPT_NO_PROGRESS:
-			o.progress = -1;
-			break;
 		case 's':
 			msg_error(CMD, NULL,
 				  "hln makes hard links only; use ln -s for "
 				  "symbolic links");
 			return HLN_EXIT_USAGE;
-		case 'h':
-			cmd_create_help();
-			return HLN_EXIT_OK;
-		default:
-			return msg_bad_option(CMD, c, argv, optind, longopts);
 		}
 	}
+	if (c < 0)
+		return p.status;
 	int n = argc - optind;
 	char **ops = argv + optind;
 	if (o.null && !o.batch)

@@ -21,6 +21,7 @@
 #include "hln/groups.h"
 #include "hln/message.h"
 #include "hln/names.h"
+#include "hln/options.h"
 #include "hln/output.h"
 #include "hln/path.h"
 #include "hln/platform.h"
@@ -388,7 +389,7 @@ static int list_operands(struct list_opts *o, int n, char **args)
 	return status;
 }
 
-enum { OPT_ROOT = 256, OPT_PROGRESS, OPT_NO_PROGRESS };
+enum { OPT_ROOT = OPT_OWN };
 
 int cmd_list(int argc, char **argv, struct out *out)
 {
@@ -399,51 +400,28 @@ int cmd_list(int argc, char **argv, struct out *out)
 		{"dereference", no_argument, NULL, 'L'},
 		{"no-dereference", no_argument, NULL, 'P'},
 		{"verbose", no_argument, NULL, 'v'},
-		{"progress", no_argument, NULL, OPT_PROGRESS},
-		{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
-		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct list_opts o;
 	memset(&o, 0, sizeof o);
 	o.follow = 1;
 	enum out_format fmt = OUT_PLAIN;
+	struct opt_parser p;
+	opt_init(&p, CMD, "0jLPv", longopts, cmd_list_help,
+		 (struct opt_shared){&o.progress, &o.follow, &fmt});
 	int c;
-	opterr = 0;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":0jLPvh", longopts, NULL)) != -1) {
+	while ((c = opt_next(&p, argc, argv)) > 0) {
 		switch (c) {
 		case OPT_ROOT:
 			o.root = optarg;
 			break;
-		case '0':
-			fmt = OUT_NUL;
-			break;
-		case 'j':
-			fmt = OUT_JSON;
-			break;
-		case 'L':
-			o.follow = 1;
-			break;
-		case 'P':
-			o.follow = 0;
-			break;
 		case 'v':
 			o.verbose = 1;
 			break;
-		case OPT_PROGRESS:
-			o.progress = 1;
-			break;
-		case OPT_NO_PROGRESS:
-			o.progress = -1;
-			break;
-		case 'h':
-			cmd_list_help();
-			return HLN_EXIT_OK;
-		default:
-			return msg_bad_option(CMD, c, argv, optind, longopts);
 		}
 	}
+	if (c < 0)
+		return p.status;
 	int n = argc - optind;
 	if (n == 0)
 		return msg_usage(CMD, "missing file operand");

@@ -1,0 +1,65 @@
+/*
+ * hln/options.h - the options every command shares, parsed in one place:
+ * --progress, --no-progress, -h/--help always; -L/-P, -0/-j for the
+ * commands that take them.  A command lists its own options and sees only
+ * those; unknown options and missing arguments are said here.
+ */
+#ifndef HLN_OPTIONS_H
+#define HLN_OPTIONS_H
+
+#include <getopt.h>
+
+#include "hln/output.h"
+
+/* The values of the shared long-only options; a command's own start at OPT_OWN.
+ */
+enum { OPT_PROGRESS = 0x100, OPT_NO_PROGRESS, OPT_OWN = 0x110 };
+
+#define OPT_MAX_LONG 40 /* long options of one command, shared included */
+
+/*
+ * Where the shared options go: each pointer the command sets makes its
+ * options taken here (NULL: the command does not take them).
+ *   progress: --progress 1, --no-progress -1 (always taken)
+ *   follow:   -L 1, -P 0 (with the long names of the command's table)
+ *   format:   -0 OUT_NUL, -j OUT_JSON, the last wins (each when the
+ *             command's short options list it)
+ */
+struct opt_shared {
+	int *progress;
+	int *follow;
+	enum out_format *format;
+};
+
+struct opt_parser {
+	const char *cmd;
+	void (*help)(void);
+	struct opt_shared to;
+	char shortopts[64];
+	struct option longopts[OPT_MAX_LONG + 1];
+	int status; /* the exit status when opt_next returned -1 */
+};
+
+/*
+ * Set P up for the command CMD: SHORTOPTS and LONGOPTS are its options
+ * (without --progress, --no-progress, -h, --help, which are added),
+ * LONGOPTS ended by a zero entry; HELP prints its help; TO says where the
+ * shared options go.  Resets getopt (optind), so one process may parse
+ * twice (the unit tests).  A table too long for P is a programming error
+ * (abort).
+ */
+void opt_init(struct opt_parser *p, const char *cmd, const char *shortopts,
+	      const struct option *longopts, void (*help)(void),
+	      struct opt_shared to);
+
+/*
+ * The next option of the command's own (its getopt value, > 0; optarg
+ * holds its argument), after taking the shared ones.  Returns 0 when the
+ * options are done (optind is the first operand, as getopt_long permutes
+ * them), or -1 when the command must return P->status now: HLN_EXIT_OK
+ * after -h printed the help, HLN_EXIT_USAGE after an unknown option or a
+ * missing argument was said on stderr.
+ */
+int opt_next(struct opt_parser *p, int argc, char **argv);
+
+#endif

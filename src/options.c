@@ -1,0 +1,98 @@
+/*
+ * options.c - the options every command shares; see hln/options.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hln.h"
+#include "hln/message.h"
+#include "hln/options.h"
+
+static const struct option shared_longopts[] = {
+	{"progress", no_argument, NULL, OPT_PROGRESS},
+	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+	{"help", no_argument, NULL, 'h'},
+};
+
+void opt_init(struct opt_parser *p, const char *cmd, const char *shortopts,
+	      const struct option *longopts, void (*help)(void),
+	      struct opt_shared to)
+{
+	memset(p, 0, sizeof *p);
+	p->cmd = cmd;
+	p->help = help;
+	p->to = to;
+	/* ':' first: a missing argument is told from an unknown option */
+	size_t n = strlen(shortopts);
+	if (n + 3 > sizeof p->shortopts)
+		abort();
+	p->shortopts[0] = ':';
+	memcpy(p->shortopts + 1, shortopts, n);
+	memcpy(p->shortopts + 1 + n, "h", 2);
+	size_t k = 0;
+	for (const struct option *l = longopts; l->name; l++) {
+		if (k >= OPT_MAX_LONG)
+			abort();
+		p->longopts[k++] = *l;
+	}
+	for (size_t i = 0; i < sizeof shared_longopts / sizeof *shared_longopts;
+	     i++) {
+		if (k >= OPT_MAX_LONG)
+			abort();
+		p->longopts[k++] = shared_longopts[i];
+	}
+	/* p->longopts[k] stays the zero entry that ends the table */
+	opterr = 0;
+	optind = 0;
+}
+
+/* Take C if it is a shared option.  Returns 1 if taken, else 0. */
+static int take_shared(struct opt_parser *p, int c)
+{
+	const struct opt_shared *to = &p->to;
+	switch (c) {
+	case OPT_PROGRESS:
+	case OPT_NO_PROGRESS:
+		if (!to->progress)
+			return 0;
+		*to->progress = c == OPT_PROGRESS ? 1 : -1;
+		return 1;
+	case 'L':
+	case 'P':
+		if (!to->follow)
+			return 0;
+		*to->follow = c == 'L';
+		return 1;
+	case '0':
+	case 'j':
+		if (!to->format)
+			return 0;
+		*to->format = c == 'j' ? OUT_JSON : OUT_NUL;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int opt_next(struct opt_parser *p, int argc, char **argv)
+{
+	for (;;) {
+		int c = getopt_long(argc, argv, p->shortopts, p->longopts,
+				    NULL);
+		if (c == -1)
+			return 0;
+		if (take_shared(p, c))
+			continue;
+		if (c == 'h') {
+			p->help();
+			p->status = HLN_EXIT_OK;
+			return -1;
+		}
+		if (c == '?' || c == ':') {
+			p->status = msg_bad_option(p->cmd, c, argv, optind,
+						   p->longopts);
+			return -1;
+		}
+		return c;
+	}
+}

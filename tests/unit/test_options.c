@@ -1,0 +1,156 @@
+/*
+ * test_options.c - the shared options: taken into the command's fields,
+ * the command's own returned to it, -h, unknown options and missing
+ * arguments; operands permuted after the options as getopt_long does.
+ */
+#include "unit.h"
+
+#include "hln.h"
+#include "hln/options.h"
+
+static int helped;
+
+static void help(void) { helped++; }
+
+enum { OPT_ROOT = OPT_OWN };
+
+static const struct option own[] = {
+	{"root", required_argument, NULL, OPT_ROOT},
+	{"verbose", no_argument, NULL, 'v'},
+	{"json", no_argument, NULL, 'j'},
+	{"null", no_argument, NULL, '0'},
+	{"dereference", no_argument, NULL, 'L'},
+	{"no-dereference", no_argument, NULL, 'P'},
+	{NULL, 0, NULL, 0},
+};
+
+struct fields {
+	int progress, follow;
+	enum out_format format;
+	int verbose;
+	const char *root;
+};
+
+/* Parse ARGV (NULL-terminated) into F; returns opt_next's last answer. */
+static int parse(char **argv, struct fields *f, struct opt_parser *p)
+{
+	int argc = 0;
+	while (argv[argc])
+		argc++;
+	memset(f, 0, sizeof *f);
+	f->follow = 1;
+	opt_init(p, "test", "v0jLP", own, help,
+		 (struct opt_shared){&f->progress, &f->follow, &f->format});
+	int c;
+	while ((c = opt_next(p, argc, argv)) > 0) {
+		if (c == 'v')
+			f->verbose = 1;
+		else if (c == OPT_ROOT)
+			f->root = optarg;
+		else
+			fail_msg("option %d reached the command", c);
+	}
+	return c;
+}
+
+static void test_shared_taken(void **state)
+{
+	(void)state;
+	char *argv[] = {"test", "--progress", "a", "-P", "-j",
+			"-v",   "--root=/r",  "b", NULL};
+	struct fields f;
+	struct opt_parser p;
+	assert_int_equal(parse(argv, &f, &p), 0);
+	assert_int_equal(f.progress, 1);
+	assert_int_equal(f.follow, 0);
+	assert_int_equal(f.format, OUT_JSON);
+	assert_int_equal(f.verbose, 1);
+	assert_string_equal(f.root, "/r");
+	/* the operands, permuted after the options */
+	assert_int_equal(optind, 6);
+	assert_string_equal(argv[optind], "a");
+	assert_string_equal(argv[optind + 1], "b");
+}
+
+/* The last of -0 and -j wins; --no-progress and -L, long and short. */
+static void test_last_wins(void **state)
+{
+	(void)state;
+	char *argv[] = {"test",
+			"-j0",
+			"--no-dereference",
+			"--dereference",
+			"--no-progress",
+			"--",
+			"-v",
+			NULL};
+	struct fields f;
+	struct opt_parser p;
+	assert_int_equal(parse(argv, &f, &p), 0);
+	assert_int_equal(f.format, OUT_NUL);
+	assert_int_equal(f.follow, 1);
+	assert_int_equal(f.progress, -1);
+	assert_int_equal(f.verbose, 0); /* after "--": an operand */
+	assert_string_equal(argv[optind], "-v");
+}
+
+/* A command that does not take -L has no -L (it is unknown). */
+static void test_not_shared(void **state)
+{
+	(void)state;
+	char *argv[] = {"test", "-L", NULL};
+	int progress = 0;
+	struct opt_parser p;
+	opt_init(&p, "test", "v", own + 1, help,
+		 (struct opt_shared){&progress, NULL, NULL});
+	assert_int_equal(opt_next(&p, 2, argv), -1);
+	assert_int_equal(p.status, HLN_EXIT_USAGE);
+}
+
+static void test_help(void **state)
+{
+	(void)state;
+	char *argv[] = {"test", "a", "-h", "-v", NULL};
+	struct fields f;
+	struct opt_parser p;
+	helped = 0;
+	assert_int_equal(parse(argv, &f, &p), -1);
+	assert_int_equal(p.status, HLN_EXIT_OK);
+	assert_int_equal(helped, 1);
+	char *argv2[] = {"test", "--help", NULL};
+	assert_int_equal(parse(argv2, &f, &p), -1);
+	assert_int_equal(helped, 2);
+}
+
+/* Unknown options and missing arguments: exit 2, said on stderr. */
+static void test_bad(void **state)
+{
+	(void)state;
+	static const char *const bad[][3] = {
+		{"test", "-q", NULL},
+		{"test", "--nosuch", NULL},
+		{"test", "--root", NULL},
+		{"test", "--verbose=3", NULL},
+	};
+	for (size_t i = 0; i < UNIT_ARRAY_LEN(bad); i++) {
+		char *argv[3] = {(char *)bad[i][0], (char *)bad[i][1], NULL};
+		struct fields f;
+		struct opt_parser p;
+		helped = 0;
+		assert_int_equal(parse(argv, &f, &p), -1);
+		assert_int_equal(p.status, HLN_EXIT_USAGE);
+		assert_int_equal(helped, 0);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_shared_taken),
+		cmocka_unit_test(test_last_wins),
+		cmocka_unit_test(test_not_shared),
+		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_bad),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
