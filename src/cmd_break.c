@@ -425,6 +425,7 @@ int cmd_break(int argc, char **argv, struct out *out)
 	struct opt_parser p;
 	opt_init(&p, CMD, "rRnvj", longopts, cmd_break_help,
 		 (struct opt_shared){&o.progress, NULL, &o.format});
+	p.missing = "missing file operand";
 	int c;
 	while ((c = opt_next(&p, argc, argv)) > 0) {
 		switch (c) {
@@ -456,8 +457,6 @@ int cmd_break(int argc, char **argv, struct out *out)
 	if (c < 0)
 		return p.status;
 	int n = argc - optind;
-	if (n == 0)
-		return msg_usage(CMD, "missing file operand");
 	o.out = out;
 	out_begin(out, o.format, OUT_DOC_OBJECT);
 	hln_signals_catch();

@@ -234,6 +234,7 @@ int cmd_count(int argc, char **argv, struct out *out)
 	struct opt_parser p;
 	opt_init(&p, CMD, "rRj0LPx", longopts, cmd_count_help,
 		 (struct opt_shared){&o.progress, &o.follow, &o.format});
+	p.missing = "missing file operand";
 	int c;
 	while ((c = opt_next(&p, argc, argv)) > 0) {
 		switch (c) {
@@ -252,8 +253,6 @@ int cmd_count(int argc, char **argv, struct out *out)
 	if (c < 0)
 		return p.status;
 	int n = argc - optind;
-	if (n == 0)
-		return msg_usage(CMD, "missing file operand");
 	out_begin(out, o.format, o.recursive ? OUT_DOC_OBJECT : OUT_DOC_ARRAY);
 	return o.recursive ? count_trees(&o, out, n, argv + optind)
 			   : count_files(&o, out, n, argv + optind);

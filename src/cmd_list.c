@@ -409,6 +409,7 @@ int cmd_list(int argc, char **argv, struct out *out)
 	struct opt_parser p;
 	opt_init(&p, CMD, "0jLPv", longopts, cmd_list_help,
 		 (struct opt_shared){&o.progress, &o.follow, &fmt});
+	p.missing = "missing file operand";
 	int c;
 	while ((c = opt_next(&p, argc, argv)) > 0) {
 		switch (c) {
@@ -423,8 +424,6 @@ int cmd_list(int argc, char **argv, struct out *out)
 	if (c < 0)
 		return p.status;
 	int n = argc - optind;
-	if (n == 0)
-		return msg_usage(CMD, "missing file operand");
 	o.out = out;
 	out_begin(out, fmt, OUT_DOC_ARRAY);
 	if (o.root) {

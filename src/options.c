@@ -79,6 +79,10 @@ int opt_next(struct opt_parser *p, int argc, char **argv)
 	for (;;) {
 		int c = getopt_long(argc, argv, p->shortopts, p->longopts,
 				    NULL);
+		if (c == -1 && p->missing && optind >= argc) {
+			p->status = msg_usage(p->cmd, "%s", p->missing);
+			return -1;
+		}
 		if (c == -1)
 			return 0;
 		if (take_shared(p, c))

@@ -37,6 +37,7 @@ struct opt_parser {
 	struct opt_shared to;
 	char shortopts[64];
 	struct option longopts[OPT_MAX_LONG + 1];
+	const char *missing; /* set: the usage error when no operand follows */
 	int status; /* the exit status when opt_next returned -1 */
 };
 
@@ -57,8 +58,9 @@ void opt_init(struct opt_parser *p, const char *cmd, const char *shortopts,
  * holds its argument), after taking the shared ones.  Returns 0 when the
  * options are done (optind is the first operand, as getopt_long permutes
  * them), or -1 when the command must return P->status now: HLN_EXIT_OK
- * after -h printed the help, HLN_EXIT_USAGE after an unknown option or a
- * missing argument was said on stderr.
+ * after -h printed the help, HLN_EXIT_USAGE after an unknown option, a
+ * missing argument, or (P->missing set) a missing operand was said on
+ * stderr.
  */
 int opt_next(struct opt_parser *p, int argc, char **argv);
 

@@ -143,6 +143,29 @@ static void test_bad(void **state)
 	}
 }
 
+/* P->missing: no operand after the options is a usage error. */
+static void test_missing_operand(void **state)
+{
+	(void)state;
+	char *argv[] = {"test", "-v", NULL};
+	struct fields f;
+	struct opt_parser p;
+	assert_int_equal(parse(argv, &f, &p), 0); /* not asked: fine */
+	int verbose = 0;
+	opt_init(&p, "test", "v", own + 1, help,
+		 (struct opt_shared){&verbose, NULL, NULL});
+	p.missing = "missing file operand";
+	assert_int_equal(opt_next(&p, 2, argv), 'v');
+	assert_int_equal(opt_next(&p, 2, argv), -1);
+	assert_int_equal(p.status, HLN_EXIT_USAGE);
+	char *argv2[] = {"test", "-v", "x", NULL};
+	opt_init(&p, "test", "v", own + 1, help,
+		 (struct opt_shared){&verbose, NULL, NULL});
+	p.missing = "missing file operand";
+	assert_int_equal(opt_next(&p, 3, argv2), 'v');
+	assert_int_equal(opt_next(&p, 3, argv2), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -151,6 +174,7 @@ int main(void)
 		cmocka_unit_test(test_not_shared),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_missing_operand),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
