@@ -376,7 +376,7 @@ static int list_operands(struct list_opts *o, int n, char **args)
 		}
 	}
 	status |= print_operands(o, ops, n);
-	fflush(stdout);
+	out_flush(o->out); /* what was found, before the warning */
 	warn_unreadable(&u);
 	for (int i = 0; i < n; i++) {
 		names_clear(&ops[i].f);

@@ -159,20 +159,16 @@ static int cmd_help(int argc, char **argv, struct out *out)
 }
 
 /*
- * Make sure what went to stdout got there: a full disk or a closed pipe
- * is an error of its own (exit 1), said once.
+ * End OUT (the JSON document closed, stdout flushed) and make sure what
+ * went to stdout got there: a full disk or a closed pipe is an error of
+ * its own (exit 1), said once, the same way for every command.
  */
-static int finish(const char *cmd, int status)
+static int finish(const char *cmd, struct out *out, int status)
 {
-	errno = 0;
-	int rc = fflush(stdout);
-	if (rc == 0 && !ferror(stdout))
+	int rc = out_finish(out);
+	if (rc == 0)
 		return status;
-	int err = rc != 0 && errno ? errno : EIO;
-	if (cmd)
-		msg_error(cmd, "stdout", "%s", msg_reason(err));
-	else
-		fprintf(stderr, "hln: stdout: %s\n", msg_reason(err));
+	msg_stdout_error(cmd, -rc);
 	return status == HLN_EXIT_OK ? HLN_EXIT_FAIL : status;
 }
 
@@ -199,14 +195,16 @@ int hln_main(int argc, char **argv)
 		fputs("Try 'hln --help'.\n", stderr);
 		return HLN_EXIT_USAGE;
 	}
+	struct out out;
+	out_init(&out, stdout, 1, OUT_PLAIN);
 	const char *first = argv[1];
 	if (long_option(first, "--help") || strcmp(first, "-h") == 0) {
 		general_help();
-		return finish(NULL, HLN_EXIT_OK);
+		return finish(NULL, &out, HLN_EXIT_OK);
 	}
 	if (long_option(first, "--version")) {
 		puts("hln " HLN_VERSION);
-		return finish(NULL, HLN_EXIT_OK);
+		return finish(NULL, &out, HLN_EXIT_OK);
 	}
 	if (first[0] == '-') {
 		fprintf(stderr, "hln: unknown option '%s'\n",
@@ -217,9 +215,6 @@ int hln_main(int argc, char **argv)
 	const struct command *c = find_command(first);
 	if (!c)
 		return unknown_command(first);
-	struct out out;
-	out_init(&out, stdout, 1, OUT_PLAIN);
-	int status = c->run(argc - 1, argv + 1, &out);
-	out_finish(&out); /* the JSON document is whole on every exit path */
-	return finish(c->name, status);
+	/* finish closes the JSON document on every exit path */
+	return finish(c->name, &out, c->run(argc - 1, argv + 1, &out));
 }

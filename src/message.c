@@ -54,6 +54,16 @@ const char *msg_reason(int err)
 	return strerror(err);
 }
 
+void msg_stdout_error(const char *cmd, int err)
+{
+	const char *reason =
+		err == ENOSPC ? "no space left on device" : msg_reason(err);
+	if (cmd)
+		warnx("%s: stdout: %s", cmd, reason);
+	else
+		warnx("stdout: %s", reason);
+}
+
 const char *msg_name(const char *name, int tty)
 {
 	static _Thread_local char bufs[4][4096];

@@ -2,6 +2,7 @@
  * output.c - plain / NUL / JSON writers, terminal escaping, human sizes
  * and the progress line; see hln/output.h.
  */
+#include <errno.h>
 #include <libutil.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,12 +11,23 @@
 #include "hln/output.h"
 #include "hln/platform.h"
 
+/*
+ * Keep the errno of the first failed write on FP in *ERR: called right
+ * after a write, while errno still says why (stdio keeps only the flag).
+ */
+static void note_error(FILE *fp, int *err)
+{
+	if (!*err && ferror(fp))
+		*err = errno ? errno : EIO;
+}
+
 void out_init(struct out *o, FILE *fp, int fd, enum out_format format)
 {
 	o->fp = fp;
 	o->format = format;
 	o->tty = hln_isatty(fd);
 	o->begun = 0;
+	o->err = 0;
 	json_init(&o->json, fp);
 }
 
@@ -121,6 +133,7 @@ void out_name(struct out *o, const char *name)
 {
 	if (!o->tty || !needs_escape(name)) {
 		fputs(name, o->fp);
+		note_error(o->fp, &o->err);
 		return;
 	}
 	char small[1024];
@@ -142,7 +155,9 @@ void out_name(struct out *o, const char *name)
 
 void out_end(struct out *o)
 {
+	note_error(o->fp, &o->err); /* a printf of the record before */
 	fputc(o->format == OUT_NUL ? '\0' : '\n', o->fp);
+	note_error(o->fp, &o->err);
 }
 
 static void json_write_string(FILE *fp, const char *s)
@@ -184,6 +199,7 @@ void json_init(struct json *j, FILE *fp)
 /* Before a value: the comma that separates it from the one before. */
 static void json_value(struct json *j)
 {
+	note_error(j->fp, &j->err); /* what was written before */
 	if (j->after_key) {
 		j->after_key = 0;
 		return;
@@ -219,6 +235,7 @@ static void json_end(struct json *j, char close)
 	j->depth--;
 	j->after_key = 0;
 	fputc(j->close[j->depth], j->fp);
+	note_error(j->fp, &j->err);
 }
 
 void json_end_object(struct json *j) { json_end(j, '}'); }
@@ -296,15 +313,25 @@ void out_begin(struct out *o, enum out_format format, enum out_doc doc)
 		json_begin_array(&o->json);
 }
 
-void out_finish(struct out *o)
+int out_flush(struct out *o)
 {
-	if (!o->begun)
-		return;
+	errno = 0;
+	if (fflush(o->fp) != 0 && !o->err)
+		o->err = errno ? errno : EIO;
+	note_error(o->fp, &o->err);
+	if (!o->err && o->json.err)
+		o->err = o->json.err;
+	return -o->err;
+}
+
+int out_finish(struct out *o)
+{
+	if (o->begun && o->format == OUT_JSON) {
+		json_end_all(&o->json);
+		fputc('\n', o->fp);
+	}
 	o->begun = 0;
-	if (o->format != OUT_JSON)
-		return;
-	json_end_all(&o->json);
-	fputc('\n', o->fp);
+	return out_flush(o);
 }
 
 char *out_human(char *buf, size_t size, uint64_t bytes)

@@ -17,6 +17,14 @@
 const char *msg_reason(int err);
 
 /*
+ * Say that writing standard output failed with ERR (positive):
+ * "hln: CMD: stdout: no space left on device" (CMD NULL: "hln: stdout:
+ * ..."), the same for every command; the reason is about the write, not
+ * about making a new entry (no ENOSPC hint about blocks and inodes).
+ */
+void msg_stdout_error(const char *cmd, int err);
+
+/*
  * Print "hln: CMD: PATH: " and the formatted reason to stderr, with
  * control characters in PATH escaped when stderr is a terminal.
  * PATH may be NULL (then "hln: CMD: reason").

@@ -34,6 +34,7 @@ struct json {
 	char close[JSON_MAX_DEPTH]; /* '}' or ']' for each open container */
 	unsigned char members[JSON_MAX_DEPTH]; /* it has a member already */
 	int after_key; /* a key was written: the next value is its */
+	int err; /* the errno of the first failed write, or 0 */
 };
 
 /* Set J up to write to FP, nothing open. */
@@ -86,6 +87,7 @@ struct out {
 	int tty; /* escape control characters in names */
 	struct json json; /* OUT_JSON: the document */
 	int begun; /* out_begin was called and out_finish not yet */
+	int err; /* the errno of the first failed write, or 0 */
 };
 
 /*
@@ -106,9 +108,19 @@ void out_begin(struct out *o, enum out_format format, enum out_doc doc);
 
 /*
  * End what out_begin began: with OUT_JSON close every open container and
- * write the final newline.  Once; nothing when out_begin was not called.
+ * write the final newline (once; nothing when out_begin was not called).
+ * Then flush O's stream.  Returns 0 when everything written to the stream
+ * got there, or -errno of the first write that failed (-ENOSPC on a full
+ * disk; -EIO when the stream failed and the cause is no longer known).
  */
-void out_finish(struct out *o);
+int out_finish(struct out *o);
+
+/*
+ * Flush O's stream now (before a message on stderr that should follow
+ * what was printed).  Returns 0, or -errno as out_finish; the error is
+ * kept for out_finish.
+ */
+int out_flush(struct out *o);
 
 /*
  * Write NAME: raw, or with control characters escaped (\n, \t, \033, ...)

@@ -190,3 +190,29 @@ Try 'hln --help'."
 	expect_status 1
 	json_ok "d == {'broken': 0, 'cloned': 0, 'copied': 0, 'bytes_copied': 0}"
 }
+
+@test "stdout write errors: 'no space left on device' the same way for every command" {
+	[ -w /dev/full ] || skip "no /dev/full on this system"
+	mkfile f
+	ln f g
+	mkdir big
+	for i in $(seq 1 700); do : >"big/f$i" && ln "big/f$i" "big/g$i"; done
+	local -a forms=(
+		"list f" "list -j f" "list big" "list -0 big" "count f" "count f g"
+		"count -j f" "count -r ." "count -r -j ." "break -n -v f"
+		"break -j -n f" "create -v -n f h" "help list"
+	)
+	local form cmd
+	for form in "${forms[@]}"; do
+		cmd=${form%% *}
+		run --separate-stderr bash -c "'$HLN' $form >/dev/full"
+		[ "$status" -eq 1 ] || fail "$form: exit $status"
+		[ "$stderr" = "hln: $cmd: stdout: no space left on device" ] ||
+			fail "$form: stderr is '$stderr'"
+	done
+	# big enough that stdio writes before the end
+	run --separate-stderr bash -c "'$HLN' count big/* >/dev/full"
+	[ "$stderr" = "hln: count: stdout: no space left on device" ] || fail "count big/*: '$stderr'"
+	run --separate-stderr bash -c "'$HLN' --version >/dev/full"
+	[ "$stderr" = "hln: stdout: no space left on device" ] || fail "--version: '$stderr'"
+}

@@ -256,6 +256,33 @@ static void test_out_document(void **state)
 	mem_check(&m, "");
 }
 
+/*
+ * A write error is kept with its errno: for a record that stdio had to
+ * write before the end (the first failure, not EIO later) and for one
+ * only flushed at the end.
+ */
+static void test_out_write_error(void **state)
+{
+	(void)state;
+	for (int big = 0; big < 2; big++) {
+		FILE *fp = fopen("/dev/full", "w");
+		if (!fp)
+			skip();
+		struct out o;
+		out_init(&o, fp, fileno(fp), OUT_PLAIN);
+		out_begin(&o, OUT_JSON, OUT_DOC_ARRAY);
+		for (int i = 0; i < (big ? 5000 : 1); i++) {
+			json_begin_object(&o.json);
+			json_key_string(&o.json, "name", "some name");
+			json_end_object(&o.json);
+		}
+		errno = 0;
+		assert_int_equal(out_finish(&o), -ENOSPC);
+		assert_int_equal(out_flush(&o), -ENOSPC); /* kept */
+		fclose(fp);
+	}
+}
+
 /* ---- out_human ---- */
 
 static void test_human(void **state)
@@ -488,6 +515,7 @@ int main(void)
 		cmocka_unit_test(test_json_nesting),
 		cmocka_unit_test(test_json_end_all),
 		cmocka_unit_test(test_out_document),
+		cmocka_unit_test(test_out_write_error),
 		cmocka_unit_test(test_human),
 		cmocka_unit_test(test_human_huge),
 		cmocka_unit_test(test_name),
