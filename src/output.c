@@ -357,6 +357,11 @@ int progress_wanted(int force)
 	return hln_isatty(2);
 }
 
+/*
+ * Draw P's line, cut to the terminal's width so that it never wraps (a
+ * wrapped line would leave a stale row at every redraw): at most
+ * columns - 1 characters, the last column left free as the cursor's.
+ */
 static void progress_draw(struct progress *p)
 {
 	char line[256];
@@ -372,8 +377,13 @@ static void progress_draw(struct progress *p)
 	if (n > 0 && (size_t)n < sizeof line)
 		n += snprintf(line + n, sizeof line - (size_t)n, ", %.1fs",
 			      secs);
-	if (n > 0)
-		hln_write(2, line, strlen(line));
+	if (n <= 0)
+		return;
+	size_t len = strlen(line);
+	int cols = hln_term_columns(2);
+	if (cols > 0 && len > (size_t)cols - 1 + 4) /* 4: "\r\033[K" */
+		len = (size_t)cols - 1 + 4; /* the text is ASCII */
+	hln_write(2, line, len);
 }
 
 static void *progress_main(void *arg)

@@ -149,6 +149,14 @@ uint32_t hln_euid(void);
 /* Whether FD (0, 1 or 2) is a terminal: 1 or 0. */
 int hln_isatty(int fd);
 
+/*
+ * The width in columns of the terminal on FD (0..2), read again after the
+ * terminal was resized (POSIX: TIOCGWINSZ, re-read once SIGWINCH came;
+ * Windows: the console window's width, asked each time).  Returns the
+ * columns (> 0), or -ENOTTY when FD is no terminal or says no width.
+ */
+int hln_term_columns(int fd);
+
 /* Write LEN bytes of BUF to FD (0..2) completely.  Returns 0 or -errno. */
 int hln_write(int fd, const void *buf, size_t len);
 

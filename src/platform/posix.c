@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/ioctl.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -254,6 +255,44 @@ int hln_protected_hardlinks(void) { return fast_protected_hardlinks(); }
 uint32_t hln_euid(void) { return (uint32_t)geteuid(); }
 
 int hln_isatty(int fd) { return isatty(fd) ? 1 : 0; }
+
+/* Set by SIGWINCH: the widths known are stale. */
+static atomic_int resized = 1;
+
+static void on_winch(int sig)
+{
+	(void)sig;
+	atomic_store(&resized, 1);
+}
+
+int hln_term_columns(int fd)
+{
+	static atomic_int columns[3]; /* 0: not known yet */
+	static atomic_flag watching = ATOMIC_FLAG_INIT;
+	if (fd < 0 || fd > 2)
+		return -EBADF;
+	if (!atomic_flag_test_and_set(&watching)) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_winch;
+		sa.sa_flags = SA_RESTART;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGWINCH, &sa, NULL);
+	}
+	if (atomic_exchange(&resized, 0))
+		for (int i = 0; i < 3; i++)
+			atomic_store(&columns[i], 0);
+	int cols = atomic_load(&columns[fd]);
+	if (cols == 0) {
+		struct winsize ws;
+		if (ioctl(fd, TIOCGWINSZ, &ws) < 0 || ws.ws_col == 0)
+			cols = -ENOTTY;
+		else
+			cols = ws.ws_col;
+		atomic_store(&columns[fd], cols);
+	}
+	return cols;
+}
 
 int hln_write(int fd, const void *buf, size_t len)
 {

@@ -216,3 +216,45 @@ Try 'hln --help'."
 	run --separate-stderr bash -c "'$HLN' --version >/dev/full"
 	[ "$stderr" = "hln: stdout: no space left on device" ] || fail "--version: '$stderr'"
 }
+
+# progress_widths: the lengths of the progress lines drawn in $output (the
+# text between one erase "\033[K" and the next), one a line.
+progress_widths() {
+	local rest=${output//$'\n'/} seg
+	rest=${rest#*$'\033[K'}
+	while [ -n "$rest" ]; do
+		seg=${rest%%$'\033[K'*}
+		[ -z "$seg" ] || printf '%s\n' "${#seg}"
+		[[ $rest == *$'\033[K'* ]] || break
+		rest=${rest#*$'\033[K'}
+	done
+}
+
+@test "progress: cut to the terminal's width, so it never wraps; re-read on SIGWINCH" {
+	progress_tree
+	mkdir t/c t/d t/e t/f t/g t/h t/i t/j t/k t/l
+	local hook="walk_dir:sleep 0.15" w widths
+	# 40 columns: the line (about 60 characters) is cut to 39
+	tty_run bash -c 'stty cols 40; HLN_TEST_HOOK="$1" "$2" count -r --progress t >/dev/null' \
+		_ "$hook" "$HLN_FP"
+	[ "$status" -eq 0 ] || fail "exit $status: $output"
+	widths=$(progress_widths)
+	[ -n "$widths" ] || fail "no progress line drawn: $(printf '%q' "$output")"
+	for w in $widths; do
+		[ "$w" -le 39 ] || fail "a line of $w characters on 40 columns: $(printf '%q' "$output")"
+	done
+	[[ $widths == *39* ]] || fail "the line was not cut at 39: $widths"
+	# 200 columns: the whole line
+	tty_run bash -c 'stty cols 200; HLN_TEST_HOOK="$1" "$2" list --progress t >/dev/null' \
+		_ "$hook" "$HLN_FP"
+	[[ $output =~ [0-9]+\ entries,\ [0-9]+\ directories,\ [0-9]+\ linked\ names,\ [0-9]+\.[0-9]s ]] ||
+		fail "the line is cut on a wide terminal: $(printf '%q' "$output")"
+	# resized to 25 columns during the walk: the lines after it fit 25
+	tty_run bash -c 'stty cols 100; (sleep 0.5; stty cols 25 </dev/tty) &
+		HLN_TEST_HOOK="$1" "$2" count -r --progress t >/dev/null; wait' \
+		_ "$hook" "$HLN_FP"
+	widths=$(progress_widths)
+	[[ ${widths%%$'\n'*} -gt 24 ]] || fail "first line already cut: $widths"
+	[ "$(printf '%s\n' "$widths" | tail -n 1)" -le 24 ] ||
+		fail "after SIGWINCH the line is not cut to 24: $widths"
+}

@@ -168,6 +168,17 @@ int hln_isatty(int fd)
 	return h != INVALID_HANDLE_VALUE && h && GetConsoleMode(h, &mode);
 }
 
+int hln_term_columns(int fd)
+{
+	CONSOLE_SCREEN_BUFFER_INFO info;
+	HANDLE h = std_handle(fd);
+	if (h == INVALID_HANDLE_VALUE || !h ||
+	    !GetConsoleScreenBufferInfo(h, &info))
+		return -ENOTTY;
+	int cols = info.srWindow.Right - info.srWindow.Left + 1;
+	return cols > 0 ? cols : -ENOTTY;
+}
+
 int hln_write(int fd, const void *buf, size_t len)
 {
 	HANDLE h = std_handle(fd);
