@@ -35,6 +35,36 @@ _hln_paths()
     mapfile -t COMPREPLY < <(compgen "$flag" -- "$2")
 }
 
+# _hln_optarg COMMAND OPTION VALUE: when OPTION of COMMAND takes an
+# argument, COMPREPLY = the completions of VALUE for it and return 0;
+# return 1 for an option that takes none.  The one table of option
+# arguments: a new option with a value is one line here.
+_hln_optarg()
+{
+    case "$1 $2" in
+        'create -t' | 'create --target-directory' | 'list --root')
+            _hln_paths dir "$3" ;;
+        'break --reflink') _hln_words 'auto always never' "$3" ;;
+        'create --reflink') _hln_words 'always auto' "$3" ;;
+        # sizes and patterns: nothing to offer, but never file names
+        'dedupe --min-size' | 'dedupe --max-size' | 'dedupe --exclude') ;;
+        *) return 1 ;;
+    esac
+    return 0
+}
+
+# _hln_separate COMMAND OPTION: whether OPTION takes its argument as the
+# next word too ("-t DIR", "--root DIR"); --reflink takes it only after '='.
+_hln_separate()
+{
+    case "$1 $2" in
+        'create -t' | 'create --target-directory' | 'list --root' | \
+            'dedupe --min-size' | 'dedupe --max-size' | 'dedupe --exclude')
+            return 0 ;;
+    esac
+    return 1
+}
+
 _hln()
 {
     local cur=${COMP_WORDS[COMP_CWORD]}
@@ -65,103 +95,43 @@ _hln()
         fi
         return 0
     fi
+    if [[ $cmd == help ]]; then
+        ((COMP_CWORD == cmd_at + 1)) && _hln_words "$_hln_commands" "$cur"
+        return 0
+    fi
 
-    case $cmd in
-        help)
-            ((COMP_CWORD == cmd_at + 1)) && _hln_words "$_hln_commands" "$cur"
-            return 0
-            ;;
-        create)
-            # "-t DIR", "--target-directory DIR", "--target-directory=DIR"
-            # (bash splits the last at '=' when '=' is in COMP_WORDBREAKS).
-            if ((!after_dashdash)); then
-                if [[ $prev == -t || $prev == --target-directory ]]; then
-                    _hln_paths dir "$cur"
-                    return 0
-                fi
-                if [[ $prev == = && ${COMP_WORDS[COMP_CWORD - 2]} == --target-directory ]]; then
-                    _hln_paths dir "$cur"
-                    return 0
-                fi
-                if [[ $cur == --target-directory=* ]]; then
-                    local dir=${cur#--target-directory=}
-                    _hln_paths dir "$dir"
-                    COMPREPLY=("${COMPREPLY[@]/#/--target-directory=}")
-                    return 0
-                fi
-                if [[ $cur == --reflink=* ]]; then
-                    _hln_words 'always auto' "${cur#--reflink=}"
-                    COMPREPLY=("${COMPREPLY[@]/#/--reflink=}")
-                    return 0
-                fi
-                if [[ $prev == = && ${COMP_WORDS[COMP_CWORD - 2]} == --reflink ]]; then
-                    _hln_words 'always auto' "$cur"
-                    return 0
-                fi
-                if [[ $cur == -* ]]; then
-                    _hln_words "$_hln_create_opts" "$cur"
-                    if ((${#COMPREPLY[@]} == 1)) && [[ ${COMPREPLY[0]} == *= ]]; then
-                        compopt -o nospace 2>/dev/null
-                    fi
-                    return 0
-                fi
-            fi
-            # With --batch the pairs come from stdin: no operands.
-            ((batch)) && return 0
-            _hln_paths file "$cur"
-            ;;
-        break)
-            if ((!after_dashdash)); then
-                if [[ $cur == --reflink=* ]]; then
-                    _hln_words 'auto always never' "${cur#--reflink=}"
-                    COMPREPLY=("${COMPREPLY[@]/#/--reflink=}")
-                    return 0
-                fi
-                if [[ $prev == = && ${COMP_WORDS[COMP_CWORD - 2]} == --reflink ]]; then
-                    _hln_words 'auto always never' "$cur"
-                    return 0
-                fi
-                if [[ $cur == -* ]]; then
-                    _hln_words "$_hln_break_opts" "$cur"
-                    return 0
-                fi
-            fi
-            _hln_paths file "$cur"
-            ;;
-        count)
-            if ((!after_dashdash)) && [[ $cur == -* ]]; then
-                _hln_words "$_hln_count_opts" "$cur"
+    if ((!after_dashdash)); then
+        # "--opt=VALUE": bash splits the word at '=' (it is in
+        # COMP_WORDBREAKS), so the cursor is on '=' itself ("--root=") or
+        # on the VALUE after it, and the reply replaces only that part;
+        # where '=' is no break, the word is whole and the reply keeps
+        # its "--opt=".
+        if [[ $cur == = && $prev == --* ]]; then
+            _hln_optarg "$cmd" "$prev" '' && return 0
+        elif [[ $prev == = && $COMP_CWORD -ge 2 ]]; then
+            _hln_optarg "$cmd" "${COMP_WORDS[COMP_CWORD - 2]}" "$cur" &&
+                return 0
+        elif [[ $cur == --*=* ]]; then
+            if _hln_optarg "$cmd" "${cur%%=*}" "${cur#*=}"; then
+                COMPREPLY=("${COMPREPLY[@]/#/${cur%%=*}=}")
                 return 0
             fi
-            _hln_paths file "$cur"
-            ;;
-        list)
-            # "--root DIR", "--root=DIR" (split at '=' as for create -t).
-            if ((!after_dashdash)); then
-                if [[ $prev == --root ]]; then
-                    _hln_paths dir "$cur"
-                    return 0
-                fi
-                if [[ $prev == = && ${COMP_WORDS[COMP_CWORD - 2]} == --root ]]; then
-                    _hln_paths dir "$cur"
-                    return 0
-                fi
-                if [[ $cur == --root=* ]]; then
-                    _hln_paths dir "${cur#--root=}"
-                    COMPREPLY=("${COMPREPLY[@]/#/--root=}")
-                    return 0
-                fi
-                if [[ $cur == -* ]]; then
-                    _hln_words "$_hln_list_opts" "$cur"
-                    if ((${#COMPREPLY[@]} == 1)) && [[ ${COMPREPLY[0]} == *= ]]; then
-                        compopt -o nospace 2>/dev/null
-                    fi
-                    return 0
-                fi
+        elif _hln_separate "$cmd" "$prev"; then
+            _hln_optarg "$cmd" "$prev" "$cur"
+            return 0
+        fi
+        if [[ $cur == -* ]]; then
+            local opts=_hln_${cmd}_opts
+            _hln_words "${!opts-}" "$cur"
+            if ((${#COMPREPLY[@]} == 1)) && [[ ${COMPREPLY[0]} == *= ]]; then
+                compopt -o nospace 2>/dev/null
             fi
-            _hln_paths file "$cur"
-            ;;
-    esac
+            return 0
+        fi
+    fi
+    # With --batch the pairs come from stdin: no operands.
+    [[ $cmd == create ]] && ((batch)) && return 0
+    _hln_paths file "$cur"
     return 0
 }
 
