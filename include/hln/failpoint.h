@@ -43,6 +43,15 @@ void failpoint_hook(const char *name);
 
 #define HLN_HOOK(name) failpoint_hook(name)
 
+/*
+ * Run the shell command CMD (/bin/sh -c CMD) and wait for it: the test
+ * hooks' one OS call, implemented by the platform layer in the failpoint
+ * build only (the release binary runs no shell).  Returns 0 once it has
+ * run (whatever its exit status), -ENOSYS where there is no POSIX shell
+ * (Windows), or -errno.
+ */
+int hln_run_shell(const char *cmd);
+
 /* Whether the failpoint NAME fires now: for faults that are not errors. */
 #define HLN_FAILPOINT_FIRES(name) (failpoint_hit(name) < 0)
 #else

@@ -201,14 +201,6 @@ int hln_signals_catch(void);
 /* The signal caught since hln_signals_catch() (SIGINT=2, SIGTERM=15), or 0. */
 int hln_signal_pending(void);
 
-/*
- * Run the shell command CMD (/bin/sh -c CMD) and wait for it; used only
- * by the test hooks of the failpoint build (HLN_TEST_HOOK).  Returns 0
- * once it has run (whatever its exit status), -ENOSYS where there is no
- * POSIX shell (Windows), or -errno.
- */
-int hln_run_shell(const char *cmd);
-
 /* ---- directories ---- */
 
 /*

@@ -61,8 +61,11 @@ int fast_mount_root(const char *path, char *buf, size_t size);
 /* Whether a mount lies strictly below PATH (hln_mounts_below), or -ENOSYS. */
 int fast_mounts_below(const char *path);
 
-/* Linux fs.protected_hardlinks: 1, 0, or -ENOSYS where there is none. */
-int fast_protected_hardlinks(void);
+/*
+ * Not a fast path but what the kernel knows (sys_): Linux
+ * fs.protected_hardlinks, 1 or 0, or -ENOSYS where there is none.
+ */
+int sys_protected_hardlinks(void);
 
 /* hln_fs_type's answer for the existing PATH, or -ENOSYS. */
 int fast_fs_type(const char *path, char *buf, size_t size);

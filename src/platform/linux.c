@@ -231,7 +231,7 @@ int fast_mounts_below(const char *path)
 	return found;
 }
 
-int fast_protected_hardlinks(void)
+int sys_protected_hardlinks(void)
 {
 	FILE *f = fopen("/proc/sys/fs/protected_hardlinks", "re");
 	if (!f)

@@ -36,7 +36,7 @@ int fast_mounts_below(const char *path)
 	return -ENOSYS;
 }
 
-int fast_protected_hardlinks(void) { return -ENOSYS; }
+int sys_protected_hardlinks(void) { return -ENOSYS; }
 
 int fast_fs_type(const char *path, char *buf, size_t size)
 {

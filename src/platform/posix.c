@@ -250,7 +250,7 @@ long hln_link_max(const char *path)
 	return errno ? NEG_ERRNO() : -ENOSYS;
 }
 
-int hln_protected_hardlinks(void) { return fast_protected_hardlinks(); }
+int hln_protected_hardlinks(void) { return sys_protected_hardlinks(); }
 
 uint32_t hln_euid(void) { return (uint32_t)geteuid(); }
 
@@ -393,6 +393,7 @@ int hln_random(void *buf, size_t len)
 
 extern char **environ;
 
+#ifdef HLN_FAILPOINTS
 /* Not system(): it would ignore the SIGINT a hook may send us. */
 int hln_run_shell(const char *cmd)
 {
@@ -405,6 +406,7 @@ int hln_run_shell(const char *cmd)
 		;
 	return 0;
 }
+#endif
 
 static atomic_int caught;
 

@@ -64,9 +64,11 @@ int hln_random(void *buf, size_t len)
 /* Windows has SIDs, not user ids. */
 uint32_t hln_euid(void) { return (uint32_t)-1; }
 
+#ifdef HLN_FAILPOINTS
 /* The test hooks are POSIX shell commands; Windows has no /bin/sh. */
 int hln_run_shell(const char *cmd)
 {
 	(void)cmd;
 	return -ENOSYS;
 }
+#endif
