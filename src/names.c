@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "hln/names.h"
+#include "hln/sort.h"
 
 int names_add(struct names_file *f, const char *name)
 {
@@ -40,8 +41,7 @@ static int cmp_str(const void *a, const void *b)
 
 void names_sort(struct names_file *f)
 {
-	if (f->n > 1) /* qsort wants a non-NULL base even for none */
-		qsort(f->names, f->n, sizeof *f->names, cmp_str);
+	sort_items(f->names, f->n, sizeof *f->names, cmp_str);
 }
 
 void names_clear(struct names_file *f)
@@ -203,8 +203,7 @@ int names_scan_run(struct names_scan *s, const char *root,
 			s->remaining++;
 	if (!s->remaining)
 		return 0;
-	if (s->n > 1) /* qsort wants a non-NULL base even for none */
-		qsort(s->files, s->n, sizeof *s->files, cmp_file_ino);
+	sort_items(s->files, s->n, sizeof *s->files, cmp_file_ino);
 	s->progress = o->progress;
 	s->error = error;
 	s->ctx = ctx;
