@@ -98,6 +98,8 @@ MAIN_OBJS := $(B)/src/main.o $(B)/src/platform/entry_posix.o
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
+# hln.exe is built in one compiler run, without objects: it depends on
+# every header.
 HEADERS := $(wildcard include/*.h include/hln/*.h src/platform/*.h src/platform/win32/*.h)
 
 # tests/fuzz/fuzz_NAME.c: a libFuzzer target and its corpus
@@ -127,15 +129,21 @@ $(B)/hln: $(LIB_OBJS) $(MAIN_OBJS)
 $(B)/src/main.o: HLN_CPPFLAGS += -DHLN_VERSION='"$(VERSION)"'
 $(B)/src/main.o: VERSION
 
-$(B)/%.o: %.c $(HEADERS)
-	@mkdir -p $(@D)
-	$(CC) $(HLN_CPPFLAGS) $(BSD_CFLAGS) $(CPPFLAGS) $(HLN_CFLAGS) $(CFLAGS) -c -o $@ $<
+# Header dependencies are generated (-MMD: each object's .d beside it, the
+# headers it really includes; -MP: a removed header breaks no build).
+DEPFLAGS := -MMD -MP
 
-$(B)/tests/%: tests/unit/%.c $(LIB_OBJS) tests/unit/unit.h
+$(B)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(HLN_CPPFLAGS) $(BSD_CFLAGS) $(CPPFLAGS) $(HLN_CFLAGS) $(CFLAGS) \
+	$(CC) $(HLN_CPPFLAGS) $(BSD_CFLAGS) $(CPPFLAGS) $(HLN_CFLAGS) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(HLN_CPPFLAGS) $(BSD_CFLAGS) $(CPPFLAGS) $(HLN_CFLAGS) $(CFLAGS) $(DEPFLAGS) \
 		-Itests/unit -Isrc/platform -o $@ $< $(LIB_OBJS) $(UNIT_EXTRA_$(@F)) \
 		$(CMOCKA_LIBS) $(BSD_LIBS) $(HLN_LIBS) $(LDFLAGS)
+
+-include $(wildcard $(B)/src/*.d $(B)/src/platform/*.d $(B)/src/platform/win32/*.d $(B)/tests/*.d)
 
 # wtf8.c is pure C, so its test runs natively as well (the rest of
 # src/platform/win32/ is built for Windows only).
