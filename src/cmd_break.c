@@ -422,17 +422,18 @@ int cmd_break(int argc, char **argv, struct out *out)
 	struct break_opts o;
 	memset(&o, 0, sizeof o);
 	o.reflink = COPY_REFLINK_AUTO;
+	const struct opt_flag flags[] = {
+		{'r', &o.recursive, 1}, {'R', &o.recursive, 1},
+		{'n', &o.dry_run, 1},   {'v', &o.verbose, 1},
+		{0, NULL, 0},
+	};
 	struct opt_parser p;
 	opt_init(&p, CMD, "rRnvj", longopts, cmd_break_help,
-		 (struct opt_shared){&o.progress, NULL, &o.format});
+		 (struct opt_shared){&o.progress, NULL, &o.format, flags});
 	p.missing = "missing file operand";
 	int c;
 	while ((c = opt_next(&p, argc, argv)) > 0) {
 		switch (c) {
-		case 'r':
-		case 'R':
-			o.recursive = 1;
-			break;
 		case OPT_REFLINK:
 			if (!optarg || strcmp(optarg, "auto") == 0)
 				o.reflink = COPY_REFLINK_AUTO;
@@ -445,12 +446,6 @@ int cmd_break(int argc, char **argv, struct out *out)
 						 "invalid --reflink '%s': use "
 						 "auto, always or never",
 						 optarg);
-			break;
-		case 'n':
-			o.dry_run = 1;
-			break;
-		case 'v':
-			o.verbose = 1;
 			break;
 		}
 	}

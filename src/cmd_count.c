@@ -231,23 +231,20 @@ int cmd_count(int argc, char **argv, struct out *out)
 	};
 	struct count_opts o = {0};
 	o.follow = 1;
+	const struct opt_flag flags[] = {
+		{'r', &o.recursive, 1},
+		{'R', &o.recursive, 1},
+		{OPT_BYTES, &o.bytes, 1},
+		{'x', &o.one_fs, 1},
+		{0, NULL, 0},
+	};
 	struct opt_parser p;
 	opt_init(&p, CMD, "rRj0LPx", longopts, cmd_count_help,
-		 (struct opt_shared){&o.progress, &o.follow, &o.format});
+		 (struct opt_shared){&o.progress, &o.follow, &o.format, flags});
 	p.missing = "missing file operand";
 	int c;
 	while ((c = opt_next(&p, argc, argv)) > 0) {
 		switch (c) {
-		case 'r':
-		case 'R':
-			o.recursive = 1;
-			break;
-		case OPT_BYTES:
-			o.bytes = 1;
-			break;
-		case 'x':
-			o.one_fs = 1;
-			break;
 		}
 	}
 	if (c < 0)

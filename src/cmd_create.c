@@ -513,9 +513,20 @@ int cmd_create(int argc, char **argv, struct out *out)
 	};
 	struct create_opts o;
 	memset(&o, 0, sizeof o);
+	const struct opt_flag flags[] = {
+		{'T', &o.no_target_dir, 1},
+		{'n', &o.dry_run, 1},
+		{'v', &o.verbose, 1},
+		{'r', &o.recursive, 1},
+		{'R', &o.recursive, 1},
+		{OPT_BATCH, &o.batch, 1},
+		{'0', &o.null, 1},
+		{OPT_NO_DEREF, &o.no_deref, 1},
+		{0, NULL, 0},
+	};
 	struct opt_parser p;
 	opt_init(&p, CMD, "fiLPTt:nvrR0s", longopts, cmd_create_help,
-		 (struct opt_shared){&o.progress, &o.follow, NULL});
+		 (struct opt_shared){&o.progress, &o.follow, NULL, flags});
 	int c;
 	while ((c = opt_next(&p, argc, argv)) > 0) {
 		switch (c) {
@@ -525,30 +536,8 @@ int cmd_create(int argc, char **argv, struct out *out)
 		case 'i':
 			o.replace = REPLACE_ASK;
 			break;
-		case 'T':
-			o.no_target_dir = 1;
-			break;
 		case 't':
 			o.target_dir = optarg;
-			break;
-		case 'n':
-			o.dry_run = 1;
-			break;
-		case 'v':
-			o.verbose = 1;
-			break;
-		case 'r':
-		case 'R':
-			o.recursive = 1;
-			break;
-		case OPT_BATCH:
-			o.batch = 1;
-			break;
-		case '0':
-			o.null = 1;
-			break;
-		case OPT_NO_DEREF:
-			o.no_deref = 1;
 			break;
 		case OPT_REFLINK:
 			o.reflink = 1;

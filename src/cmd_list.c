@@ -406,18 +406,16 @@ int cmd_list(int argc, char **argv, struct out *out)
 	memset(&o, 0, sizeof o);
 	o.follow = 1;
 	enum out_format fmt = OUT_PLAIN;
+	const struct opt_flag flags[] = {{'v', &o.verbose, 1}, {0, NULL, 0}};
 	struct opt_parser p;
 	opt_init(&p, CMD, "0jLPv", longopts, cmd_list_help,
-		 (struct opt_shared){&o.progress, &o.follow, &fmt});
+		 (struct opt_shared){&o.progress, &o.follow, &fmt, flags});
 	p.missing = "missing file operand";
 	int c;
 	while ((c = opt_next(&p, argc, argv)) > 0) {
 		switch (c) {
 		case OPT_ROOT:
 			o.root = optarg;
-			break;
-		case 'v':
-			o.verbose = 1;
 			break;
 		}
 	}

@@ -50,6 +50,12 @@ void opt_init(struct opt_parser *p, const char *cmd, const char *shortopts,
 static int take_shared(struct opt_parser *p, int c)
 {
 	const struct opt_shared *to = &p->to;
+	for (const struct opt_flag *f = to->flags; f && f->c; f++) {
+		if (f->c == c) {
+			*f->to = f->value;
+			return 1;
+		}
+	}
 	switch (c) {
 	case OPT_PROGRESS:
 	case OPT_NO_PROGRESS:

@@ -17,6 +17,13 @@ enum { OPT_PROGRESS = 0x100, OPT_NO_PROGRESS, OPT_OWN = 0x110 };
 
 #define OPT_MAX_LONG 40 /* long options of one command, shared included */
 
+/* An option that only sets a flag: getopt's C sets *TO to VALUE. */
+struct opt_flag {
+	int c;
+	int *to;
+	int value;
+};
+
 /*
  * Where the shared options go: each pointer the command sets makes its
  * options taken here (NULL: the command does not take them).
@@ -24,11 +31,14 @@ enum { OPT_PROGRESS = 0x100, OPT_NO_PROGRESS, OPT_OWN = 0x110 };
  *   follow:   -L 1, -P 0 (with the long names of the command's table)
  *   format:   -0 OUT_NUL, -j OUT_JSON, the last wins (each when the
  *             command's short options list it)
+ *   flags:    the command's own options that only set a flag, ended by
+ *             {0} (they are taken here, not returned to it)
  */
 struct opt_shared {
 	int *progress;
 	int *follow;
 	enum out_format *format;
+	const struct opt_flag *flags;
 };
 
 struct opt_parser {

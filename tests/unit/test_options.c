@@ -31,21 +31,24 @@ struct fields {
 	const char *root;
 };
 
-/* Parse ARGV (NULL-terminated) into F; returns opt_next's last answer. */
+/*
+ * Parse ARGV (NULL-terminated) into F (-v a flag option); returns
+ * opt_next's last answer.
+ */
 static int parse(char **argv, struct fields *f, struct opt_parser *p)
 {
+	const struct opt_flag flags[] = {{'v', &f->verbose, 1}, {0, NULL, 0}};
 	int argc = 0;
 	while (argv[argc])
 		argc++;
 	memset(f, 0, sizeof *f);
 	f->follow = 1;
 	opt_init(p, "test", "v0jLP", own, help,
-		 (struct opt_shared){&f->progress, &f->follow, &f->format});
+		 (struct opt_shared){&f->progress, &f->follow, &f->format,
+				     flags});
 	int c;
 	while ((c = opt_next(p, argc, argv)) > 0) {
-		if (c == 'v')
-			f->verbose = 1;
-		else if (c == OPT_ROOT)
+		if (c == OPT_ROOT)
 			f->root = optarg;
 		else
 			fail_msg("option %d reached the command", c);
@@ -102,7 +105,7 @@ static void test_not_shared(void **state)
 	int progress = 0;
 	struct opt_parser p;
 	opt_init(&p, "test", "v", own + 1, help,
-		 (struct opt_shared){&progress, NULL, NULL});
+		 (struct opt_shared){&progress, NULL, NULL, NULL});
 	assert_int_equal(opt_next(&p, 2, argv), -1);
 	assert_int_equal(p.status, HLN_EXIT_USAGE);
 }
@@ -153,14 +156,14 @@ static void test_missing_operand(void **state)
 	assert_int_equal(parse(argv, &f, &p), 0); /* not asked: fine */
 	int verbose = 0;
 	opt_init(&p, "test", "v", own + 1, help,
-		 (struct opt_shared){&verbose, NULL, NULL});
+		 (struct opt_shared){&verbose, NULL, NULL, NULL});
 	p.missing = "missing file operand";
 	assert_int_equal(opt_next(&p, 2, argv), 'v');
 	assert_int_equal(opt_next(&p, 2, argv), -1);
 	assert_int_equal(p.status, HLN_EXIT_USAGE);
 	char *argv2[] = {"test", "-v", "x", NULL};
 	opt_init(&p, "test", "v", own + 1, help,
-		 (struct opt_shared){&verbose, NULL, NULL});
+		 (struct opt_shared){&verbose, NULL, NULL, NULL});
 	p.missing = "missing file operand";
 	assert_int_equal(opt_next(&p, 3, argv2), 'v');
 	assert_int_equal(opt_next(&p, 3, argv2), 0);
