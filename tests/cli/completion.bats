@@ -9,20 +9,31 @@ COMPLETION=$BATS_TEST_DIRNAME/../../completions/hln.bash
 
 setup() {
 	cd "$BATS_TEST_TMPDIR" || return 1
+	need_native "the completion scripts never run hln; the native suite types them"
 	command -v tmux >/dev/null || skip "tmux is missing"
 	mkdir -p work/rootdir work/other.d
 	: >work/rootfile
 	SOCK=hln-comp-$$-$BATS_TEST_NUMBER
-	tmux -L "$SOCK" -f /dev/null new-session -d -s c -x 150 -y 30 \
-		"env -i HOME=$BATS_TEST_TMPDIR TERM=xterm PATH=/usr/bin:/bin bash --norc --noprofile"
-	# a plain prompt, the script sourced (self-contained, no bash-completion)
-	tmux -L "$SOCK" send-keys -t c "PS1='$ '; source '$COMPLETION'; cd work; clear" Enter
-	wait_prompt
 }
 
 teardown() {
 	tmux -L "$SOCK" kill-server 2>/dev/null || true
 	cd / || true
+}
+
+# start SHELL ARG...: SHELL in a tmux pane with a clean environment, its
+# prompt "$ ", in work/.
+start() {
+	tmux -L "$SOCK" -f /dev/null new-session -d -s c -x 150 -y 30 \
+		"env -i HOME=$BATS_TEST_TMPDIR TERM=xterm PATH=/usr/bin:/bin $*"
+}
+
+# start_bash: bash without rc files, the script sourced (it needs no
+# bash-completion package).
+start_bash() {
+	start bash --norc --noprofile
+	tmux -L "$SOCK" send-keys -t c "PS1='$ '; source '$COMPLETION'; cd work; clear" Enter
+	wait_prompt
 }
 
 # wait_prompt: until the pane's last line is the prompt (at most 5 s).
@@ -38,6 +49,7 @@ wait_prompt() {
 # Tab, ...); $output = the screen's non-empty lines once it is still.
 typed() {
 	tmux -L "$SOCK" send-keys -t c C-c
+	sleep 0.2
 	tmux -L "$SOCK" send-keys -t c "clear" Enter
 	sleep 0.2
 	tmux -L "$SOCK" send-keys -t c "$@"
@@ -61,6 +73,7 @@ $output"
 }
 
 @test "bash: --root=<Tab> completes a directory after '=' (issue 8.9)" {
+	start_bash
 	typed "hln list --root=" Tab
 	expect_line '$ hln list --root='
 	typed "hln list --root=r" Tab
@@ -73,6 +86,7 @@ $output"
 }
 
 @test "bash: --target-directory=<Tab> and -t <Tab> complete directories" {
+	start_bash
 	typed "hln create --target-directory=r" Tab
 	expect_line '$ hln create --target-directory=rootdir/'
 	typed "hln create -f --target-directory=" Tab Tab
@@ -82,6 +96,7 @@ $output"
 }
 
 @test "bash: --reflink=<Tab> offers auto, always, never" {
+	start_bash
 	typed "hln break --reflink=n" Tab X
 	expect_line '$ hln break --reflink=never X'
 	typed "hln break --reflink=" Tab Tab
@@ -91,6 +106,7 @@ $output"
 }
 
 @test "bash: options, commands and files as before" {
+	start_bash
 	typed "hln li" Tab X
 	expect_line '$ hln list X'
 	typed "hln list --ro" Tab X
@@ -106,6 +122,7 @@ $output"
 }
 
 @test "bash: the same with the bash-completion package loaded" {
+	start_bash
 	local bc=/usr/share/bash-completion/bash_completion
 	[ -r "$bc" ] || skip "bash-completion is not installed"
 	tmux -L "$SOCK" send-keys -t c "source $bc; source '$COMPLETION'; clear" Enter
@@ -114,4 +131,34 @@ $output"
 	expect_line '$ hln list --root=rootdir/'
 	typed "hln break --reflink=a" Tab Tab
 	[[ $output == *always*auto* ]] || fail "screen: $output"
+}
+
+@test "zsh: --root=, --target-directory=, --reflink= complete after '='" {
+	command -v zsh >/dev/null || skip "zsh is missing (make deps installs it)"
+	start zsh -f
+	local init="PS1='$ '; fpath=('${COMPLETION%/*}' \$fpath); autoload -U compinit"
+	tmux -L "$SOCK" send-keys -t c "$init; compinit -u -D; cd work; clear" Enter
+	wait_prompt
+	typed "hln list --root=r" Tab X
+	expect_line '$ hln list --root=rootdir/X'
+	typed "hln create --target-directory=" Tab
+	[[ $output == *other.d/*rootdir/* && $output != *rootfile* ]] || fail "screen: $output"
+	typed "hln break --reflink=" Tab
+	[[ $output == *always*auto*never* ]] || fail "screen: $output"
+	typed "hln break --reflink=n" Tab X
+	expect_line '$ hln break --reflink=never X'
+}
+
+@test "fish: --root=, --target-directory=, --reflink= complete after '='" {
+	command -v fish >/dev/null || skip "fish is missing (make deps installs it)"
+	start fish --no-config
+	local init="function fish_prompt; echo -n '\$ '; end"
+	tmux -L "$SOCK" send-keys -t c "$init; source '${COMPLETION%/*}/hln.fish'; cd work; clear" Enter
+	wait_prompt
+	typed "hln list --root=r" Tab
+	expect_line '$ hln list --root=rootdir/'
+	typed "hln create --target-directory=" Tab
+	[[ $output == *other.d/*rootdir/* && $output != *rootfile* ]] || fail "screen: $output"
+	typed "hln break --reflink=" Tab
+	[[ $output == *always*never*auto* || $output == *always*auto*never* ]] || fail "screen: $output"
 }
