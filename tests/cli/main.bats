@@ -232,7 +232,9 @@ progress_widths() {
 
 @test "progress: cut to the terminal's width, so it never wraps; re-read on SIGWINCH" {
 	progress_tree
-	mkdir t/c t/d t/e t/f t/g t/h t/i t/j t/k t/l
+	# a chain: each level is read only after its parent, however many
+	# workers walk, so the walk lasts 12 x 0.15 s
+	mkdir -p t/c/d/e/f/g/h/i/j/k/l/m/n
 	local hook="walk_dir:sleep 0.15" w widths
 	# 40 columns: the line (about 60 characters) is cut to 39
 	tty_run bash -c 'stty cols 40; HLN_TEST_HOOK="$1" "$2" count -r --progress t >/dev/null' \
