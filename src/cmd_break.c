@@ -416,7 +416,6 @@ int cmd_break(int argc, char **argv, struct out *out)
 		{"reflink", optional_argument, NULL, OPT_REFLINK},
 		{"dry-run", no_argument, NULL, 'n'},
 		{"verbose", no_argument, NULL, 'v'},
-		{"json", no_argument, NULL, 'j'},
 		{NULL, 0, NULL, 0},
 	};
 	struct break_opts o;

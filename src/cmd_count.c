@@ -221,10 +221,6 @@ int cmd_count(int argc, char **argv, struct out *out)
 {
 	static const struct option longopts[] = {
 		{"recursive", no_argument, NULL, 'r'},
-		{"json", no_argument, NULL, 'j'},
-		{"null", no_argument, NULL, '0'},
-		{"dereference", no_argument, NULL, 'L'},
-		{"no-dereference", no_argument, NULL, 'P'},
 		{"bytes", no_argument, NULL, OPT_BYTES},
 		{"one-file-system", no_argument, NULL, 'x'},
 		{NULL, 0, NULL, 0},

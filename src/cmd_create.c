@@ -521,12 +521,14 @@ int cmd_create(int argc, char **argv, struct out *out)
 		{'R', &o.recursive, 1},
 		{OPT_BATCH, &o.batch, 1},
 		{'0', &o.null, 1},
+		{'L', &o.follow, 1},
+		{'P', &o.follow, 0},
 		{OPT_NO_DEREF, &o.no_deref, 1},
 		{0, NULL, 0},
 	};
 	struct opt_parser p;
 	opt_init(&p, CMD, "fiLPTt:nvrR0s", longopts, cmd_create_help,
-		 (struct opt_shared){&o.progress, &o.follow, NULL, flags});
+		 (struct opt_shared){&o.progress, NULL, NULL, flags});
 	int c;
 	while ((c = opt_next(&p, argc, argv)) > 0) {
 		switch (c) {

@@ -395,10 +395,6 @@ int cmd_list(int argc, char **argv, struct out *out)
 {
 	static const struct option longopts[] = {
 		{"root", required_argument, NULL, OPT_ROOT},
-		{"null", no_argument, NULL, '0'},
-		{"json", no_argument, NULL, 'j'},
-		{"dereference", no_argument, NULL, 'L'},
-		{"no-dereference", no_argument, NULL, 'P'},
 		{"verbose", no_argument, NULL, 'v'},
 		{NULL, 0, NULL, 0},
 	};

@@ -8,11 +8,31 @@
 #include "hln/message.h"
 #include "hln/options.h"
 
+/* The shared long options; all but the first three only where taken. */
 static const struct option shared_longopts[] = {
 	{"progress", no_argument, NULL, OPT_PROGRESS},
 	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
 	{"help", no_argument, NULL, 'h'},
+	{"dereference", no_argument, NULL, 'L'},
+	{"no-dereference", no_argument, NULL, 'P'},
+	{"json", no_argument, NULL, 'j'},
+	{"null", no_argument, NULL, '0'},
 };
+
+/* Whether the command of P takes the shared long option L. */
+static int takes(const struct opt_parser *p, const struct option *l)
+{
+	switch (l->val) {
+	case 'L':
+	case 'P':
+		return p->to.follow && strchr(p->shortopts, l->val);
+	case 'j':
+	case '0':
+		return p->to.format && strchr(p->shortopts, l->val);
+	default:
+		return 1;
+	}
+}
 
 void opt_init(struct opt_parser *p, const char *cmd, const char *shortopts,
 	      const struct option *longopts, void (*help)(void),
@@ -37,6 +57,8 @@ void opt_init(struct opt_parser *p, const char *cmd, const char *shortopts,
 	}
 	for (size_t i = 0; i < sizeof shared_longopts / sizeof *shared_longopts;
 	     i++) {
+		if (!takes(p, &shared_longopts[i]))
+			continue;
 		if (k >= OPT_MAX_LONG)
 			abort();
 		p->longopts[k++] = shared_longopts[i];

@@ -28,9 +28,11 @@ struct opt_flag {
  * Where the shared options go: each pointer the command sets makes its
  * options taken here (NULL: the command does not take them).
  *   progress: --progress 1, --no-progress -1 (always taken)
- *   follow:   -L 1, -P 0 (with the long names of the command's table)
- *   format:   -0 OUT_NUL, -j OUT_JSON, the last wins (each when the
- *             command's short options list it)
+ *   follow:   -L/--dereference 1, -P/--no-dereference 0
+ *   format:   -0/--null OUT_NUL, -j/--json OUT_JSON, the last wins
+ * -L, -P, -0 and -j only when the command's short options list them (their
+ * long names are added then; a command whose -L has another long name,
+ * create's --logical, takes it as a flag instead).
  *   flags:    the command's own options that only set a flag, ended by
  *             {0} (they are taken here, not returned to it)
  */
@@ -53,7 +55,8 @@ struct opt_parser {
 
 /*
  * Set P up for the command CMD: SHORTOPTS and LONGOPTS are its options
- * (without --progress, --no-progress, -h, --help, which are added),
+ * (without --progress, --no-progress, -h, --help and the long names of
+ * the shared options TO takes, which are added),
  * LONGOPTS ended by a zero entry; HELP prints its help; TO says where the
  * shared options go.  Resets getopt (optind), so one process may parse
  * twice (the unit tests).  A table too long for P is a programming error

@@ -17,10 +17,6 @@ enum { OPT_ROOT = OPT_OWN };
 static const struct option own[] = {
 	{"root", required_argument, NULL, OPT_ROOT},
 	{"verbose", no_argument, NULL, 'v'},
-	{"json", no_argument, NULL, 'j'},
-	{"null", no_argument, NULL, '0'},
-	{"dereference", no_argument, NULL, 'L'},
-	{"no-dereference", no_argument, NULL, 'P'},
 	{NULL, 0, NULL, 0},
 };
 
@@ -107,6 +103,12 @@ static void test_not_shared(void **state)
 	opt_init(&p, "test", "v", own + 1, help,
 		 (struct opt_shared){&progress, NULL, NULL, NULL});
 	assert_int_equal(opt_next(&p, 2, argv), -1);
+	assert_int_equal(p.status, HLN_EXIT_USAGE);
+	/* nor its long names */
+	char *argv2[] = {"test", "--dereference", "--json", NULL};
+	opt_init(&p, "test", "v", own + 1, help,
+		 (struct opt_shared){&progress, NULL, NULL, NULL});
+	assert_int_equal(opt_next(&p, 3, argv2), -1);
 	assert_int_equal(p.status, HLN_EXIT_USAGE);
 }
 
