@@ -36,6 +36,9 @@ static const struct {
 
 /* In a sanitizer's runtime only: where its reports go. */
 void __sanitizer_set_report_fd(void *fd) __attribute__((weak));
+/* In libFuzzer only (not in the replay). */
+size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max)
+	__attribute__((weak));
 
 static char tree[4096];
 
@@ -133,13 +136,21 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	 */
 	CHECK(freopen("/dev/null", "r", stdin));
 	CHECK(freopen("/dev/null", "w", stdout));
+	FILE *null = fopen("/dev/null", "w");
+	CHECK(null);
+	stderr = null; /* hln's messages */
+	/*
+	 * Under libFuzzer, -close_fd_mask=3 (tests/fuzz/run.sh) hides what
+	 * hln writes to fd 2 itself (the progress line): fd 2 is libFuzzer's
+	 * own output, left alone.  In the replay, fd 2 goes to /dev/null too.
+	 */
+	if (LLVMFuzzerMutate)
+		return 0;
 	fuzz_report_fd = dup(2);
 	CHECK(fuzz_report_fd >= 0);
 	if (__sanitizer_set_report_fd)
 		__sanitizer_set_report_fd((void *)(intptr_t)fuzz_report_fd);
-	int null = open("/dev/null", O_WRONLY);
-	CHECK(null >= 0 && dup2(null, 2) == 2);
-	close(null);
+	CHECK(dup2(fileno(null), 2) == 2);
 	return 0;
 }
 

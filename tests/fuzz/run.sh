@@ -24,6 +24,12 @@ for name in "$@"; do
 		"$build/corpus/$name" "$here/corpus/$name" >"$log" 2>&1
 	rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+	# No statistics at all: libFuzzer's own output was lost (a target
+	# that closed its stderr), so nothing says it fuzzed.
+	if [ -z "$execs" ] && [ "$rc" -eq 0 ]; then
+		echo "fuzz: $name: libFuzzer printed no statistics"
+		rc=1
+	fi
 	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1)
 	inputs=$(find "$build/corpus/$name" "$here/corpus/$name" -type f | wc -l)
 	total=$((total + ${execs:-0}))
