@@ -318,6 +318,30 @@ static int changed(const struct hln_stat *a, const struct hln_stat *b)
 }
 
 /*
+ * Give the new file T the data and metadata of SRC (stat ST) and flush it,
+ * checking, for a break (CHECK), that SRC did not change while it was
+ * copied (-EAGAIN).  Returns 0, or -errno (-EINTR when a signal came).
+ */
+static int fill_copy(struct replace_tmp *t, struct hln_file *src,
+		     const struct hln_stat *st, enum copy_reflink reflink,
+		     int check, struct copy_result *r)
+{
+	int rc = copy_data(t->f, src, st, reflink, r);
+	HLN_HOOK("copied");
+	struct hln_stat after;
+	if (rc == 0 && check && (rc = hln_file_stat(src, &after)) == 0 &&
+	    changed(st, &after))
+		rc = -EAGAIN;
+	if (rc == 0)
+		rc = copy_meta(t->f, src, st);
+	if (rc == 0)
+		rc = hln_file_sync(t->f);
+	if (rc == 0 && hln_signal_pending())
+		rc = -EINTR;
+	return rc;
+}
+
+/*
  * One attempt: copy *SRCP (stat ST) beside NAME and swap it in.  *SRCP is
  * closed (and set to NULL) before the swap: Windows cannot rename over a
  * file that is still open, and the swap checks NAME by (dev, ino), not
@@ -332,19 +356,7 @@ static int break_once(struct hln_dir *dir, const char *name,
 	int rc = replace_tmp_create_at(dir, name, &t);
 	if (rc < 0)
 		return rc;
-	rc = copy_data(t.f, src, st, reflink, r);
-	HLN_HOOK("copied");
-	struct hln_stat after;
-	if (rc == 0)
-		rc = hln_file_stat(src, &after);
-	if (rc == 0 && changed(st, &after))
-		rc = -EAGAIN;
-	if (rc == 0)
-		rc = copy_meta(t.f, src, st);
-	if (rc == 0)
-		rc = hln_file_sync(t.f);
-	if (rc == 0 && hln_signal_pending())
-		rc = -EINTR;
+	rc = fill_copy(&t, src, st, reflink, 1, r);
 	if (rc == 0) {
 		*srcp = NULL;
 		rc = hln_file_close(src);
@@ -443,13 +455,7 @@ int copy_to_name(struct hln_file *src, const struct hln_stat *st,
 	rc = replace_tmp_create(name, &t);
 	if (rc < 0)
 		return rc;
-	rc = copy_data(t.f, src, st, reflink, r);
-	if (rc == 0)
-		rc = copy_meta(t.f, src, st);
-	if (rc == 0)
-		rc = hln_file_sync(t.f);
-	if (rc == 0 && hln_signal_pending())
-		rc = -EINTR;
+	rc = fill_copy(&t, src, st, reflink, 0, r);
 	HLN_HOOK("before_place");
 	if (rc == 0 && !expect) {
 		rc = place_new(&t, name);
