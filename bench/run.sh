@@ -39,7 +39,7 @@ set -euo pipefail
 
 # The rows, in the order of SPEC.md's table.
 ROWS=(list_file list_btrfs list_dir list_rss backup_rss create_r create_batch
-	count_r count_rss break_ext4 break_btrfs break_rss)
+	count_r count_rss break_ext4 break_btrfs break_rss create_reflink)
 
 # The conditions every pair is timed under (see bench_mode).
 MODES_ALL=(warm cold busy pinned)
@@ -636,6 +636,55 @@ row_break_btrfs() {
 		report_failed "$label vs cp --reflink=always" "hyperfine failed"
 	fi
 	umount "$mnt" && rm -f "$mnt.img"
+}
+
+# cow_image LABEL DIR SIZE btrfs|xfs: a fresh image of that filesystem
+# (XFS with reflink=1) loop-mounted on DIR (root needed).  Reports the row
+# failed and returns 1 when it cannot.
+cow_image() {
+	local label=$1 mnt=$2 img=$2.img fs=$4
+	if [ "$(id -u)" -ne 0 ] || ! command -v "mkfs.$fs" >/dev/null; then
+		report_failed "$label" "needs root and mkfs.$fs (loop-mounted image)"
+		return 1
+	fi
+	mkdir -p "$mnt"
+	! mountpoint -q "$mnt" || umount "$mnt"
+	rm -f "$img"
+	truncate -s "$3" "$img"
+	local opts=(-q)
+	[ "$fs" = btrfs ] || opts+=(-m reflink=1)
+	if ! "mkfs.$fs" "${opts[@]}" "$img" >/dev/null || ! mount -o loop "$img" "$mnt"; then
+		report_failed "$label" "cannot make or mount the $fs image"
+		return 1
+	fi
+}
+
+# create -r --reflink on Btrfs and XFS: the tree of ENTRIES entries copied
+# with its files cloned, against cp -a --reflink=always.
+row_create_reflink() {
+	local fs mnt label
+	for fs in btrfs xfs; do
+		label="create -r --reflink on $fs vs cp -a --reflink=always"
+		mnt=$WORK/reflink-$fs
+		cow_image "$label" "$mnt" 8G "$fs" || continue
+		(cd "$mnt" && gen_tree >/dev/null)
+		if ! "$HLN" create -r --reflink "$mnt/tree" "$mnt/dst" ||
+			! cmp -s <(cd "$mnt/tree" && find . | LC_ALL=C sort) \
+				<(cd "$mnt/dst" && find . | LC_ALL=C sort); then
+			check_fail "$label" "hln create -r --reflink: not a copy of the tree"
+			umount "$mnt" && rm -f "$mnt.img"
+			continue
+		fi
+		if bench "create_reflink_$fs" "$RUNS" \
+			--prepare "rm -rf $mnt/dst && sync" --cleanup "rm -rf $mnt/dst" -- \
+			"hln create -r --reflink" "$HLN_Q create -r --reflink $mnt/tree $mnt/dst" \
+			"cp -a --reflink=always" "cp -a --reflink=always $mnt/tree $mnt/dst"; then
+			report_ratio "$label" "create_reflink_$fs" 1.5
+		else
+			report_failed "$label" "hyperfine failed"
+		fi
+		umount "$mnt" && rm -f "$mnt.img"
+	done
 }
 
 # ---- main ----

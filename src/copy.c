@@ -320,11 +320,12 @@ static int changed(const struct hln_stat *a, const struct hln_stat *b)
 /*
  * Give the new file T the data and metadata of SRC (stat ST) and flush it,
  * checking, for a break (CHECK), that SRC did not change while it was
- * copied (-EAGAIN).  Returns 0, or -errno (-EINTR when a signal came).
+ * copied (-EAGAIN); with LAZY, a clone is not flushed (copy_to_name).
+ * Returns 0, or -errno (-EINTR when a signal came).
  */
 static int fill_copy(struct replace_tmp *t, struct hln_file *src,
 		     const struct hln_stat *st, enum copy_reflink reflink,
-		     int check, struct copy_result *r)
+		     int check, int lazy, struct copy_result *r)
 {
 	int rc = copy_data(t->f, src, st, reflink, r);
 	HLN_HOOK("copied");
@@ -334,7 +335,7 @@ static int fill_copy(struct replace_tmp *t, struct hln_file *src,
 		rc = -EAGAIN;
 	if (rc == 0)
 		rc = copy_meta(t->f, src, st);
-	if (rc == 0)
+	if (rc == 0 && !(lazy && r->cloned))
 		rc = hln_file_sync(t->f);
 	if (rc == 0 && hln_signal_pending())
 		rc = -EINTR;
@@ -356,7 +357,7 @@ static int break_once(struct hln_dir *dir, const char *name,
 	int rc = replace_tmp_create_at(dir, name, &t);
 	if (rc < 0)
 		return rc;
-	rc = fill_copy(&t, src, st, reflink, 1, r);
+	rc = fill_copy(&t, src, st, reflink, 1, 0, r);
 	if (rc == 0) {
 		*srcp = NULL;
 		rc = hln_file_close(src);
@@ -443,7 +444,7 @@ static int place_new(struct replace_tmp *t, const char *name)
 
 int copy_to_name(struct hln_file *src, const struct hln_stat *st,
 		 const char *name, enum copy_reflink reflink,
-		 const struct hln_stat *expect, struct copy_result *r)
+		 const struct hln_stat *expect, int lazy, struct copy_result *r)
 {
 	memset(r, 0, sizeof *r);
 	r->attempts = 1;
@@ -455,7 +456,8 @@ int copy_to_name(struct hln_file *src, const struct hln_stat *st,
 	rc = replace_tmp_create(name, &t);
 	if (rc < 0)
 		return rc;
-	rc = fill_copy(&t, src, st, reflink, 0, r);
+	rc = fill_copy(&t, src, st, reflink, 0, lazy, r);
+	lazy = lazy && r->cloned;
 	HLN_HOOK("before_place");
 	if (rc == 0 && !expect) {
 		rc = place_new(&t, name);
@@ -464,7 +466,7 @@ int copy_to_name(struct hln_file *src, const struct hln_stat *st,
 		if (rc == 0)
 			rc = replace_swap(&t, name, expect);
 	}
-	if (rc == 0 && !expect)
+	if (rc == 0 && !expect && !lazy)
 		rc = hln_dir_sync(NULL, dir);
 	/*
 	 * T's name, if it still has one, is only the temporary: removed.

@@ -238,7 +238,7 @@ static int copy_symlink_path(const char *src, const char *name, int replace)
  * *WHAT set, 1 when SRC is no regular file (reported), or -errno.
  */
 static int clone_path(struct tree *t, const char *src, const char *name,
-		      const struct hln_stat *expect, int follow,
+		      const struct hln_stat *expect, int follow, int lazy,
 		      enum linktree_made *what)
 {
 	const struct linktree_opts *o = t->o;
@@ -264,7 +264,7 @@ static int clone_path(struct tree *t, const char *src, const char *name,
 	}
 	struct copy_result r;
 	if (rc == 0)
-		rc = copy_to_name(f, &st, name, o->when, expect, &r);
+		rc = copy_to_name(f, &st, name, o->when, expect, lazy, &r);
 	if (rc == 0)
 		*what = r.cloned ? LINKTREE_CLONED : LINKTREE_COPIED;
 	hln_file_close(f);
@@ -330,7 +330,8 @@ static int make_one(struct tree *t, const char *src, const char *name,
 	int follow = o->follow_root ? HLN_FOLLOW : 0;
 	*what = LINKTREE_LINKED;
 	if (o->reflink)
-		return clone_path(t, src, name, expect, o->follow_root, what);
+		return clone_path(t, src, name, expect, o->follow_root, 0,
+				  what);
 	if (expect)
 		return replace_with_link(src, name, follow);
 	int rc = hln_link(src, name, follow);
@@ -558,7 +559,7 @@ static int on_existing(struct tree *t, const struct walk_entry *e,
 	if (text)
 		rc = replace_with_symlink(c->dd, e->name, text);
 	else if (o->reflink)
-		rc = clone_path(t, e->path, dp, &ds, 0, what);
+		rc = clone_path(t, e->path, dp, &ds, 0, 1, what);
 	else
 		rc = replace_with_linkat(e->dir, e->name, c->dd, e->name);
 	return rc < 0 ? rc : rc == 0 ? 1 : 0;
@@ -610,7 +611,7 @@ static int tree_clone(struct tree *t, const struct walk_entry *e,
 	if (hln_dir_statat(c->dd, e->name, 0, &ds) == 0)
 		return -EEXIST;
 	if (st->nlink < 2)
-		return clone_path(t, e->path, dp, NULL, 0, what);
+		return clone_path(t, e->path, dp, NULL, 0, 1, what);
 	/* Held while the copy is made: its other names wait for it. */
 	pthread_mutex_lock(&t->lock);
 	struct inomap_entry *m = t->cap ? map_slot(t, st->dev, st->ino) : NULL;
@@ -618,7 +619,7 @@ static int tree_clone(struct tree *t, const struct walk_entry *e,
 		rc = hln_link(m->dest, dp, 0);
 		*what = LINKTREE_LINKED;
 	} else {
-		rc = clone_path(t, e->path, dp, NULL, 0, what);
+		rc = clone_path(t, e->path, dp, NULL, 0, 1, what);
 		if (rc == 0)
 			rc = map_add(t, st->dev, st->ino, dp);
 	}

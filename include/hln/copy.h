@@ -85,7 +85,12 @@ int copy_break(struct hln_dir *dir, const char *name, enum copy_reflink reflink,
  * NAME's directory, flushed, then put in place: with EXPECT NULL, linked
  * to NAME, which must not exist (-EEXIST, nothing changed); else swapped
  * for NAME atomically if NAME still holds EXPECT (replace_swap).  Then the
- * directory is flushed.  Fills R.
+ * directory is flushed.  With LAZY, a clone is neither flushed nor its
+ * directory (create -r --reflink): its data is the source's, already on
+ * disk, and a journaling filesystem that clones (Btrfs, XFS) commits the
+ * clone before the name that links it, so a crash still leaves NAME
+ * absent or complete; a byte copy is flushed whatever LAZY says.
+ * Fills R.
  * Returns 0, or -errno: -EOPNOTSUPP (COPY_REFLINK_ALWAYS where cloning is
  * impossible), -EEXIST, -ECANCELED (NAME no longer held EXPECT), -EINTR
  * (a signal came), or what copy_data and the platform said.  On failure
@@ -93,6 +98,7 @@ int copy_break(struct hln_dir *dir, const char *name, enum copy_reflink reflink,
  */
 int copy_to_name(struct hln_file *src, const struct hln_stat *st,
 		 const char *name, enum copy_reflink reflink,
-		 const struct hln_stat *expect, struct copy_result *r);
+		 const struct hln_stat *expect, int lazy,
+		 struct copy_result *r);
 
 #endif
