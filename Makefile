@@ -86,7 +86,7 @@ HLN_LIBS += $(subst fuzzer,fuzzer-no-link,$(FUZZ_SAN))
 endif
 
 ENGINE_SRCS := src/failpoint.c src/message.c src/output.c src/path.c src/options.c \
-	src/inotab.c src/walk.c src/groups.c src/names.c src/summary.c src/replace.c src/copy.c src/batch.c src/linktree.c src/cmd_create.c src/cmd_count.c src/cmd_list.c \
+	src/inotab.c src/walk.c src/groups.c src/names.c src/summary.c src/replace.c src/copy.c src/batch.c src/linkerr.c src/linktree.c src/cmd_create.c src/cmd_count.c src/cmd_list.c \
 	src/cmd_break.c
 PLATFORM_SRCS_linux := src/platform/posix.c src/platform/linux.c
 PLATFORM_SRCS_portable := src/platform/posix.c src/platform/portable.c

@@ -12,6 +12,7 @@
 #include "hln.h"
 #include "hln/batch.h"
 #include "hln/cmd.h"
+#include "hln/linkerr.h"
 #include "hln/linktree.h"
 #include "hln/message.h"
 #include "hln/options.h"
@@ -34,11 +35,10 @@ struct create_opts {
 	int progress; /* >0 --progress, <0 --no-progress */
 	int no_deref; /* --no-dereference: a LINK_NAME symlink to a directory
 			 is a name, not a directory to link into */
-	struct made *made; /* with several TARGETs: the names made so far,
-			      which later ones never replace */
-	struct made made_set;
 	int reflink; /* --reflink: copy-on-write copies, not links */
 	enum copy_reflink when; /* --reflink=always (the default) or auto */
+	struct linktree_opts lo; /* the engine's, made of the above */
+	struct walk_progress walked; /* the progress of -r */
 	struct out *out; /* -v and -n lines */
 	pthread_mutex_t out_lock;
 };
@@ -118,100 +118,6 @@ static void say_link(struct create_opts *o, const char *name,
 }
 
 /*
- * Report the failure RC of making NAME a link of TARGET, with the
- * sentence SPEC.md asks for.  Returns HLN_EXIT_FAIL.
- */
-static int link_failed(const struct create_opts *o, const char *target,
-		       const char *name, int rc)
-{
-	struct hln_stat st;
-	char *dir = path_dir_dup(name); /* NULL: out of memory */
-	int follow = o->follow ? HLN_FOLLOW : 0;
-	switch (-rc) {
-	case EXDEV: {
-		char m1[4096], m2[4096];
-		if (hln_mount_point(target, m1, sizeof m1) < 0)
-			strcpy(m1, "?");
-		if (hln_mount_point(name, m2, sizeof m2) < 0)
-			strcpy(m2, "?");
-		msg_error(CMD, name,
-			  "hard links cannot cross filesystems: '%s' is on %s, "
-			  "'%s' on %s",
-			  target, m1, name, m2);
-		break;
-	}
-	case EMLINK: {
-		unsigned long long n = 0;
-		if (hln_stat_path(target, follow, &st) == 0)
-			n = st.nlink;
-		long max = hln_link_max(target);
-		if (max > 0 && (unsigned long long)max > n)
-			n = (unsigned long long)max;
-		msg_error(CMD, target,
-			  "already has %llu links, the most this filesystem "
-			  "allows",
-			  n);
-		break;
-	}
-	case EPERM: {
-		int prot = hln_protected_hardlinks();
-		if (prot != 0 && hln_stat_path(target, follow, &st) == 0 &&
-		    st.uid != hln_euid()) {
-			msg_error(
-				CMD, target,
-				prot == 1
-					? "not permitted: "
-					  "fs.protected_hardlinks=1 lets "
-					  "only the owner (or a user who "
-					  "can read and write the file) "
-					  "link it"
-					: "not permitted: this system may "
-					  "let only the owner link a file "
-					  "(as Linux fs.protected_hardlinks=1 "
-					  "does)");
-			break;
-		}
-		msg_error(CMD, name, "%s", msg_reason(EPERM));
-		break;
-	}
-	case EISDIR:
-		msg_error(CMD, target,
-			  "is a directory: hard links to directories are not "
-			  "allowed; use -r to link a tree");
-		break;
-	case EEXIST:
-		msg_error(CMD, name, "already exists; use -f to replace it");
-		break;
-	case ENOENT: {
-		if (hln_stat_path(target, follow, &st) < 0)
-			msg_error(CMD, target, "%s", msg_reason(ENOENT));
-		else if (dir && hln_stat_path(dir, HLN_FOLLOW, &st) < 0)
-			msg_error(CMD, name, "no such directory: '%s'", dir);
-		else
-			msg_error(CMD, name, "%s", msg_reason(ENOENT));
-		break;
-	}
-	default: {
-		/* the target's error, when it cannot be reached itself */
-		int trc = hln_stat_path(target, follow, &st);
-		if (trc < 0)
-			msg_error(CMD, target, "%s", msg_reason(-trc));
-		else if (rc == -EACCES && dir)
-			msg_error(
-				CMD, name,
-				"permission denied: the directory '%s' cannot "
-				"be written (or a directory on the way "
-				"searched)",
-				dir);
-		else
-			msg_error(CMD, name, "%s", msg_reason(-rc));
-	}
-	}
-	free(dir);
-	return HLN_EXIT_FAIL;
-}
-
-/*
  * Ask whether to replace NAME.  Returns 1 for yes, 0 for no, or -1 when
  * no answer can be had (no terminal, or the input ended): then nothing is
  * replaced and that is said, as an error, for that name.
@@ -254,32 +160,6 @@ static void on_made(void *ctx, const char *dest, const char *src,
 		say_link(o, dest, src, note);
 }
 
-/*
- * --reflink=always where the blocks cannot be shared: name the
- * filesystem, or say that TARGET and NAME are on two of them.
- */
-static void no_clone(const char *target, const char *name)
-{
-	struct hln_stat ts, ds;
-	char fs[64], dbuf[4096];
-	if (hln_stat_path(target, HLN_FOLLOW, &ts) == 0 &&
-	    path_dir(dbuf, sizeof dbuf, name) >= 0 &&
-	    hln_stat_path(dbuf, HLN_FOLLOW, &ds) == 0 && ts.dev != ds.dev) {
-		msg_error(CMD, name,
-			  "'%s' is on another filesystem: data blocks cannot "
-			  "be shared across filesystems; use --reflink=auto to "
-			  "copy the bytes",
-			  msg_name(target, hln_isatty(2)));
-		return;
-	}
-	if (hln_fs_type(name, fs, sizeof fs) < 0)
-		snprintf(fs, sizeof fs, "this filesystem");
-	msg_error(CMD, name,
-		  "%s cannot share data blocks; use --reflink=auto to copy "
-		  "the bytes",
-		  fs);
-}
-
 static void on_failed(void *ctx, const char *src, const char *dest,
 		      enum linktree_fail why, int err)
 {
@@ -307,9 +187,9 @@ static void on_failed(void *ctx, const char *src, const char *dest,
 		break;
 	case LINKTREE_ERRNO:
 		if (src && o->reflink && err == -EOPNOTSUPP)
-			no_clone(src, dest);
+			linkerr_no_clone(CMD, src, dest);
 		else if (src)
-			link_failed(o, src, dest, err);
+			linkerr_report(CMD, src, dest, err, o->follow);
 		else
 			msg_error(CMD, dest, "%s", msg_reason(-err));
 		break;
@@ -322,8 +202,7 @@ static int on_ask(void *ctx, const char *dest)
 }
 
 /* The engine's options for O. */
-static void engine_opts(struct create_opts *o, struct linktree_opts *lo,
-			struct walk_progress *progress)
+static void engine_opts(struct create_opts *o, struct linktree_opts *lo)
 {
 	static const struct linktree_cb cb = {on_made, on_failed, on_ask};
 	memset(lo, 0, sizeof *lo);
@@ -334,8 +213,8 @@ static void engine_opts(struct create_opts *o, struct linktree_opts *lo,
 	lo->reflink = o->reflink;
 	lo->when = o->when;
 	lo->dry_run = o->dry_run;
-	lo->made = o->made;
-	lo->progress = progress;
+	lo->recursive = o->recursive;
+	lo->progress = &o->walked;
 	lo->progress_force = o->progress;
 	lo->cb = &cb;
 	lo->ctx = o;
@@ -344,39 +223,10 @@ static void engine_opts(struct create_opts *o, struct linktree_opts *lo,
 /* Make NAME (exactly that name) a link of TARGET, or with -r its tree. */
 static int link_one(struct create_opts *o, const char *target, const char *name)
 {
-	struct walk_progress progress;
-	memset(&progress, 0, sizeof progress);
-	struct linktree_opts lo;
-	engine_opts(o, &lo, &progress);
-	struct hln_stat st;
-	/* -r: a directory TARGET is a tree to link, whatever NAME is */
-	if (o->recursive &&
-	    hln_stat_path(target, o->follow ? HLN_FOLLOW : 0, &st) == 0 &&
-	    st.type == HLN_T_DIR)
-		return linktree_make(target, name, &lo);
-	return linktree_one(target, name, &lo);
+	return linktree_link(target, name, &o->lo);
 }
 
 /* ---- forms ---- */
-
-/* Link TARGET into the directory DIR under its own base name. */
-static int link_into(struct create_opts *o, const char *target, const char *dir)
-{
-	char base[4096];
-	int rc = path_base(base, sizeof base, target);
-	if (rc < 0) {
-		msg_error(CMD, target, "%s", msg_reason(-rc));
-		return HLN_EXIT_FAIL;
-	}
-	char *name = path_join_dup(dir, base);
-	if (!name) {
-		msg_error(CMD, target, "%s", msg_reason(ENOMEM));
-		return HLN_EXIT_FAIL;
-	}
-	rc = link_one(o, target, name);
-	free(name);
-	return rc;
-}
 
 static int interrupted(void)
 {
@@ -390,30 +240,6 @@ static int is_dir(const char *path, int follow)
 	struct hln_stat st;
 	return hln_stat_path(path, follow ? HLN_FOLLOW : 0, &st) == 0 &&
 	       st.type == HLN_T_DIR;
-}
-
-/* Link each of the N TARGETS into DIR; several note what they make. */
-static int link_all_into(struct create_opts *o, int n, char **targets,
-			 const char *dir)
-{
-	int status = HLN_EXIT_OK;
-	if (n > 1) {
-		made_init(&o->made_set);
-		o->made = &o->made_set;
-	}
-	for (int i = 0; i < n; i++) {
-		int sig = interrupted();
-		if (sig) {
-			status = sig;
-			break;
-		}
-		status |= link_into(o, targets[i], dir);
-	}
-	if (n > 1) {
-		made_free(&o->made_set);
-		o->made = NULL;
-	}
-	return status;
 }
 
 /*
@@ -475,14 +301,14 @@ static int run_operands(struct create_opts *o, int n, char **ops)
 				  msg_reason(rc < 0 ? -rc : ENOTDIR));
 			return HLN_EXIT_FAIL;
 		}
-		return link_all_into(o, n, ops, o->target_dir);
+		return linktree_into(ops, n, o->target_dir, &o->lo);
 	}
 	if (o->no_target_dir)
 		return link_one(o, ops[0], ops[1]);
 	if (n == 1)
-		return link_into(o, ops[0], ".");
+		return linktree_into(ops, 1, ".", &o->lo);
 	if (is_dir(ops[n - 1], !o->no_deref))
-		return link_all_into(o, n - 1, ops, ops[n - 1]);
+		return linktree_into(ops, n - 1, ops[n - 1], &o->lo);
 	if (n == 2)
 		return link_one(o, ops[0], ops[1]);
 	msg_error(CMD, NULL, "target '%s' is not a directory",
@@ -492,7 +318,8 @@ static int run_operands(struct create_opts *o, int n, char **ops)
 
 enum { OPT_BATCH = OPT_OWN, OPT_NO_DEREF, OPT_REFLINK };
 
-int cmd_create(int argc, char **argv, struct out *out)
+/* The options of ARGV into O.  Returns -1 to go on, or the exit status. */
+static int parse_options(int argc, char **argv, struct create_opts *o)
 {
 	static const struct option longopts[] = {
 		{"force", no_argument, NULL, 'f'},
@@ -511,43 +338,41 @@ int cmd_create(int argc, char **argv, struct out *out)
 		{"reflink", optional_argument, NULL, OPT_REFLINK},
 		{NULL, 0, NULL, 0},
 	};
-	struct create_opts o;
-	memset(&o, 0, sizeof o);
 	const struct opt_flag flags[] = {
-		{'T', &o.no_target_dir, 1},
-		{'n', &o.dry_run, 1},
-		{'v', &o.verbose, 1},
-		{'r', &o.recursive, 1},
-		{'R', &o.recursive, 1},
-		{OPT_BATCH, &o.batch, 1},
-		{'0', &o.null, 1},
-		{'L', &o.follow, 1},
-		{'P', &o.follow, 0},
-		{OPT_NO_DEREF, &o.no_deref, 1},
+		{'T', &o->no_target_dir, 1},
+		{'n', &o->dry_run, 1},
+		{'v', &o->verbose, 1},
+		{'r', &o->recursive, 1},
+		{'R', &o->recursive, 1},
+		{OPT_BATCH, &o->batch, 1},
+		{'0', &o->null, 1},
+		{'L', &o->follow, 1},
+		{'P', &o->follow, 0},
+		{OPT_NO_DEREF, &o->no_deref, 1},
 		{0, NULL, 0},
 	};
 	struct opt_parser p;
 	opt_init(&p, CMD, "fiLPTt:nvrR0s", longopts, cmd_create_help,
-		 (struct opt_shared){&o.progress, NULL, NULL, flags});
+		 (struct opt_shared){&o->progress, NULL, NULL, flags});
 	int c;
 	while ((c = opt_next(&p, argc, argv)) > 0) {
 		switch (c) {
 		case 'f':
-			o.replace = REPLACE_FORCE;
+			o->replace = REPLACE_FORCE;
 			break;
 		case 'i':
-			o.replace = REPLACE_ASK;
+			o->replace = REPLACE_ASK;
 			break;
 		case 't':
-			o.target_dir = optarg;
+			o->target_dir = optarg;
 			break;
 		case OPT_REFLINK:
-			o.reflink = 1;
-			o.when = COPY_REFLINK_ALWAYS;
+			o->reflink = 1;
+			o->when = COPY_REFLINK_ALWAYS;
 			if (!optarg || strcmp(optarg, "always") == 0)
 				break;
 			if (strcmp(optarg, "auto") == 0) {
-				o.when = COPY_REFLINK_AUTO;
+				o->when = COPY_REFLINK_AUTO;
 				break;
 			}
 			return msg_usage(CMD,
@@ -564,26 +389,44 @@ int cmd_create(int argc, char **argv, struct out *out)
 	}
 	if (c < 0)
 		return p.status;
-	int n = argc - optind;
-	char **ops = argv + optind;
-	if (o.null && !o.batch)
+	return -1;
+}
+
+/* The usage errors of the N operands OPS.  Returns -1, or the status. */
+static int check_operands(const struct create_opts *o, int n, char **ops)
+{
+	if (o->null && !o->batch)
 		return msg_usage(CMD, "-0 goes with --batch");
-	if (o.batch && n > 0)
+	if (o->batch && n > 0)
 		return msg_usage(CMD, "--batch reads its pairs from stdin and "
 				      "takes no operands");
-	if (o.target_dir && o.no_target_dir)
+	if (o->target_dir && o->no_target_dir)
 		return msg_usage(CMD, "-t and -T cannot be used together");
-	if (o.batch && o.target_dir)
+	if (o->batch && o->target_dir)
 		return msg_usage(CMD, "--batch takes every LINK_NAME from its "
 				      "pairs; -t cannot be used with it");
-	if (!o.batch && n == 0)
+	if (!o->batch && n == 0)
 		return msg_usage(CMD, "missing file operand");
-	if (o.no_target_dir && !o.batch && n != 2)
+	if (o->no_target_dir && !o->batch && n != 2)
 		return msg_usage(CMD,
 				 n < 2 ? "missing LINK_NAME after '%s'"
 				       : "extra operand '%s'",
 				 ops[n < 2 ? 0 : 2]);
+	return -1;
+}
 
+int cmd_create(int argc, char **argv, struct out *out)
+{
+	struct create_opts o;
+	memset(&o, 0, sizeof o);
+	int rc = parse_options(argc, argv, &o);
+	int n = argc - optind;
+	char **ops = argv + optind;
+	if (rc < 0)
+		rc = check_operands(&o, n, ops);
+	if (rc >= 0)
+		return rc;
+	engine_opts(&o, &o.lo);
 	o.out = out;
 	out_begin(out, OUT_PLAIN, OUT_DOC_ARRAY);
 	pthread_mutex_init(&o.out_lock, NULL);

@@ -16,6 +16,7 @@
 
 #include "hln.h"
 #include "hln/linktree.h"
+#include "hln/path.h"
 #include "hln/platform.h"
 #include "hln/replace.h"
 
@@ -726,4 +727,50 @@ int linktree_make(const char *src, const char *dest,
 	free(t.map);
 	pthread_mutex_destroy(&t.lock);
 	return walk_status_code(&t.status);
+}
+
+int linktree_link(const char *src, const char *name,
+		  const struct linktree_opts *o)
+{
+	struct hln_stat st;
+	if (o->recursive &&
+	    hln_stat_path(src, o->follow_root ? HLN_FOLLOW : 0, &st) == 0 &&
+	    st.type == HLN_T_DIR)
+		return linktree_make(src, name, o);
+	return linktree_one(src, name, o);
+}
+
+/* DIR/the base name of SRC (trailing slashes ignored), malloc'd. */
+static char *name_in(const char *dir, const char *src)
+{
+	char *base = malloc(strlen(src) + 1);
+	char *name = NULL;
+	if (base && path_base(base, strlen(src) + 1, src) >= 0)
+		name = path_join_dup(dir, base);
+	free(base);
+	return name;
+}
+
+int linktree_into(char *const *srcs, int n, const char *dir,
+		  const struct linktree_opts *o)
+{
+	struct linktree_opts mine = *o;
+	struct made made;
+	if (n > 1 && !o->made) {
+		made_init(&made);
+		mine.made = &made;
+	}
+	struct tree t = {.o = o};
+	int status = HLN_EXIT_OK;
+	for (int i = 0; i < n && !hln_signal_pending(); i++) {
+		char *name = name_in(dir, srcs[i]);
+		if (name)
+			status |= linktree_link(srcs[i], name, &mine);
+		else
+			fail(&t, srcs[i], dir, LINKTREE_ERRNO, -ENOMEM);
+		free(name);
+	}
+	if (mine.made != o->made)
+		made_free(&made);
+	return status | walk_status_code(&t.status);
 }

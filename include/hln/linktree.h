@@ -100,6 +100,7 @@ struct linktree_opts {
 	int reflink; /* make copy-on-write copies instead of links */
 	enum copy_reflink when; /* with reflink: ALWAYS or AUTO */
 	int dry_run; /* made() for every non-directory, nothing changed */
+	int recursive; /* linktree_link: a directory SRC is a tree to copy */
 	struct made *made; /* names made so far, to note and never replace;
 			      or NULL */
 	struct walk_progress *progress; /* as walk_opts */
@@ -128,5 +129,23 @@ int linktree_make(const char *src, const char *dest,
  */
 int linktree_one(const char *src, const char *name,
 		 const struct linktree_opts *o);
+
+/*
+ * Make NAME from SRC: with o->recursive and a directory SRC (a symlink to
+ * one with follow_root) the tree, as linktree_make; else as linktree_one.
+ * Returns HLN_EXIT_OK, or HLN_EXIT_FAIL (reported).
+ */
+int linktree_link(const char *src, const char *name,
+		  const struct linktree_opts *o);
+
+/*
+ * Make DIR/B for each of the N SRCS, B its base name (trailing slashes
+ * ignored), as linktree_link does.  With more than one, the names made
+ * are noted (o->made, or a set of the call's own) so that none is
+ * replaced by a later SRC.  Stops between SRCS when hln_signal_pending().
+ * Returns HLN_EXIT_OK, or HLN_EXIT_FAIL (reported).
+ */
+int linktree_into(char *const *srcs, int n, const char *dir,
+		  const struct linktree_opts *o);
 
 #endif
