@@ -55,18 +55,15 @@ void cmd_list_help(void)
 	      "Print every name (hard link) of each FILE, sorted; for a DIR,\n"
 	      "the groups of names inside it that are one file.\n"
 	      "\n"
-	      "      --root=DIR         search under DIR instead of the top "
-	      "of\n"
+	      "      --root=DIR         search under DIR instead of the top of\n"
 	      "                         each FILE's filesystem\n"
 	      "  -0, --null             end every name with NUL, every group\n"
 	      "                         with an empty record\n"
 	      "  -j, --json             print JSON\n"
 	      "  -L, --dereference      a symbolic link operand means what it\n"
 	      "                         points to (default)\n"
-	      "  -P, --no-dereference   list the names of a symbolic link "
-	      "itself\n"
-	      "  -v, --verbose          warn about incomplete answers under "
-	      "--root\n"
+	      "  -P, --no-dereference   list the names of a symbolic link itself\n"
+	      "  -v, --verbose          warn about incomplete answers under --root\n"
 	      "      --progress         show progress on stderr\n"
 	      "      --no-progress      never show progress\n"
 	      "  -h, --help             show this help\n"
@@ -109,11 +106,8 @@ static void warn_unreadable(const struct unreadable *u)
 
 /* ---- output ---- */
 
-/*
- * Print the groups of G; *FIRST: none printed yet (plain: no blank line).
- * Returns 0, or -ENOMEM.
- */
-static int print_groups(struct list_opts *o, const struct groups *g, int *first)
+/* Print the groups of G, a blank line between two.  Returns 0 or -ENOMEM. */
+static int print_groups(struct list_opts *o, const struct groups *g)
 {
 	char *buf = NULL;
 	size_t cap = 0;
@@ -129,7 +123,7 @@ static int print_groups(struct list_opts *o, const struct groups *g, int *first)
 			json_key_uint(j, "nlink", gr->nlink);
 			json_key(j, "names");
 			json_begin_array(j);
-		} else if (!*first && o->out->format == OUT_PLAIN) {
+		} else if (i > 0 && o->out->format == OUT_PLAIN) {
 			fputc('\n', stdout);
 		}
 		for (size_t k = 0; k < gr->names; k++) {
@@ -151,7 +145,6 @@ static int print_groups(struct list_opts *o, const struct groups *g, int *first)
 		} else if (o->out->format == OUT_NUL) {
 			out_end(o->out);
 		}
-		*first = 0;
 	}
 	free(buf);
 	return rc;
@@ -230,8 +223,7 @@ static int print_operands(struct list_opts *o, struct operand *ops, int n)
 			any = 1;
 		}
 		if (op->is_dir) {
-			int gfirst = 1;
-			if (print_groups(o, op->groups, &gfirst) < 0) {
+			if (print_groups(o, op->groups) < 0) {
 				msg_error(CMD, op->arg, "%s",
 					  msg_reason(ENOMEM));
 				status = HLN_EXIT_FAIL;
