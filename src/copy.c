@@ -18,6 +18,7 @@
 
 #include "hln/copy.h"
 #include "hln/failpoint.h"
+#include "hln/path.h"
 #include "hln/platform.h"
 #include "hln/replace.h"
 
@@ -414,20 +415,6 @@ int copy_break(struct hln_dir *dir, const char *name, enum copy_reflink reflink,
 	return rc;
 }
 
-/* The directory part of NAME ("." if none) into BUF of SIZE bytes. */
-static int dir_part(const char *name, char *buf, size_t size)
-{
-	const char *slash = strrchr(name, '/');
-	size_t len = !slash ? 0 : slash == name ? 1 : (size_t)(slash - name);
-	if (len + 2 > size)
-		return -ENAMETOOLONG;
-	if (len == 0)
-		memcpy(buf, ".", 2);
-	else
-		memcpy(buf, name, len), buf[len] = '\0';
-	return 0;
-}
-
 /* Put the finished file T at NAME, which must not exist.  0 or -errno. */
 static int place_new(struct replace_tmp *t, const char *name)
 {
@@ -449,7 +436,7 @@ int copy_to_name(struct hln_file *src, const struct hln_stat *st,
 	memset(r, 0, sizeof *r);
 	r->attempts = 1;
 	char dir[4096 + 32];
-	int rc = dir_part(name, dir, sizeof dir);
+	int rc = path_dir(dir, sizeof dir, name);
 	if (rc < 0)
 		return rc;
 	struct replace_tmp t;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "hln/groups.h"
+#include "hln/path.h"
 
 /* A directory: its parent (NULL for a root) and its name there. */
 struct gdir {
@@ -132,8 +133,7 @@ int groups_dir_enter(struct groups *g, const struct walk_dir *d, void **data)
 	const char *name = d->path;
 	size_t len = strlen(d->path);
 	if (parent) {
-		const char *slash = strrchr(d->path, '/');
-		name = slash ? slash + 1 : d->path;
+		name = path_tail(d->path);
 		len = strlen(name);
 	} else if (len > 0 && d->path[len - 1] == '/') {
 		len--; /* the walker adds no '/' after a root that ends so */

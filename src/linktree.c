@@ -197,19 +197,6 @@ static void fail(struct tree *t, const char *src, const char *dest,
 
 /* ---- copies (reflink) ---- */
 
-/* The directory part of NAME ("." if none), in malloc'd memory. */
-static char *dir_part(const char *name)
-{
-	const char *slash = strrchr(name, '/');
-	size_t len = !slash ? 0 : slash == name ? 1 : (size_t)(slash - name);
-	char *d = malloc(len + 2);
-	if (d) {
-		memcpy(d, len ? name : ".", len ? len : 1);
-		d[len ? len : 1] = '\0';
-	}
-	return d;
-}
-
 /* NAME recreated as a symlink with the text of the symlink SRC. */
 static int copy_symlink_path(const char *src, const char *name, int replace)
 {
@@ -217,7 +204,7 @@ static int copy_symlink_path(const char *src, const char *name, int replace)
 	int rc = hln_readlink(src, text, sizeof text);
 	if (rc < 0)
 		return rc;
-	char *dir = dir_part(name);
+	char *dir = path_dir_dup(name);
 	if (!dir)
 		return -ENOMEM;
 	struct hln_dir *d;
@@ -225,8 +212,7 @@ static int copy_symlink_path(const char *src, const char *name, int replace)
 	free(dir);
 	if (rc < 0)
 		return rc;
-	const char *slash = strrchr(name, '/');
-	const char *base = slash ? slash + 1 : name;
+	const char *base = path_tail(name);
 	rc = replace ? replace_with_symlink(d, base, text)
 		     : hln_dir_symlinkat(d, base, text);
 	hln_dir_close(d);
@@ -277,12 +263,9 @@ static int clone_path(struct tree *t, const char *src, const char *name,
 /* Whether paths A and B are the same directory entry. */
 static int same_entry(const char *a, const char *b)
 {
-	const char *ba = strrchr(a, '/'), *bb = strrchr(b, '/');
-	ba = ba ? ba + 1 : a;
-	bb = bb ? bb + 1 : b;
-	if (strcmp(ba, bb) != 0)
+	if (strcmp(path_tail(a), path_tail(b)) != 0)
 		return 0;
-	char *d1 = dir_part(a), *d2 = dir_part(b);
+	char *d1 = path_dir_dup(a), *d2 = path_dir_dup(b);
 	struct hln_stat s1, s2;
 	int same = d1 && d2 && hln_stat_path(d1, HLN_FOLLOW, &s1) == 0 &&
 		   hln_stat_path(d2, HLN_FOLLOW, &s2) == 0 &&
@@ -301,14 +284,13 @@ static int made_name(const struct linktree_opts *o, const char *name, int done)
 {
 	if (!o->made)
 		return 0;
-	char *dir = dir_part(name);
+	char *dir = path_dir_dup(name);
 	struct hln_stat st;
 	int rc = dir ? hln_stat_path(dir, HLN_FOLLOW, &st) : -ENOMEM;
 	free(dir);
 	if (rc < 0)
 		return 0;
-	const char *slash = strrchr(name, '/');
-	const char *base = slash ? slash + 1 : name;
+	const char *base = path_tail(name);
 	if (done)
 		return made_add(o->made, st.dev, st.ino, base) == 0;
 	return made_has(o->made, st.dev, st.ino, base);
@@ -341,7 +323,7 @@ static int make_one(struct tree *t, const char *src, const char *name,
 	 * cut, as a replaced name does (replace.c): a new name too.
 	 */
 	if (rc == 0 && o->replace != LINKTREE_KEEP) {
-		char *dir = dir_part(name);
+		char *dir = path_dir_dup(name);
 		rc = dir ? hln_dir_sync(NULL, dir) : -ENOMEM;
 		free(dir);
 	}
@@ -389,7 +371,7 @@ static void existing_one(struct tree *t, const char *src, const char *name,
 /* -n: what making NAME would meet, as -errno, without making it. */
 static int dry_check(const char *name)
 {
-	char *dir = dir_part(name);
+	char *dir = path_dir_dup(name);
 	struct hln_stat st;
 	int rc = dir ? hln_stat_path(dir, HLN_FOLLOW, &st) : -ENOMEM;
 	free(dir);
@@ -448,10 +430,8 @@ static int make_dir(const struct walk_dir *d, const char *path,
 {
 	struct copydir *parent = d->parent_data;
 	const char *name = path;
-	if (parent) {
-		const char *slash = strrchr(d->path, '/');
-		name = slash ? slash + 1 : d->path;
-	}
+	if (parent)
+		name = path_tail(d->path);
 	int rc = parent ? hln_dir_mkdirat(parent->dd, name, 0700)
 			: hln_mkdir(path, 0700);
 	if (rc == -EEXIST) {
@@ -683,15 +663,7 @@ static int dest_within(const char *dest, const struct hln_stat *src)
 	struct hln_stat ds;
 	if (hln_stat_path(dest, 0, &ds) == 0)
 		return walk_is_within(dest, src->dev, src->ino) == 1;
-	const char *slash = strrchr(dest, '/');
-	if (!slash)
-		return walk_is_within(".", src->dev, src->ino) == 1;
-	size_t len = slash == dest ? 1 : (size_t)(slash - dest);
-	char *dir = malloc(len + 1);
-	if (dir) {
-		memcpy(dir, dest, len);
-		dir[len] = '\0';
-	}
+	char *dir = path_dir_dup(dest);
 	int in = dir && walk_is_within(dir, src->dev, src->ino) == 1;
 	free(dir);
 	return in;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "hln/names.h"
+#include "hln/path.h"
 #include "hln/sort.h"
 
 int names_add(struct names_file *f, const char *name)
@@ -254,26 +255,20 @@ int names_resolve(const char *path, int follow, char **real)
 	*real = NULL;
 	if (follow)
 		return hln_realpath(path, real);
-	const char *slash = strrchr(path, '/');
-	const char *base = slash ? slash + 1 : path;
-	size_t dlen = slash ? (size_t)(slash - path) + (slash == path) : 1;
-	char *dir = malloc(dlen + 1);
+	char *dir = path_dir_dup(path);
+	char *base = strdup(path); /* room for its last component */
 	char *rdir = NULL;
-	int rc = -ENOMEM;
-	if (dir) {
-		memcpy(dir, slash ? path : ".", dlen);
-		dir[dlen] = '\0';
-		rc = hln_realpath(dir, &rdir);
-	}
-	if (rc == 0) {
-		*real = malloc(strlen(rdir) + strlen(base) + 2);
-		if (*real)
-			sprintf(*real, "%s%s%s", rdir,
-				strcmp(rdir, "/") ? "/" : "", base);
-		else
+	int rc = dir && base ? hln_realpath(dir, &rdir) : -ENOMEM;
+	if (rc == 0)
+		rc = path_base(base, strlen(path) + 1, path);
+	if (rc >= 0) {
+		rc = 0;
+		*real = path_join_dup(rdir, base);
+		if (!*real)
 			rc = -ENOMEM;
 	}
 	free(dir);
+	free(base);
 	free(rdir);
 	return rc;
 }
@@ -287,14 +282,9 @@ int names_default_root(const char *real, int follow, char **root)
 		rc = hln_mount_point(real, mp, sizeof mp);
 	} else {
 		/* the link's own directory decides, not what it points to */
-		const char *slash = strrchr(real, '/');
-		size_t len =
-			slash && slash != real ? (size_t)(slash - real) : 1;
-		char *dir = malloc(len + 1);
+		char *dir = path_dir_dup(real);
 		if (!dir)
 			return -ENOMEM;
-		memcpy(dir, real, len);
-		dir[len] = '\0';
 		rc = hln_mount_point(dir, mp, sizeof mp);
 		free(dir);
 	}
