@@ -43,21 +43,14 @@ void cmd_break_help(void)
 	      "always names the original or the complete copy.\n"
 	      "\n"
 	      "  -r, -R, --recursive  break every name under each DIR that\n"
-	      "                       shares its data with another name; of a "
-	      "file\n"
-	      "                       whose names are all under DIR, one keeps "
-	      "it\n"
+	      "                       shares its data with another name; of a file\n"
+	      "                       whose names are all under DIR, one keeps it\n"
 	      "      --reflink[=WHEN] share data blocks copy-on-write: auto\n"
-	      "                       (default: where the filesystem can, "
-	      "else\n"
-	      "                       copy), always (fail where it cannot), "
-	      "never\n"
-	      "                       (always copy the bytes; no block "
-	      "shared)\n"
-	      "  -n, --dry-run        print what would be done, change "
-	      "nothing\n"
-	      "  -v, --verbose        print a line per file, saying clone or "
-	      "copy\n"
+	      "                       (default: where the filesystem can, else\n"
+	      "                       copy), always (fail where it cannot), never\n"
+	      "                       (always copy the bytes; no block shared)\n"
+	      "  -n, --dry-run        print what would be done, change nothing\n"
+	      "  -v, --verbose        print a line per file, saying clone or copy\n"
 	      "  -j, --json           print a JSON summary: broken, cloned,\n"
 	      "                       copied, bytes_copied\n"
 	      "      --progress       show progress of -r on stderr\n"
@@ -120,28 +113,28 @@ static int refuse(const struct break_opts *o, struct hln_dir *dir,
 		if (hln_dir_readlinkat(dir, name, text, sizeof text) < 0)
 			strcpy(text, "?");
 		if (hln_dir_statat(dir, name, HLN_FOLLOW, &tst) < 0)
-			msg_error(CMD, path,
-				  "is a symbolic link to '%s', which does not "
-				  "exist; only a file can be broken",
-				  text);
+			msg_error(
+				CMD, path,
+				"is a symbolic link to '%s', which does not exist; only a file can be broken",
+				text);
 		else
-			msg_error(CMD, path,
-				  "is a symbolic link to '%s'; break the file "
-				  "itself by naming it: hln break '%s'",
-				  text,
-				  link_target(path, text, buf, sizeof buf));
+			msg_error(
+				CMD, path,
+				"is a symbolic link to '%s'; break the file itself by naming it: hln break '%s'",
+				text, link_target(path, text, buf, sizeof buf));
 		break;
 	}
 	case HLN_T_DIR:
-		msg_error(CMD, path,
-			  o->recursive ? "is a directory"
-				       : "is a directory; use -r to break the "
-					 "links of the files under it");
+		msg_error(
+			CMD, path,
+			o->recursive
+				? "is a directory"
+				: "is a directory; use -r to break the links of the files under it");
 		break;
 	default:
-		msg_error(CMD, path,
-			  "is not a regular file; only the data of regular "
-			  "files can be copied");
+		msg_error(
+			CMD, path,
+			"is not a regular file; only the data of regular files can be copied");
 	}
 	return HLN_EXIT_FAIL;
 }
@@ -151,22 +144,19 @@ static const struct {
 	int err;
 	const char *text;
 } break_reasons[] = {
-	{ECANCELED, "was replaced by another file while being copied; that "
-		    "file was left in place and nothing changed"},
-	{EOPNOTSUPP, "cannot be cloned: its data blocks cannot be shared here "
-		     "(the filesystem cannot, or the file is marked No_COW) "
-		     "(--reflink=always); nothing was changed"},
-	{EACCES, "permission denied: the file cannot be read, or its "
-		 "directory cannot be written (the copy is made beside it); "
-		 "nothing was changed"},
-	{EPERM, "operation not permitted: the file is immutable or "
-		"append-only, or its directory is sticky and the file not "
-		"yours; nothing was changed"},
-	{EIO, "input/output error while making the copy; the file and its "
-	      "other names are untouched"},
+	{ECANCELED,
+	 "was replaced by another file while being copied; that file was left in place and nothing changed"},
+	{EOPNOTSUPP,
+	 "cannot be cloned: its data blocks cannot be shared here (the filesystem cannot, or the file is marked No_COW) (--reflink=always); nothing was changed"},
+	{EACCES,
+	 "permission denied: the file cannot be read, or its directory cannot be written (the copy is made beside it); nothing was changed"},
+	{EPERM,
+	 "operation not permitted: the file is immutable or append-only, or its directory is sticky and the file not yours; nothing was changed"},
+	{EIO,
+	 "input/output error while making the copy; the file and its other names are untouched"},
 	{EINTR, "interrupted; left as it was"},
-	{EMLINK, "the directory cannot take the temporary name of the copy "
-		 "(too many links)"},
+	{EMLINK,
+	 "the directory cannot take the temporary name of the copy (too many links)"},
 };
 
 /* Report the failure RC of breaking PATH (of SIZE bytes). */
@@ -180,18 +170,18 @@ static int break_failed(const char *path, int rc, uint64_t size)
 			return HLN_EXIT_FAIL;
 		}
 	if (rc == -EAGAIN)
-		msg_error(CMD, path,
-			  "changed while being copied (tried %d times); left "
-			  "as it was",
-			  COPY_RETRIES + 1);
+		msg_error(
+			CMD, path,
+			"changed while being copied (tried %d times); left as it was",
+			COPY_RETRIES + 1);
 	else if (rc == -ENOSPC || rc == -EDQUOT)
-		msg_error(CMD, path,
-			  "%s: a copy needs %s; nothing was changed, the file "
-			  "and its other names are untouched",
-			  rc == -ENOSPC ? "no space left on the device (free "
-					  "blocks or inodes)"
-					: "disk quota exceeded",
-			  out_human(h, sizeof h, size));
+		msg_error(
+			CMD, path,
+			"%s: a copy needs %s; nothing was changed, the file and its other names are untouched",
+			rc == -ENOSPC
+				? "no space left on the device (free blocks or inodes)"
+				: "disk quota exceeded",
+			out_human(h, sizeof h, size));
 	else
 		msg_error(CMD, path, "%s", msg_reason(-rc));
 	return HLN_EXIT_FAIL;
@@ -266,9 +256,9 @@ static int keep_regular(void *ctx, const struct walk_entry *e,
 	if (st->type == HLN_T_LNK)
 		return GROUPS_SKIP;
 	if (st->type != HLN_T_REG) {
-		msg_error(CMD, e->path,
-			  "is not a regular file; only the data of regular "
-			  "files can be copied, its names stay linked");
+		msg_error(
+			CMD, e->path,
+			"is not a regular file; only the data of regular files can be copied, its names stay linked");
 		walk_fail(ctx);
 		return GROUPS_SKIP;
 	}
@@ -441,10 +431,10 @@ int cmd_break(int argc, char **argv, struct out *out)
 			else if (strcmp(optarg, "never") == 0)
 				o.reflink = COPY_REFLINK_NEVER;
 			else
-				return msg_usage(CMD,
-						 "invalid --reflink '%s': use "
-						 "auto, always or never",
-						 optarg);
+				return msg_usage(
+					CMD,
+					"invalid --reflink '%s': use auto, always or never",
+					optarg);
 			break;
 		}
 	}
