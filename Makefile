@@ -61,6 +61,8 @@ CFLAGS ?= -O2 -g
 BSD_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbsd-overlay 2>/dev/null)
 BSD_LIBS := $(shell $(PKG_CONFIG) --libs libbsd-overlay 2>/dev/null)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+XXH_CFLAGS := $(shell $(PKG_CONFIG) --cflags libxxhash 2>/dev/null)
+XXH_LIBS := $(shell $(PKG_CONFIG) --libs libxxhash 2>/dev/null || echo -lxxhash)
 HLN_CPPFLAGS := -Iinclude -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64
 HLN_CFLAGS := -std=c11 -pthread $(WARNINGS) $(WERROR)
 HLN_LIBS := -pthread
@@ -88,6 +90,8 @@ endif
 ENGINE_SRCS := src/failpoint.c src/message.c src/output.c src/path.c src/options.c \
 	src/inotab.c src/walk.c src/groups.c src/names.c src/summary.c src/replace.c src/copy.c src/batch.c src/linkerr.c src/linktree.c src/cmd_create.c src/cmd_count.c src/cmd_list.c \
 	src/cmd_break.c
+# dedupe: its engine and command (one line, so that merges stay apart)
+ENGINE_SRCS += src/dupes.c src/cmd_dedupe.c
 PLATFORM_SRCS_linux := src/platform/posix.c src/platform/linux.c
 PLATFORM_SRCS_portable := src/platform/posix.c src/platform/portable.c
 PLATFORM_SRCS_windows := $(sort $(wildcard src/platform/win32/*.c)) src/platform/compat.c
@@ -123,7 +127,7 @@ hln: $(B)/hln
 	@if [ "$(VARIANT)" = release ]; then cp $(B)/hln hln.tmp && mv -f hln.tmp hln; fi
 
 $(B)/hln: $(LIB_OBJS) $(MAIN_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^ $(BSD_LIBS) $(HLN_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(BSD_LIBS) $(XXH_LIBS) $(HLN_LIBS)
 
 # Only main.c says the version: a new one rebuilds main.o alone.
 $(B)/src/main.o: HLN_CPPFLAGS += -DHLN_VERSION='"$(VERSION)"'
@@ -135,13 +139,13 @@ DEPFLAGS := -MMD -MP
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(HLN_CPPFLAGS) $(BSD_CFLAGS) $(CPPFLAGS) $(HLN_CFLAGS) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
+	$(CC) $(HLN_CPPFLAGS) $(BSD_CFLAGS) $(XXH_CFLAGS) $(CPPFLAGS) $(HLN_CFLAGS) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(B)/tests/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(HLN_CPPFLAGS) $(BSD_CFLAGS) $(CPPFLAGS) $(HLN_CFLAGS) $(CFLAGS) $(DEPFLAGS) \
 		-Itests/unit -Isrc/platform -o $@ $< $(LIB_OBJS) $(UNIT_EXTRA_$(@F)) \
-		$(CMOCKA_LIBS) $(BSD_LIBS) $(HLN_LIBS) $(LDFLAGS)
+		$(CMOCKA_LIBS) $(BSD_LIBS) $(XXH_LIBS) $(HLN_LIBS) $(LDFLAGS)
 
 -include $(wildcard $(B)/src/*.d $(B)/src/platform/*.d $(B)/src/platform/win32/*.d $(B)/tests/*.d)
 
@@ -161,13 +165,13 @@ $(B)/tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c \
 		-Itests/fuzz -Isrc/platform \
 		-DFUZZ_CORPUS='"$(CURDIR)/tests/fuzz/corpus/$*"' \
 		-o $@ $< tests/fuzz/replay.c $(FUZZ_OBJS) \
-		$(BSD_LIBS) $(HLN_LIBS) $(LDFLAGS)
+		$(BSD_LIBS) $(XXH_LIBS) $(HLN_LIBS) $(LDFLAGS)
 
 $(B)/fuzz/%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(HLN_CPPFLAGS) $(BSD_CFLAGS) $(CPPFLAGS) $(HLN_CFLAGS) $(CFLAGS) \
 		$(FUZZ_SAN) -Itests/fuzz -Isrc/platform -o $@ $< $(FUZZ_OBJS) \
-		$(BSD_LIBS) $(HLN_LIBS) $(LDFLAGS)
+		$(BSD_LIBS) $(XXH_LIBS) $(HLN_LIBS) $(LDFLAGS)
 
 fuzz-targets: $(FUZZ_BINS)
 
@@ -210,14 +214,23 @@ deps:
 windows: hln.exe
 
 WIN_SRCS := $(ENGINE_SRCS) src/main.c $(PLATFORM_SRCS_windows)
+# mingw has no libxxhash: the system's xxhash.h in its header-only mode
+# (XXH_INLINE_ALL), reached through a directory holding only a symlink
+# to it, so that no other header of /usr/include is seen.
+XXH_HEADER ?= /usr/include/xxhash.h
+WIN_XXH := build/windows-xxh/xxhash.h
 WIN_BUILD = $(MINGW_CC) -std=c11 -O2 $(WARNINGS) -Werror -municode -Iinclude \
-	-Isrc/platform/compat -D_FILE_OFFSET_BITS=64 -D__USE_MINGW_ANSI_STDIO=1 \
+	-Isrc/platform/compat -Ibuild/windows-xxh -DXXH_INLINE_ALL \
+	-D_FILE_OFFSET_BITS=64 -D__USE_MINGW_ANSI_STDIO=1 \
 	-DHLN_VERSION='"$(VERSION)"'
-hln.exe: $(WIN_SRCS) $(HEADERS) $(wildcard src/platform/compat/*.h) VERSION
+$(WIN_XXH):
+	@mkdir -p $(@D)
+	ln -sf $(XXH_HEADER) $@
+hln.exe: $(WIN_SRCS) $(HEADERS) $(wildcard src/platform/compat/*.h) VERSION $(WIN_XXH)
 	$(WIN_BUILD) -o $@ $(WIN_SRCS) -static -lpthread
 
 # The same with failpoints, for the fault tests under Wine.
-build/windows/hln.exe: $(WIN_SRCS) $(HEADERS) $(wildcard src/platform/compat/*.h) VERSION
+build/windows/hln.exe: $(WIN_SRCS) $(HEADERS) $(wildcard src/platform/compat/*.h) VERSION $(WIN_XXH)
 	@mkdir -p $(@D)
 	$(WIN_BUILD) -DHLN_FAILPOINTS -o $@ $(WIN_SRCS) -static -lpthread
 

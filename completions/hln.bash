@@ -4,7 +4,7 @@
 # Installed as .../bash-completion/completions/hln; or source it from ~/.bashrc.
 # Self-contained: works with or without the bash-completion package.
 
-_hln_commands='create count list break help'
+_hln_commands='create count list break dedupe help'
 _hln_global_opts='-h --help --version'
 _hln_create_opts='-f --force -i --interactive -L --logical -P --physical
     -T --no-target-directory -t --target-directory= -n --dry-run
@@ -15,6 +15,10 @@ _hln_list_opts='--root= -0 --null -j --json -L --dereference
     -P --no-dereference -v --verbose --progress --no-progress -h --help'
 _hln_break_opts='-r -R --recursive --reflink --reflink= -n --dry-run
     -v --verbose -j --json --progress --no-progress -h --help'
+_hln_dedupe_opts='-n --dry-run -v --verbose --list -0 --null -j --json
+    --reflink --min-size= --max-size= --exclude= --ignore-owner --ignore-mode
+    --ignore-xattrs -c --content-only --same-time --bytes
+    --progress --no-progress -h --help'
 _hln_count_opts='-r --recursive -j --json -0 --null -L --dereference
     -P --no-dereference --bytes -x --one-file-system
     --progress --no-progress -h --help'

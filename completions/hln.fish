@@ -30,12 +30,13 @@ complete -c hln -n 'not __fish_hln_command' -a create -d 'Make hard links (TARGE
 complete -c hln -n 'not __fish_hln_command' -a count -d 'Print link counts; summarize trees with -r'
 complete -c hln -n 'not __fish_hln_command' -a list -d 'Print every name of a file, or the link groups in a directory'
 complete -c hln -n 'not __fish_hln_command' -a break -d 'Make a name an independent copy (clone where possible)'
+complete -c hln -n 'not __fish_hln_command' -a dedupe -d 'Make identical files one (hard links, or shared blocks)'
 complete -c hln -n 'not __fish_hln_command' -a help -d 'Show the help of a command'
 complete -c hln -n 'not __fish_hln_command' -s h -l help -d 'Show help and exit'
 complete -c hln -n 'not __fish_hln_command' -l version -d 'Show the version and exit'
 
 # hln help COMMAND
-complete -c hln -n '__fish_hln_using help; and test (count (commandline -opc)) -le 2' -a 'create count list break help'
+complete -c hln -n '__fish_hln_using help; and test (count (commandline -opc)) -le 2' -a 'create count list break dedupe help'
 
 # hln create
 set -l c '__fish_hln_using create'
@@ -96,3 +97,25 @@ complete -c hln -n $b -s j -l json -d 'Write a JSON summary'
 complete -c hln -n $b -l progress -d 'Always show the progress line'
 complete -c hln -n $b -l no-progress -d 'Never show the progress line'
 complete -c hln -n $b -s h -l help -d 'Show help of break and exit'
+
+# hln dedupe
+set -l d '__fish_hln_using dedupe'
+complete -c hln -n $d -F
+complete -c hln -n $d -s n -l dry-run -d 'Say what would be done, change nothing'
+complete -c hln -n $d -s v -l verbose -d 'Print each name changed and each file left apart'
+complete -c hln -n $d -l list -d 'Print the sets of identical files, change nothing'
+complete -c hln -n $d -s 0 -l null -d 'With --list: NUL after each name, empty record after each set'
+complete -c hln -n $d -s j -l json -d 'Write JSON'
+complete -c hln -n $d -l reflink -d 'Share data blocks copy-on-write instead of linking'
+complete -c hln -n $d -l min-size -x -d 'Ignore files smaller than SIZE (K, M, G, T)'
+complete -c hln -n $d -l max-size -x -d 'Ignore files larger than SIZE (K, M, G, T)'
+complete -c hln -n $d -l exclude -x -d 'Skip entries whose name matches PATTERN'
+complete -c hln -n $d -l ignore-owner -d 'Link files of different owners or groups'
+complete -c hln -n $d -l ignore-mode -d 'Link files of different modes'
+complete -c hln -n $d -l ignore-xattrs -d 'Link files of different extended attributes'
+complete -c hln -n $d -s c -l content-only -d 'Only the bytes must be equal'
+complete -c hln -n $d -l same-time -d 'Link only files with the same modification time'
+complete -c hln -n $d -l bytes -d 'Print exact sizes in bytes'
+complete -c hln -n $d -l progress -d 'Always show the progress line'
+complete -c hln -n $d -l no-progress -d 'Never show the progress line'
+complete -c hln -n $d -s h -l help -d 'Show help of dedupe and exit'

@@ -33,6 +33,8 @@ static const struct command commands[] = {
 	 "every name of a file; the groups of names in a tree"},
 	{"break", cmd_break, cmd_break_help,
 	 "make a name an independent copy (atomic, clone where possible)"},
+	{"dedupe", cmd_dedupe, cmd_dedupe_help,
+	 "make identical files one (hard links, or shared blocks)"},
 	{"help", cmd_help, cmd_help_help, "show help on a command"},
 };
 

@@ -172,6 +172,61 @@ int replace_swap(struct replace_tmp *t, const char *name,
 	return hln_dir_sync(t->dir, dir);
 }
 
+/*
+ * Whether NOW still shows the contents of EXPECT: the same inode, size and
+ * modification time to the nanosecond (every write moves the mtime), and
+ * with CTIME the same change time too (a rename moves it, so it can only
+ * be checked before the exchange).
+ */
+static int same_contents(const struct hln_stat *now,
+			 const struct hln_stat *expect, int ctime)
+{
+	return same_file(now, expect) && now->size == expect->size &&
+	       now->mtime_sec == expect->mtime_sec &&
+	       now->mtime_nsec == expect->mtime_nsec &&
+	       (!ctime || (now->ctime_sec == expect->ctime_sec &&
+			   now->ctime_nsec == expect->ctime_nsec));
+}
+
+int replace_swap_unchanged(struct replace_tmp *t, const char *name,
+			   const struct hln_stat *expect, int flags)
+{
+	struct hln_stat now;
+	int rc = hln_dir_statat(t->dir, name, 0, &now);
+	if (rc < 0)
+		return rc;
+	if (!same_contents(&now, expect, 1))
+		return -ECANCELED;
+	rc = hln_exchange(t->dir, t->path, name);
+	if (rc == -ENOSYS) {
+		rc = hln_dir_renameat(t->dir, t->path, name);
+		if (rc == 0)
+			t->path[0] = '\0';
+	} else if (rc == 0) {
+		struct hln_stat out;
+		rc = hln_dir_statat(t->dir, t->path, 0, &out);
+		if (rc < 0 || !same_contents(&out, expect, 0)) {
+			if (rc == 0)
+				rc = -ECANCELED;
+			if (hln_exchange(t->dir, t->path, name) < 0)
+				t->path[0] = '\0'; /* stuck: see replace_swap */
+			return rc;
+		}
+		rc = hln_dir_unlinkat(t->dir, t->path);
+		if (rc < 0) {
+			if (hln_exchange(t->dir, t->path, name) < 0)
+				t->path[0] = '\0';
+			return rc;
+		}
+		t->path[0] = '\0';
+	}
+	if (rc < 0 || !(flags & REPLACE_SYNC))
+		return rc;
+	char dir[sizeof t->path];
+	rc = path_dir(dir, sizeof dir, name);
+	return rc < 0 ? rc : hln_dir_sync(t->dir, dir);
+}
+
 int replace_with_link(const char *target, const char *name, int flags)
 {
 	struct replace_tmp t = {NULL, "", NULL};

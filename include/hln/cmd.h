@@ -18,11 +18,13 @@ int cmd_create(int argc, char **argv, struct out *out);
 int cmd_count(int argc, char **argv, struct out *out);
 int cmd_list(int argc, char **argv, struct out *out);
 int cmd_break(int argc, char **argv, struct out *out);
+int cmd_dedupe(int argc, char **argv, struct out *out);
 
 /* Print the help of each subcommand to stdout. */
 void cmd_create_help(void);
 void cmd_count_help(void);
 void cmd_list_help(void);
 void cmd_break_help(void);
+void cmd_dedupe_help(void);
 
 #endif

@@ -356,9 +356,11 @@ int hln_file_tmpfile(struct hln_dir *d, const char *dir, struct hln_file **out);
 
 /*
  * Give the unnamed file F (from hln_file_tmpfile) the name NAME in D (D
- * NULL: NAME is a path), in its directory (failpoint "link").  Returns 0,
- * or -errno (-EEXIST if NAME exists, -ENOSYS where unnamed files do not
- * exist).
+ * NULL: NAME is a path), in its directory, or give a named F one more
+ * name (failpoint "link"): the link is made from the descriptor, so a
+ * name of F swapped for another file since F was opened cannot be linked
+ * instead.  Returns 0, or -errno (-EEXIST if NAME exists, -EMLINK, -ENOSYS
+ * where a file cannot be linked from its descriptor).
  */
 int hln_file_link(struct hln_file *f, struct hln_dir *d, const char *name);
 
@@ -471,6 +473,46 @@ int hln_file_xattr_remove(struct hln_file *f, const char *name);
  * Returns 0 or -errno.  F may be NULL.
  */
 int hln_file_close(struct hln_file *f);
+
+/* ---- sharing the blocks of identical files (dedupe --reflink) ---- */
+
+/* The most bytes and destinations one hln_file_dedupe call takes. */
+#define HLN_DEDUPE_MAX_LEN (16u * 1024 * 1024)
+#define HLN_DEDUPE_MAX_DEST 120
+
+/*
+ * Make the LEN bytes at OFF of each of the N files DST (N <=
+ * HLN_DEDUPE_MAX_DEST, LEN <= HLN_DEDUPE_MAX_LEN) share the data blocks
+ * of the same range of SRC, where the kernel, having locked both files,
+ * finds the bytes identical (Linux FIDEDUPERANGE; failpoint "dedupe").
+ * DONE[i] gets the bytes shared for DST[i] (each checked: less than LEN
+ * if the kernel shared less), or -ECANCELED when its bytes differ (it
+ * changed since the caller compared it), or its -errno.  Returns 0 when the
+ * call was made (see DONE), -EOPNOTSUPP where the filesystem or the OS cannot
+ * share blocks (nothing changed), or another -errno.  LEN 0 asks only whether
+ * the filesystem can.
+ */
+int hln_file_dedupe(struct hln_file *src, uint64_t off, uint64_t len,
+		    struct hln_file *const *dst, size_t n, int64_t *done);
+
+/*
+ * Whether every byte of B already lies in the same data blocks as the
+ * same byte of A (Linux FIEMAP: the same physical extents at the same
+ * offsets; failpoint "extents"), so sharing them again would free
+ * nothing.  Returns 1, 0 (not all, or it cannot tell: inline or
+ * delayed extents), -ENOSYS where the OS cannot say, or -errno.
+ */
+int hln_file_same_extents(struct hln_file *a, struct hln_file *b);
+
+/*
+ * Advise the OS how F's data will be read (failpoint-free): HOW
+ * HLN_ADV_SEQUENTIAL before reading it through once, HLN_ADV_DONTNEED
+ * for a range that will not be read again (posix_fadvise).  Returns 0,
+ * or -ENOSYS where there is no such advice.
+ */
+#define HLN_ADV_SEQUENTIAL 1
+#define HLN_ADV_DONTNEED 2
+int hln_file_advise(struct hln_file *f, uint64_t off, uint64_t len, int how);
 
 /*
  * Exchange the names A and B atomically, both in D (D NULL: A and B are

@@ -114,4 +114,26 @@ int replace_tmp_discard(struct replace_tmp *t);
 int replace_swap(struct replace_tmp *t, const char *name,
 		 const struct hln_stat *expect);
 
+/* replace_swap_unchanged: flush NAME's directory after the swap. */
+#define REPLACE_SYNC 1
+
+/*
+ * As replace_swap, for a name whose file must not have changed since it
+ * was examined (dedupe: EXPECT is the stat made before its bytes were
+ * compared).  Just before the exchange NAME must still hold EXPECT's
+ * inode with its size, mtime and ctime to the nanosecond; what comes out
+ * of NAME after the exchange must be that inode with that size and mtime
+ * (the exchange itself moves the ctime); else the names are exchanged
+ * back.  Where names cannot be exchanged, NAME is checked and T->path
+ * renamed over it.  The directory is flushed only with REPLACE_SYNC in
+ * FLAGS: a name that holds either of two files with the same bytes needs
+ * no flush to lose nothing.
+ * Returns 0 (T->path is then ""), -ECANCELED when NAME no longer held
+ * EXPECT unchanged, or another -errno; on failure NAME holds what it held
+ * and T->path, if not "", still names the new file for the caller to
+ * remove (if the flush failed, the swap is done and T->path is "").
+ */
+int replace_swap_unchanged(struct replace_tmp *t, const char *name,
+			   const struct hln_stat *expect, int flags);
+
 #endif

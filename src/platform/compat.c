@@ -18,6 +18,7 @@
 #include <windows.h>
 
 #include "err.h"
+#include "fnmatch.h"
 #include "libutil.h"
 
 /* ---- program name ---- */
@@ -278,4 +279,112 @@ size_t strlcat(char *dst, const char *src, size_t size)
 	if (d == size)
 		return size + strlen(src);
 	return d + strlcpy(dst + d, src, size - d);
+}
+
+/* ---- expand_number (libutil) ---- */
+
+int expand_number(const char *buf, uint64_t *num)
+{
+	uint64_t v = 0;
+	const char *p = buf;
+	if (*p < '0' || *p > '9') {
+		errno = EINVAL;
+		return -1;
+	}
+	for (; *p >= '0' && *p <= '9'; p++) {
+		unsigned d = (unsigned)(*p - '0');
+		if (v > (UINT64_MAX - d) / 10) {
+			errno = ERANGE;
+			return -1;
+		}
+		v = v * 10 + d;
+	}
+	static const char units[] = "bkmgtpe";
+	unsigned shift = 0;
+	if (*p) {
+		const char *u = strchr(units, *p | 0x20);
+		if (!u || p[1]) {
+			errno = EINVAL;
+			return -1;
+		}
+		shift = 10 * (unsigned)(u - units);
+	}
+	if (shift && v > (UINT64_MAX >> shift)) {
+		errno = ERANGE;
+		return -1;
+	}
+	*num = v << shift;
+	return 0;
+}
+
+/* ---- fnmatch ---- */
+
+/* Whether C is in the bracket expression at *P; *P moves past it. */
+static int bracket(const char **pp, unsigned char c, int flags)
+{
+	const char *p = *pp;
+	int neg = *p == '!' || *p == '^', ok = 0;
+	if (neg)
+		p++;
+	for (int first = 1; *p && (first || *p != ']'); first = 0) {
+		unsigned char lo = (unsigned char)*p++, hi = lo;
+		if (lo == '\\' && !(flags & FNM_NOESCAPE) && *p)
+			lo = hi = (unsigned char)*p++;
+		if (*p == '-' && p[1] && p[1] != ']') {
+			hi = (unsigned char)p[1];
+			p += 2;
+		}
+		if (c >= lo && c <= hi)
+			ok = 1;
+	}
+	if (*p != ']')
+		return -1; /* no closing ']': a plain '[' */
+	*pp = p + 1;
+	return ok != neg;
+}
+
+int fnmatch(const char *pattern, const char *string, int flags)
+{
+	const char *p = pattern, *s = string;
+	const char *star = NULL, *retry = NULL;
+	while (*s) {
+		if (*p == '*') {
+			while (*p == '*')
+				p++;
+			star = p;
+			retry = s;
+			continue;
+		}
+		if (*p == '?') {
+			p++, s++;
+			continue;
+		}
+		if (*p == '[') {
+			const char *q = p + 1;
+			int m = bracket(&q, (unsigned char)*s, flags);
+			if (m == 1) {
+				p = q, s++;
+				continue;
+			}
+			if (m < 0 && *s == '[') {
+				p++, s++;
+				continue;
+			}
+		} else {
+			const char *q = p;
+			if (*q == '\\' && !(flags & FNM_NOESCAPE) && q[1])
+				q++;
+			if (*q && *q == *s) {
+				p = q + 1, s++;
+				continue;
+			}
+		}
+		if (!star)
+			return FNM_NOMATCH;
+		p = star;
+		s = ++retry;
+	}
+	while (*p == '*')
+		p++;
+	return *p ? FNM_NOMATCH : 0;
 }

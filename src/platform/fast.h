@@ -115,6 +115,16 @@ int fast_xattr_get(int fd, const char *name, void *buf, size_t size);
 int fast_xattr_set(int fd, const char *name, const void *val, size_t len);
 int fast_xattr_remove(int fd, const char *name);
 
+/* FIDEDUPERANGE, as hln_file_dedupe, on descriptors; -EOPNOTSUPP. */
+int fast_dedupe(int src, uint64_t off, uint64_t len, const int *dst, size_t n,
+		int64_t *done);
+
+/* FIEMAP: as hln_file_same_extents, or -ENOSYS. */
+int fast_same_extents(int a, int b);
+
+/* posix_fadvise, as hln_file_advise: 0 or -ENOSYS. */
+int fast_advise(int fd, uint64_t off, uint64_t len, int how);
+
 /* renameat2 RENAME_EXCHANGE of A and B in DIRFD: 0, -ENOSYS, -errno. */
 int fast_exchange(int dirfd, const char *a, const char *b);
 

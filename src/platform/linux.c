@@ -19,6 +19,7 @@
 #include <limits.h>
 #include <sys/statfs.h>
 #include <linux/btrfs.h>
+#include <linux/fiemap.h>
 #include <unistd.h>
 
 #include "fast.h"
@@ -519,4 +520,109 @@ int fast_exchange(int dirfd, const char *a, const char *b)
 	if (errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)
 		return -ENOSYS;
 	return -errno;
+}
+
+/* ---- sharing blocks (dedupe --reflink) ---- */
+
+int fast_dedupe(int src, uint64_t off, uint64_t len, const int *dst, size_t n,
+		int64_t *done)
+{
+	struct file_dedupe_range *r =
+		calloc(1, sizeof *r + n * sizeof r->info[0]);
+	if (!r)
+		return -ENOMEM;
+	r->src_offset = off;
+	r->src_length = len;
+	r->dest_count = (uint16_t)n;
+	for (size_t i = 0; i < n; i++) {
+		r->info[i].dest_fd = dst[i];
+		r->info[i].dest_offset = off;
+	}
+	int rc = 0;
+	if (ioctl(src, FIDEDUPERANGE, r) < 0) {
+		rc = -errno;
+		/* filesystems without it: ENOTTY, EOPNOTSUPP, EINVAL (tmpfs) */
+		if (rc == -ENOTTY || rc == -EINVAL || rc == -EXDEV)
+			rc = -EOPNOTSUPP;
+	}
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (r->info[i].status == FILE_DEDUPE_RANGE_DIFFERS)
+			done[i] = -ECANCELED;
+		else if (r->info[i].status < 0)
+			done[i] = r->info[i].status;
+		else
+			done[i] = (int64_t)r->info[i].bytes_deduped;
+	}
+	free(r);
+	return rc;
+}
+
+/* The next batch of extents of FD from offset START into M. */
+static int fiemap_at(int fd, uint64_t start, struct fiemap *m, unsigned max)
+{
+	memset(m, 0, sizeof *m);
+	m->fm_start = start;
+	m->fm_length = FIEMAP_MAX_OFFSET - start;
+	m->fm_flags = FIEMAP_FLAG_SYNC;
+	m->fm_extent_count = max;
+	if (ioctl(fd, FS_IOC_FIEMAP, m) < 0)
+		return errno == EOPNOTSUPP || errno == ENOTTY ? -ENOSYS
+							      : -errno;
+	return (int)m->fm_mapped_extents;
+}
+
+int fast_same_extents(int a, int b)
+{
+	enum { MAX = 64 };
+	size_t sz = sizeof(struct fiemap) + MAX * sizeof(struct fiemap_extent);
+	struct fiemap *ma = malloc(sz), *mb = malloc(sz);
+	int rc = -ENOMEM;
+	uint64_t off = 0;
+	if (!ma || !mb)
+		goto out;
+	const unsigned unusable =
+		FIEMAP_EXTENT_UNKNOWN | FIEMAP_EXTENT_DELALLOC |
+		FIEMAP_EXTENT_DATA_INLINE | FIEMAP_EXTENT_NOT_ALIGNED |
+		FIEMAP_EXTENT_DATA_ENCRYPTED;
+	for (;;) {
+		int na = fiemap_at(a, off, ma, MAX);
+		int nb = fiemap_at(b, off, mb, MAX);
+		if (na < 0 || nb < 0) {
+			rc = na < 0 ? na : nb;
+			goto out;
+		}
+		if (nb == 0) {
+			rc = off > 0 || na == 0;
+			goto out;
+		}
+		int n = na < nb ? na : nb;
+		for (int i = 0; i < nb; i++) {
+			const struct fiemap_extent *x = &ma->fm_extents[i];
+			const struct fiemap_extent *y = &mb->fm_extents[i];
+			if (i >= n || x->fe_logical != y->fe_logical ||
+			    x->fe_physical != y->fe_physical ||
+			    x->fe_length != y->fe_length ||
+			    (x->fe_flags | y->fe_flags) & unusable) {
+				rc = 0;
+				goto out;
+			}
+			if (y->fe_flags & FIEMAP_EXTENT_LAST) {
+				rc = 1;
+				goto out;
+			}
+			off = y->fe_logical + y->fe_length;
+		}
+	}
+out:
+	free(ma);
+	free(mb);
+	return rc;
+}
+
+int fast_advise(int fd, uint64_t off, uint64_t len, int how)
+{
+	int advice = how == HLN_ADV_SEQUENTIAL ? POSIX_FADV_SEQUENTIAL
+					       : POSIX_FADV_DONTNEED;
+	int rc = posix_fadvise(fd, (off_t)off, (off_t)len, advice);
+	return rc == 0 ? 0 : -rc;
 }

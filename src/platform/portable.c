@@ -123,6 +123,25 @@ int fast_xattr_remove(int fd, const char *name)
 	return -ENOSYS;
 }
 
+int fast_dedupe(int src, uint64_t off, uint64_t len, const int *dst, size_t n,
+		int64_t *done)
+{
+	(void)src, (void)off, (void)len, (void)dst, (void)n, (void)done;
+	return -ENOSYS;
+}
+
+int fast_same_extents(int a, int b)
+{
+	(void)a, (void)b;
+	return -ENOSYS;
+}
+
+int fast_advise(int fd, uint64_t off, uint64_t len, int how)
+{
+	(void)fd, (void)off, (void)len, (void)how;
+	return -ENOSYS;
+}
+
 int fast_exchange(int dirfd, const char *a, const char *b)
 {
 	(void)dirfd, (void)a, (void)b;

@@ -882,6 +882,30 @@ int hln_file_close(struct hln_file *f)
 	return rc;
 }
 
+int hln_file_dedupe(struct hln_file *src, uint64_t off, uint64_t len,
+		    struct hln_file *const *dst, size_t n, int64_t *done)
+{
+	HLN_FAILPOINT("dedupe");
+	int fds[HLN_DEDUPE_MAX_DEST];
+	if (n > HLN_DEDUPE_MAX_DEST || len > HLN_DEDUPE_MAX_LEN)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		fds[i] = dst[i]->fd;
+	int rc = fast_dedupe(src->fd, off, len, fds, n, done);
+	return rc == -ENOSYS ? -EOPNOTSUPP : rc;
+}
+
+int hln_file_same_extents(struct hln_file *a, struct hln_file *b)
+{
+	HLN_FAILPOINT("extents");
+	return fast_same_extents(a->fd, b->fd);
+}
+
+int hln_file_advise(struct hln_file *f, uint64_t off, uint64_t len, int how)
+{
+	return fast_advise(f->fd, off, len, how);
+}
+
 int hln_exchange(struct hln_dir *d, const char *a, const char *b)
 {
 	HLN_FAILPOINT("rename");

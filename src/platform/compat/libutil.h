@@ -27,4 +27,11 @@
 int humanize_number(char *buf, size_t len, int64_t number, const char *suffix,
 		    int scale, int flags);
 
+/*
+ * The number in BUF, digits with at most one suffix B, K, M, G, T, P or E
+ * (either case; powers of 1024), into *NUM.  Returns 0, or -1 with errno
+ * EINVAL (not such a number) or ERANGE (too large).
+ */
+int expand_number(const char *buf, uint64_t *num);
+
 #endif

@@ -1,0 +1,443 @@
+/*
+ * cmd_dedupe.c - hln dedupe: make identical files one (hard links, or
+ * shared blocks with --reflink); --list prints the sets instead.  The
+ * finding and merging are src/dupes.c's.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hln.h"
+#include "hln/cmd.h"
+#include "hln/dupes.h"
+#include "hln/message.h"
+#include "hln/output.h"
+#include "hln/platform.h"
+
+#define CMD "dedupe"
+
+struct dedupe_opts {
+	struct dupes_opts d;
+	int verbose, list, json, null, bytes;
+	int progress; /* >0 --progress, <0 --no-progress */
+	char **exclude;
+	size_t nexclude;
+};
+
+void cmd_dedupe_help(void)
+{
+	fputs("Usage: hln dedupe [OPTION]... PATH...\n"
+	      "Make identical files under each PATH one: every name of a\n"
+	      "duplicate becomes a hard link to the keeper (the copy with the\n"
+	      "most links), atomically and only after a byte-for-byte "
+	      "comparison.\n"
+	      "\n"
+	      "  -n, --dry-run          change nothing; say what would be "
+	      "done\n"
+	      "  -v, --verbose          print each name changed: 'NAME' => "
+	      "'KEEPER',\n"
+	      "                         and each file left apart, and why\n"
+	      "      --list             change nothing; print the sets of "
+	      "identical\n"
+	      "                         files (keeper's names first), a blank "
+	      "line\n"
+	      "                         between sets\n"
+	      "  -0, --null             with --list, end each name with NUL "
+	      "and\n"
+	      "                         each set with an empty record\n"
+	      "  -j, --json             print JSON\n"
+	      "      --reflink          share data blocks copy-on-write "
+	      "instead of\n"
+	      "                         linking (Btrfs, XFS): every file "
+	      "stays\n"
+	      "                         independent\n"
+	      "      --min-size=SIZE    ignore files smaller than SIZE "
+	      "(default 1;\n"
+	      "                         suffixes K, M, G, T: powers of "
+	      "1024)\n"
+	      "      --max-size=SIZE    ignore files larger than SIZE\n"
+	      "      --exclude=PATTERN  skip entries whose name matches "
+	      "PATTERN\n"
+	      "                         (fnmatch; may be repeated)\n"
+	      "      --ignore-owner     link files of different owners or "
+	      "groups\n"
+	      "      --ignore-mode      link files of different modes\n"
+	      "      --ignore-xattrs    link files of different extended "
+	      "attributes\n"
+	      "  -c, --content-only     all three: only the bytes must be "
+	      "equal\n"
+	      "      --same-time        link only files with the same "
+	      "modification\n"
+	      "                         time\n"
+	      "      --bytes            exact byte counts instead of 1.5K, "
+	      "23M...\n"
+	      "      --progress         show progress on stderr\n"
+	      "      --no-progress      never show progress\n"
+	      "  -h, --help             show this help\n"
+	      "\n"
+	      "Prints files, sets, merged, names, freed, skipped.  Symbolic "
+	      "links,\n"
+	      "special files and empty files are never touched; trees are "
+	      "walked\n"
+	      "without leaving their filesystem.\n"
+	      "Exit status: 0 all done, 1 some file could not be read or "
+	      "merged,\n"
+	      "2 usage error, 130/143 interrupted.\n",
+	      stdout);
+}
+
+static void on_error(void *ctx, const char *path, int err)
+{
+	(void)ctx;
+	msg_error(CMD, path, "%s", msg_reason(err));
+}
+
+static void on_no_reflink(void *ctx, const char *path)
+{
+	char mnt[4096];
+	(void)ctx;
+	if (hln_mount_point(path, mnt, sizeof mnt) < 0)
+		snprintf(mnt, sizeof mnt, "%s", path);
+	msg_error(CMD, mnt,
+		  "this filesystem cannot share data blocks (--reflink needs "
+		  "Btrfs, XFS or another filesystem with reflinks); nothing "
+		  "changed on it");
+}
+
+static void quoted(struct out *out, const char *name)
+{
+	fputc('\'', out->fp);
+	out_name(out, name);
+	fputc('\'', out->fp);
+}
+
+static const char *why_text(int why)
+{
+	switch (why) {
+	case DUPES_METADATA:
+		return "its owner, group, mode, extended attributes or time "
+		       "differ from";
+	case DUPES_OUTSIDE:
+		return "it has names outside the operands; relinking would "
+		       "free nothing:";
+	case DUPES_CHANGED:
+		return "it changed after being compared with";
+	default:
+		return "it could not be read or merged with";
+	}
+}
+
+static void print_verbose(const struct dedupe_opts *o, struct out *out,
+			  const struct dupes_result *r)
+{
+	for (size_t i = 0; i < r->nlist; i++) {
+		const struct dupes_set *s = &r->list[i];
+		const char *keep = s->v[0]->names[0].path;
+		for (size_t j = 1; j < s->n; j++) {
+			const struct dupes_inode *d = s->v[j];
+			if (d->apart >= 0) {
+				quoted(out, d->names[0].path);
+				fprintf(out->fp, " left apart: %s ",
+					why_text(d->apart));
+				quoted(out, keep);
+				fputc('\n', out->fp);
+				continue;
+			}
+			for (uint32_t k = 0; k < d->nnames; k++) {
+				if (!d->names[k].to)
+					continue;
+				quoted(out, d->names[k].path);
+				fputs(" => ", out->fp);
+				quoted(out, d->names[k].to->names[0].path);
+				fputs(o->d.reflink ? " (clone)\n" : "\n",
+				      out->fp);
+			}
+		}
+	}
+}
+
+static void print_size(const struct dedupe_opts *o, struct out *out,
+		       const char *key, uint64_t v)
+{
+	char buf[16];
+	if (o->bytes)
+		fprintf(out->fp, "%s: %llu\n", key, (unsigned long long)v);
+	else
+		fprintf(out->fp, "%s: %s\n", key,
+			out_human(buf, sizeof buf, v));
+}
+
+static void print_summary(const struct dedupe_opts *o, struct out *out,
+			  const struct dupes_result *r)
+{
+	const uint64_t *k = r->skipped;
+	uint64_t skipped = k[0] + k[1] + k[2] + k[3];
+	if (out->format == OUT_JSON) {
+		struct json *j = &out->json;
+		json_key_uint(j, "files", r->files);
+		json_key_uint(j, "sets", r->sets);
+		json_key_uint(j, "merged", r->merged);
+		json_key_uint(j, "names", r->names);
+		json_key_uint(j, "freed", r->freed);
+		json_key(j, "skipped");
+		json_begin_object(j);
+		json_key_uint(j, "metadata", k[DUPES_METADATA]);
+		json_key_uint(j, "outside", k[DUPES_OUTSIDE]);
+		json_key_uint(j, "changed", k[DUPES_CHANGED]);
+		json_key_uint(j, "error", k[DUPES_ERROR]);
+		json_end_object(j);
+		return;
+	}
+	fprintf(out->fp, "files: %llu\nsets: %llu\nmerged: %llu\nnames: %llu\n",
+		(unsigned long long)r->files, (unsigned long long)r->sets,
+		(unsigned long long)r->merged, (unsigned long long)r->names);
+	print_size(o, out, "freed", r->freed);
+	fprintf(out->fp, "skipped: %llu", (unsigned long long)skipped);
+	if (skipped)
+		fprintf(out->fp,
+			" (metadata %llu, outside %llu, changed %llu, error "
+			"%llu)",
+			(unsigned long long)k[0], (unsigned long long)k[1],
+			(unsigned long long)k[2], (unsigned long long)k[3]);
+	fputc('\n', out->fp);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* --list: every name of a set, the keeper's first, the rest bytewise. */
+static void print_sets(struct out *out, const struct dupes_result *r)
+{
+	for (size_t i = 0; i < r->nlist; i++) {
+		const struct dupes_set *s = &r->list[i];
+		size_t n = 0;
+		for (size_t j = 1; j < s->n; j++)
+			n += s->v[j]->nnames;
+		char **rest = malloc((n ? n : 1) * sizeof *rest);
+		if (!rest) {
+			msg_error(CMD, NULL, "%s", msg_reason(ENOMEM));
+			break;
+		}
+		n = 0;
+		for (size_t j = 1; j < s->n; j++)
+			for (uint32_t k = 0; k < s->v[j]->nnames; k++)
+				rest[n++] = s->v[j]->names[k].path;
+		if (n > 1)
+			qsort(rest, n, sizeof *rest, cmp_name);
+		const struct dupes_inode *keep = s->v[0];
+		if (out->format == OUT_JSON) {
+			struct json *j = &out->json;
+			json_begin_object(j);
+			json_key_uint(j, "size", s->size);
+			json_key_string(j, "keep", keep->names[0].path);
+			json_key_uint(j, "inodes", s->n);
+			json_key(j, "names");
+			json_begin_array(j);
+			for (uint32_t k = 0; k < keep->nnames; k++)
+				json_string(j, keep->names[k].path);
+			for (size_t k = 0; k < n; k++)
+				json_string(j, rest[k]);
+			json_end_array(j);
+			json_end_object(j);
+		} else {
+			if (i && out->format == OUT_PLAIN)
+				fputc('\n', out->fp);
+			for (uint32_t k = 0; k < keep->nnames; k++) {
+				out_name(out, keep->names[k].path);
+				out_end(out);
+			}
+			for (size_t k = 0; k < n; k++) {
+				out_name(out, rest[k]);
+				out_end(out);
+			}
+			if (out->format == OUT_NUL)
+				out_end(out);
+		}
+		free(rest);
+	}
+}
+
+static int size_arg(const char *opt, const char *arg, uint64_t *v)
+{
+	int rc = dupes_parse_size(arg, v);
+	if (rc == 0)
+		return 0;
+	return msg_usage(CMD, "invalid size for %s: '%s' (%s)", opt, arg,
+			 rc == -ERANGE ? "too large"
+				       : "digits, then K, M, G or T");
+}
+
+enum {
+	OPT_LIST = 256,
+	OPT_REFLINK,
+	OPT_MIN,
+	OPT_MAX,
+	OPT_EXCLUDE,
+	OPT_IGN_OWNER,
+	OPT_IGN_MODE,
+	OPT_IGN_XATTRS,
+	OPT_SAME_TIME,
+	OPT_BYTES,
+	OPT_PROGRESS,
+	OPT_NO_PROGRESS
+};
+
+static const struct option longopts[] = {
+	{"dry-run", no_argument, NULL, 'n'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"list", no_argument, NULL, OPT_LIST},
+	{"null", no_argument, NULL, '0'},
+	{"json", no_argument, NULL, 'j'},
+	{"reflink", no_argument, NULL, OPT_REFLINK},
+	{"min-size", required_argument, NULL, OPT_MIN},
+	{"max-size", required_argument, NULL, OPT_MAX},
+	{"exclude", required_argument, NULL, OPT_EXCLUDE},
+	{"ignore-owner", no_argument, NULL, OPT_IGN_OWNER},
+	{"ignore-mode", no_argument, NULL, OPT_IGN_MODE},
+	{"ignore-xattrs", no_argument, NULL, OPT_IGN_XATTRS},
+	{"content-only", no_argument, NULL, 'c'},
+	{"same-time", no_argument, NULL, OPT_SAME_TIME},
+	{"bytes", no_argument, NULL, OPT_BYTES},
+	{"progress", no_argument, NULL, OPT_PROGRESS},
+	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+/* Parse ARGV into O.  Returns -1 to go on, else the exit status. */
+static int parse(struct dedupe_opts *o, int argc, char **argv)
+{
+	int c;
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":nvj0ch", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			o->d.dry_run = 1;
+			break;
+		case 'v':
+			o->verbose = 1;
+			break;
+		case OPT_LIST:
+			o->list = 1;
+			break;
+		case 'j': /* the last of -j and -0 wins */
+			o->json = 1;
+			o->null = 0;
+			break;
+		case '0':
+			o->null = 1;
+			o->json = 0;
+			break;
+		case OPT_REFLINK:
+			o->d.reflink = 1;
+			break;
+		case OPT_MIN:
+			if (size_arg("--min-size", optarg, &o->d.min_size))
+				return HLN_EXIT_USAGE;
+			break;
+		case OPT_MAX:
+			if (size_arg("--max-size", optarg, &o->d.max_size))
+				return HLN_EXIT_USAGE;
+			break;
+		case OPT_EXCLUDE:
+			o->exclude[o->nexclude++] = optarg;
+			break;
+		case OPT_IGN_OWNER:
+			o->d.ignore_owner = 1;
+			break;
+		case OPT_IGN_MODE:
+			o->d.ignore_mode = 1;
+			break;
+		case OPT_IGN_XATTRS:
+			o->d.ignore_xattrs = 1;
+			break;
+		case 'c':
+			o->d.ignore_owner = o->d.ignore_mode = 1;
+			o->d.ignore_xattrs = 1;
+			break;
+		case OPT_SAME_TIME:
+			o->d.same_time = 1;
+			break;
+		case OPT_BYTES:
+			o->bytes = 1;
+			break;
+		case OPT_PROGRESS:
+			o->progress = 1;
+			break;
+		case OPT_NO_PROGRESS:
+			o->progress = -1;
+			break;
+		case 'h':
+			cmd_dedupe_help();
+			return HLN_EXIT_OK;
+		default:
+			return msg_bad_option(CMD, c, argv, optind, longopts);
+		}
+	}
+	if (optind >= argc)
+		return msg_usage(CMD, "missing operand");
+	if (o->d.max_size < o->d.min_size)
+		return msg_usage(CMD, "--max-size is below --min-size");
+	if (o->null && !o->list)
+		return msg_usage(CMD, "-0 prints the sets of --list; give "
+				      "--list too");
+	return -1;
+}
+
+int cmd_dedupe(int argc, char **argv, struct out *out)
+{
+	struct dedupe_opts o;
+	memset(&o, 0, sizeof o);
+	o.d.min_size = 1;
+	o.d.max_size = UINT64_MAX;
+	o.exclude = calloc((size_t)argc + 1, sizeof *o.exclude);
+	if (!o.exclude) {
+		msg_error(CMD, NULL, "%s", msg_reason(ENOMEM));
+		return HLN_EXIT_FAIL;
+	}
+	int status = parse(&o, argc, argv);
+	if (status >= 0) {
+		free(o.exclude);
+		return status;
+	}
+	o.d.find_only = o.list;
+	o.d.exclude = o.exclude;
+	o.d.nexclude = o.nexclude;
+
+	enum out_format format = o.json   ? OUT_JSON
+				 : o.null ? OUT_NUL
+					  : OUT_PLAIN;
+	out_begin(out, format, o.list ? OUT_DOC_ARRAY : OUT_DOC_OBJECT);
+	/* one line for the whole run: the walk, then the comparisons */
+	struct walk_progress counts = {0};
+	struct progress line;
+	progress_begin(&line, &counts, progress_wanted(o.progress), "sets");
+	o.d.progress = &counts;
+	struct dupes_ops ops = {on_error, on_no_reflink};
+	struct dupes_result r;
+	hln_signals_catch();
+	int rc = dupes_run(argv + optind, argc - optind, &o.d, &ops, NULL, &r);
+	progress_end(&line);
+	if (rc < 0)
+		msg_error(CMD, NULL, "%s", msg_reason(-rc));
+
+	if (o.list) {
+		print_sets(out, &r);
+	} else {
+		if (o.verbose && format != OUT_JSON)
+			print_verbose(&o, out, &r);
+		print_summary(&o, out, &r);
+	}
+	status = r.failed || rc < 0 ? HLN_EXIT_FAIL : HLN_EXIT_OK;
+	if (r.signal)
+		status = HLN_EXIT_SIGBASE + r.signal;
+	dupes_result_free(&r);
+	free(o.exclude);
+	return status;
+}

@@ -1,0 +1,1281 @@
+/*
+ * dupes.c - sets of identical files, and making each set one; see
+ * hln/dupes.h.
+ *
+ * Three stages.  Collect: the walker's threads append one record per name
+ * of a regular file in the size range to their own vector, without locks.
+ * Group: the records are sorted by (dev, size, ino, operand, name), which
+ * puts the names of one inode together and the inodes of one size
+ * together; sizes held by one inode alone are dropped at once, so what
+ * stays grows with the candidates.  Resolve: worker threads take the size
+ * groups one by one, split them (prefix hash, XXH3-128), compare each
+ * file byte for byte with its keeper, and merge what matched while both
+ * files are still open, so that what is linked is what was compared.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <libutil.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xxhash.h>
+
+#include "hln/dupes.h"
+#include "hln/failpoint.h"
+#include "hln/platform.h"
+#include "hln/replace.h"
+#include "hln/walk.h"
+
+#define MAX_WORKERS 64
+#define PREFIX 4096 /* bytes of the first hash */
+#define CHUNK (256 * 1024) /* bytes read at a time */
+#define BATCH 32 /* files compared with one keeper at a time */
+
+/* ---- sizes ---- */
+
+int dupes_parse_size(const char *s, uint64_t *out)
+{
+	char buf[32];
+	size_t i = 0, n = 0;
+	if (!s)
+		return -EINVAL;
+	/* Leading zeros dropped: expand_number would read "010" as octal. */
+	while (s[i] == '0' && s[i + 1] >= '0' && s[i + 1] <= '9')
+		i++;
+	uint64_t digits = 0;
+	while (s[i] >= '0' && s[i] <= '9') {
+		unsigned d = (unsigned)(s[i] - '0');
+		/* expand_number's strtoumax would clamp, not fail */
+		if (n >= 24 || digits > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		digits = digits * 10 + d;
+		buf[n++] = s[i++];
+	}
+	if (n == 0)
+		return -EINVAL;
+	if (s[i]) {
+		if (!strchr("KkMmGgTtBb", s[i]) || s[i + 1])
+			return -EINVAL;
+		buf[n++] = s[i];
+	}
+	buf[n] = '\0';
+	uint64_t v;
+	if (expand_number(buf, &v) < 0)
+		return errno == ERANGE ? -ERANGE : -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* ---- collect ---- */
+
+/* One name of a regular file, as the walk met it. */
+struct rec {
+	uint64_t dev, ino, size, nlink;
+	uint32_t mode, uid, gid, op;
+	int64_t mtime_sec;
+	int32_t mtime_nsec;
+	char *path;
+};
+
+struct recs {
+	_Alignas(64) struct rec *v;
+	size_t n, cap;
+	int nomem;
+};
+
+struct collect {
+	const struct dupes_opts *o;
+	const struct dupes_ops *ops;
+	void *ctx;
+	pthread_mutex_t *lock;
+	struct recs part[MAX_WORKERS];
+	uint32_t op; /* the operand being walked */
+	int failed;
+};
+
+static void report(struct collect *c, const char *path, int err)
+{
+	pthread_mutex_lock(c->lock);
+	c->failed = 1;
+	if (c->ops->error)
+		c->ops->error(c->ctx, path, err);
+	pthread_mutex_unlock(c->lock);
+}
+
+static int excluded(const struct dupes_opts *o, const char *name)
+{
+	for (size_t i = 0; i < o->nexclude; i++)
+		if (fnmatch(o->exclude[i], name, 0) == 0)
+			return 1;
+	return 0;
+}
+
+static int add_rec(struct collect *c, int w, const char *path,
+		   const struct hln_stat *st)
+{
+	if (st->size < c->o->min_size || st->size > c->o->max_size)
+		return 0;
+	struct recs *p = &c->part[w];
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 256;
+		struct rec *v = reallocarray(p->v, cap, sizeof *v);
+		if (!v)
+			return -ENOMEM;
+		p->v = v;
+		p->cap = cap;
+	}
+	char *dup = strdup(path);
+	if (!dup)
+		return -ENOMEM;
+	struct rec *r = &p->v[p->n++];
+	r->dev = st->dev;
+	r->ino = st->ino;
+	r->size = st->size;
+	r->nlink = st->nlink;
+	r->mode = st->mode;
+	r->uid = st->uid;
+	r->gid = st->gid;
+	r->op = c->op;
+	r->mtime_sec = st->mtime_sec;
+	r->mtime_nsec = st->mtime_nsec;
+	r->path = dup;
+	return 0;
+}
+
+static int collect_dir(void *ctx, const struct walk_dir *d, void **data)
+{
+	struct collect *c = ctx;
+	(void)data;
+	if (d->depth == 0 || !c->o->nexclude)
+		return 0;
+	const char *slash = strrchr(d->path, '/');
+	return excluded(c->o, slash ? slash + 1 : d->path) ? 1 : 0;
+}
+
+static int collect_entry(void *ctx, const struct walk_entry *e)
+{
+	struct collect *c = ctx;
+	if (hln_signal_pending())
+		return 1;
+	if (e->type != HLN_T_REG && e->type != HLN_T_UNKNOWN)
+		return 0;
+	if (c->o->nexclude && excluded(c->o, e->name))
+		return 0;
+	struct hln_stat buf;
+	const struct hln_stat *st;
+	int rc = walk_entry_stat(e, 0, &buf, &st);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
+	if (st->type != HLN_T_REG)
+		return 0;
+	rc = add_rec(c, e->worker, e->path, st);
+	if (rc < 0)
+		c->part[e->worker].nomem = 1;
+	return rc;
+}
+
+static void collect_error(void *ctx, const char *path, int err)
+{
+	report(ctx, path, err);
+}
+
+/*
+ * Whether operand I lies inside another directory operand (or is the same
+ * as an earlier one), so that walking it again would see names twice.
+ */
+static int covered(int n, char *const *ops, const struct hln_stat *sts,
+		   const int *ok, int i)
+{
+	for (int j = 0; j < n; j++) {
+		if (j == i || !ok[j] || sts[j].type != HLN_T_DIR)
+			continue;
+		int same = sts[i].dev == sts[j].dev && sts[i].ino == sts[j].ino;
+		if (same && j > i)
+			continue;
+		if (same || walk_is_within(ops[i], sts[j].dev, sts[j].ino) == 1)
+			return 1;
+	}
+	return 0;
+}
+
+static int collect_all(struct collect *c, char *const *paths, int n)
+{
+	struct hln_stat *sts = calloc((size_t)n + 1, sizeof *sts);
+	int *ok = calloc((size_t)n + 1, sizeof *ok);
+	if (!sts || !ok) {
+		free(sts);
+		free(ok);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < n; i++) {
+		int rc = hln_stat_path(paths[i], 0, &sts[i]);
+		/* A symlink to a directory is walked: the tree is meant. */
+		if (rc == 0 && sts[i].type == HLN_T_LNK) {
+			struct hln_stat t;
+			if (hln_stat_path(paths[i], HLN_FOLLOW, &t) == 0 &&
+			    t.type == HLN_T_DIR)
+				sts[i] = t;
+		}
+		if (rc < 0)
+			report(c, paths[i], -rc);
+		ok[i] = rc == 0;
+	}
+	struct walk_opts wo = {0};
+	wo.threads = c->o->threads > 0 && c->o->threads <= MAX_WORKERS
+			     ? c->o->threads
+			     : 0;
+	if (wo.threads == 0)
+		wo.threads =
+			hln_ncpus() < MAX_WORKERS ? hln_ncpus() : MAX_WORKERS;
+	wo.one_fs = 1;
+	wo.same_mount = 1;
+	wo.skip_binds = 1;
+	wo.follow_root = 1;
+	wo.progress = c->o->progress;
+	struct walk_ops wops = {0};
+	wops.dir_enter = collect_dir;
+	wops.entry = collect_entry;
+	wops.error = collect_error;
+	int rc = 0;
+	for (int i = 0; i < n && !hln_signal_pending() && rc == 0; i++) {
+		if (!ok[i] || covered(n, paths, sts, ok, i))
+			continue;
+		c->op = (uint32_t)i;
+		if (sts[i].type == HLN_T_DIR) {
+			int wrc = walk_tree(paths[i], &wo, &wops, c);
+			if (wrc < 0)
+				report(c, paths[i], -wrc);
+		} else if (sts[i].type == HLN_T_REG) {
+			rc = add_rec(c, 0, paths[i], &sts[i]);
+		}
+		/* symlinks and special files: never touched */
+		for (int w = 0; w < MAX_WORKERS; w++)
+			if (c->part[w].nomem)
+				rc = -ENOMEM;
+	}
+	free(sts);
+	free(ok);
+	return rc;
+}
+
+/* ---- group ---- */
+
+static int cmp_rec(const void *a, const void *b)
+{
+	const struct rec *x = a, *y = b;
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->size != y->size)
+		return x->size < y->size ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	if (x->op != y->op)
+		return x->op < y->op ? -1 : 1;
+	return strcmp(x->path, y->path);
+}
+
+/* A (dev, size) group of two or more inodes. */
+struct group {
+	size_t start, n; /* in the inode array */
+};
+
+struct engine {
+	const struct dupes_opts *o;
+	const struct dupes_ops *ops;
+	void *ctx;
+	pthread_mutex_t lock;
+	struct dupes_inode *inodes;
+	size_t ninodes;
+	struct group *groups;
+	size_t ngroups;
+	atomic_size_t next; /* the next group to take */
+	struct dupes_result *r;
+	int nomem;
+	uint64_t *nolink_devs; /* --reflink: filesystems that cannot */
+	size_t nnolink;
+};
+
+/*
+ * Turn the records into inodes, keeping only the sizes held by two or
+ * more inodes of one filesystem.  Frees the records.
+ */
+static int build(struct engine *g, struct rec *v, size_t n)
+{
+	if (n > 1)
+		qsort(v, n, sizeof *v, cmp_rec);
+	size_t ncand = 0, ngroups = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i, inos = 0;
+		for (; j < n && v[j].dev == v[i].dev && v[j].size == v[i].size;
+		     j++)
+			if (j == i || v[j].ino != v[j - 1].ino)
+				inos++;
+		g->r->files += inos;
+		if (inos >= 2) {
+			ncand += inos;
+			ngroups++;
+		}
+		i = j;
+	}
+	g->inodes = calloc(ncand ? ncand : 1, sizeof *g->inodes);
+	g->groups = calloc(ngroups ? ngroups : 1, sizeof *g->groups);
+	if (!g->inodes || !g->groups)
+		return -ENOMEM;
+	int rc = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1, inos = 1;
+		for (; j < n && v[j].dev == v[i].dev && v[j].size == v[i].size;
+		     j++)
+			if (v[j].ino != v[j - 1].ino)
+				inos++;
+		if (inos < 2) {
+			for (size_t k = i; k < j; k++)
+				free(v[k].path);
+			i = j;
+			continue;
+		}
+		struct group *gr = &g->groups[g->ngroups++];
+		gr->start = g->ninodes;
+		gr->n = inos;
+		for (size_t k = i; k < j;) {
+			size_t m = k + 1;
+			while (m < j && v[m].ino == v[k].ino)
+				m++;
+			struct dupes_inode *d = &g->inodes[g->ninodes++];
+			d->dev = v[k].dev;
+			d->ino = v[k].ino;
+			d->size = v[k].size;
+			d->nlink = v[k].nlink;
+			d->mode = v[k].mode;
+			d->uid = v[k].uid;
+			d->gid = v[k].gid;
+			d->mtime_sec = v[k].mtime_sec;
+			d->mtime_nsec = v[k].mtime_nsec;
+			d->op = v[k].op;
+			d->apart = -1;
+			d->names = calloc(m - k, sizeof *d->names);
+			if (!d->names)
+				rc = -ENOMEM;
+			for (size_t x = k; x < m; x++) {
+				/* an operand named twice: one name */
+				if (d->names &&
+				    (x == k ||
+				     strcmp(v[x].path, v[x - 1].path)))
+					d->names[d->nnames++].path = v[x].path;
+				else
+					free(v[x].path);
+			}
+			k = m;
+		}
+		i = j;
+	}
+	free(v);
+	return rc;
+}
+
+/* ---- resolve ---- */
+
+/* What one resolving thread owns. */
+struct worker {
+	struct engine *g;
+	unsigned char *kbuf, *buf; /* CHUNK each */
+	XXH3_state_t *xs;
+	uint64_t *keys; /* hash of each inode of the group */
+	struct dupes_inode **tmp;
+	size_t tmpcap;
+};
+
+static void fail(struct engine *g, struct dupes_inode *d, const char *path,
+		 int err)
+{
+	pthread_mutex_lock(&g->lock);
+	g->r->failed = 1;
+	if (g->ops->error)
+		g->ops->error(g->ctx, path, err);
+	pthread_mutex_unlock(&g->lock);
+	if (d && d->apart < 0)
+		d->apart = DUPES_ERROR;
+}
+
+static int64_t read_full(struct hln_file *f, unsigned char *buf, size_t len,
+			 uint64_t off)
+{
+	size_t got = 0;
+	while (got < len) {
+		int64_t n = hln_file_read(f, buf + got, len - got, off + got);
+		if (n < 0)
+			return n;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (int64_t)got;
+}
+
+/*
+ * Open inode D by its first name for reading, check that the name still
+ * holds it, a regular file of its size, and stat it into *ST.
+ * Returns 0, -ECANCELED if it changed, or -errno (reported).
+ */
+static int open_inode(struct engine *g, struct dupes_inode *d,
+		      struct hln_file **f, struct hln_stat *st)
+{
+	const char *path = d->names[0].path;
+	int rc = hln_file_open(path, HLN_OPEN_READ, f);
+	if (rc == 0) {
+		rc = hln_file_stat(*f, st);
+		if (rc == 0 && (st->type != HLN_T_REG || st->dev != d->dev ||
+				st->ino != d->ino || st->size != d->size))
+			rc = -ECANCELED;
+		if (rc < 0) {
+			hln_file_close(*f);
+			*f = NULL;
+		}
+	}
+	if (rc == -ELOOP || rc == -ENOENT || rc == -ENXIO)
+		rc = -ECANCELED; /* the name was replaced meanwhile */
+	if (rc == -ECANCELED)
+		d->apart = DUPES_CHANGED;
+	else if (rc < 0)
+		fail(g, d, path, -rc);
+	return rc;
+}
+
+/* A 64-bit hash of the first 4 KiB (PREFIX 0) or of all of D. */
+static int hash_inode(struct worker *w, struct dupes_inode *d, int whole,
+		      uint64_t *key)
+{
+	struct hln_file *f;
+	struct hln_stat st;
+	int rc = open_inode(w->g, d, &f, &st);
+	if (rc < 0)
+		return rc;
+	uint64_t len = whole ? d->size : (d->size < PREFIX ? d->size : PREFIX);
+	XXH3_128bits_reset(w->xs);
+	for (uint64_t off = 0; off < len;) {
+		size_t want = len - off < CHUNK ? (size_t)(len - off) : CHUNK;
+		int64_t got = read_full(f, w->buf, want, off);
+		if (got < 0) {
+			fail(w->g, d, d->names[0].path, (int)-got);
+			hln_file_close(f);
+			return (int)got;
+		}
+		if ((size_t)got < want)
+			break; /* shrank: the comparison will tell */
+		XXH3_128bits_update(w->xs, w->buf, (size_t)got);
+		off += (uint64_t)got;
+	}
+	hln_file_close(f);
+	XXH128_hash_t h = XXH3_128bits_digest(w->xs);
+	/*
+	 * Test builds: HLN_FAILPOINTS=hash_collide=*:EIO makes every file
+	 * hash alike, as a crafted collision would; only the byte
+	 * comparison may then tell them apart.
+	 */
+	if (HLN_FAILPOINT_FIRES("hash_collide"))
+		h.low64 = h.high64 = 0;
+	*key = h.low64 ^ (h.high64 * 0x9E3779B97F4A7C15ull);
+	return 0;
+}
+
+/* The keeper comes first: most links, then the first name. */
+static int cmp_keeper(const void *a, const void *b)
+{
+	const struct dupes_inode *x = *(struct dupes_inode *const *)a;
+	const struct dupes_inode *y = *(struct dupes_inode *const *)b;
+	if (x->nlink != y->nlink)
+		return x->nlink > y->nlink ? -1 : 1;
+	if (x->op != y->op)
+		return x->op < y->op ? -1 : 1;
+	return strcmp(x->names[0].path, y->names[0].path);
+}
+
+/* A set being merged: the keeper open, its stat at the comparison. */
+struct merge {
+	struct dupes_inode *k;
+	struct hln_file *kf;
+	struct hln_stat kst;
+	struct dupes_inode **v; /* the set so far, keeper first */
+	size_t n, cap;
+	int stop; /* the keeper changed: leave the rest apart */
+};
+
+static int same_meta(const struct dupes_opts *o, const struct hln_stat *a,
+		     const struct hln_stat *b)
+{
+	if (!o->ignore_owner && (a->uid != b->uid || a->gid != b->gid))
+		return 0;
+	if (!o->ignore_mode && a->mode != b->mode)
+		return 0;
+	if (o->same_time &&
+	    (a->mtime_sec != b->mtime_sec || a->mtime_nsec != b->mtime_nsec))
+		return 0;
+	return 1;
+}
+
+/* The extended attributes of F, sorted, as one block of memory. */
+static int xattrs_of(struct hln_file *f, char **out, size_t *len)
+{
+	*out = NULL;
+	*len = 0;
+	int n = hln_file_xattr_list(f, NULL, 0);
+	if (n == -ENOSYS || n == -EOPNOTSUPP || n == 0)
+		return 0;
+	if (n < 0)
+		return n;
+	char *names = malloc((size_t)n + 1);
+	if (!names)
+		return -ENOMEM;
+	n = hln_file_xattr_list(f, names, (size_t)n);
+	if (n < 0) {
+		free(names);
+		return n == -ERANGE ? -EAGAIN : n;
+	}
+	/* names in sorted order, each followed by its value */
+	size_t cnt = 0;
+	for (int i = 0; i < n; i += (int)strlen(names + i) + 1)
+		cnt++;
+	const char **idx = calloc(cnt ? cnt : 1, sizeof *idx);
+	if (!idx) {
+		free(names);
+		return -ENOMEM;
+	}
+	cnt = 0;
+	for (int i = 0; i < n; i += (int)strlen(names + i) + 1)
+		idx[cnt++] = names + i;
+	for (size_t i = 1; i < cnt; i++)
+		for (size_t j = i; j > 0 && strcmp(idx[j - 1], idx[j]) > 0;
+		     j--) {
+			const char *t = idx[j];
+			idx[j] = idx[j - 1];
+			idx[j - 1] = t;
+		}
+	char *blob = NULL;
+	size_t blen = 0;
+	int rc = 0;
+	for (size_t i = 0; i < cnt && rc == 0; i++) {
+		int vlen = hln_file_xattr_get(f, idx[i], NULL, 0);
+		if (vlen == -ENODATA)
+			continue;
+		if (vlen < 0) {
+			rc = vlen;
+			break;
+		}
+		size_t nl = strlen(idx[i]) + 1;
+		char *nb =
+			realloc(blob, blen + nl + sizeof(int) + (size_t)vlen);
+		if (!nb) {
+			rc = -ENOMEM;
+			break;
+		}
+		blob = nb;
+		memcpy(blob + blen, idx[i], nl);
+		int got = hln_file_xattr_get(f, idx[i],
+					     blob + blen + nl + sizeof(int),
+					     (size_t)vlen);
+		if (got < 0) {
+			rc = got == -ERANGE ? -EAGAIN : got;
+			break;
+		}
+		memcpy(blob + blen + nl, &got, sizeof got);
+		blen += nl + sizeof(int) + (size_t)got;
+	}
+	free(idx);
+	free(names);
+	if (rc < 0) {
+		free(blob);
+		return rc;
+	}
+	*out = blob;
+	*len = blen;
+	return 0;
+}
+
+/* Whether A and B have the same extended attributes: 1, 0 or -errno. */
+static int same_xattrs(struct hln_file *a, struct hln_file *b)
+{
+	char *x, *y;
+	size_t xl, yl;
+	int rc = xattrs_of(a, &x, &xl);
+	if (rc < 0)
+		return rc;
+	rc = xattrs_of(b, &y, &yl);
+	if (rc < 0) {
+		free(x);
+		return rc;
+	}
+	rc = xl == yl && (xl == 0 || memcmp(x, y, xl) == 0);
+	free(x);
+	free(y);
+	return rc;
+}
+
+/*
+ * Link the keeper (open as M->kf) under a fresh ".hln-" name beside NAME
+ * and swap it in for NAME, if NAME still holds EXPECT unchanged.
+ * Returns 0, -ECANCELED (NAME or the keeper changed), -EMLINK, or -errno.
+ */
+static int link_name(struct merge *m, const char *name,
+		     const struct hln_stat *expect)
+{
+	struct replace_tmp t = {NULL, "", NULL};
+	int rc = -EEXIST;
+	for (int tries = 0; tries < 8 && rc == -EEXIST; tries++) {
+		rc = replace_tmpname(name, t.path, sizeof t.path);
+		if (rc < 0)
+			return rc;
+		/* From the descriptor: a name swapped since cannot come in. */
+		rc = hln_file_link(m->kf, NULL, t.path);
+		if (rc == -ENOSYS) {
+			rc = hln_link(m->k->names[0].path, t.path, 0);
+			struct hln_stat ln;
+			if (rc == 0 &&
+			    (hln_stat_path(t.path, 0, &ln) < 0 ||
+			     ln.dev != m->kst.dev || ln.ino != m->kst.ino)) {
+				hln_unlink(t.path);
+				m->stop = 1;
+				return -ECANCELED;
+			}
+		}
+	}
+	if (rc < 0)
+		return rc;
+	HLN_HOOK("dedupe_swap");
+	rc = replace_swap_unchanged(&t, name, expect, 0);
+	if (rc < 0 && t.path[0])
+		hln_unlink(t.path);
+	return rc;
+}
+
+static void add_member(struct merge *m, struct dupes_inode *d, int *nomem)
+{
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 8;
+		struct dupes_inode **v = reallocarray(m->v, cap, sizeof *v);
+		if (!v) {
+			*nomem = 1;
+			return;
+		}
+		m->v = v;
+		m->cap = cap;
+	}
+	m->v[m->n++] = d;
+}
+
+/*
+ * Whether the keeper still has the bytes it was compared with (same
+ * size and mtime: linking and renaming move its ctime).
+ */
+static int keeper_unchanged(struct merge *m)
+{
+	struct hln_stat now;
+	if (hln_file_stat(m->kf, &now) < 0)
+		return 0;
+	return now.size == m->kst.size && now.mtime_sec == m->kst.mtime_sec &&
+	       now.mtime_nsec == m->kst.mtime_nsec;
+}
+
+/*
+ * Merge D, open as *F with stat ST taken before its bytes were compared
+ * and found equal to the keeper's, into the keeper.  *F may be taken
+ * (EMLINK: D becomes the keeper of the rest).
+ */
+static void merge_one(struct worker *w, struct merge *m, struct dupes_inode *d,
+		      struct hln_file **f, struct hln_stat *st)
+{
+	struct engine *g = w->g;
+	const struct dupes_opts *o = g->o;
+	if (o->find_only)
+		return;
+	if (m->stop) {
+		d->apart = DUPES_CHANGED;
+		return;
+	}
+	if (!same_meta(o, st, &m->kst)) {
+		d->apart = DUPES_METADATA;
+		return;
+	}
+	if (!o->ignore_xattrs) {
+		int rc = same_xattrs(*f, m->kf);
+		if (rc < 0) {
+			fail(g, d, d->names[0].path, -rc);
+			return;
+		}
+		if (!rc) {
+			d->apart = DUPES_METADATA;
+			return;
+		}
+	}
+	if (st->nlink > d->nnames) {
+		d->apart = DUPES_OUTSIDE;
+		return;
+	}
+	uint32_t changed = 0;
+	for (uint32_t i = 0; i < d->nnames; i++) {
+		if (hln_signal_pending())
+			break;
+		if (o->dry_run) {
+			d->names[i].to = m->k;
+			changed++;
+			continue;
+		}
+		if (!keeper_unchanged(m)) {
+			m->stop = 1;
+			break;
+		}
+		int rc = link_name(m, d->names[i].path, st);
+		if (rc == -EMLINK) {
+			/* The keeper is full: D keeps the rest. */
+			hln_file_close(m->kf);
+			m->k = d;
+			m->kf = *f;
+			*f = NULL;
+			m->kst = *st;
+			break;
+		}
+		if (rc < 0) {
+			if (rc != -ECANCELED)
+				fail(g, NULL, d->names[i].path, -rc);
+			if (!changed)
+				d->apart = rc == -ECANCELED ? DUPES_CHANGED
+							    : DUPES_ERROR;
+			break;
+		}
+		d->names[i].to = m->k;
+		changed++;
+		/* D lost a name: its ctime moved; what else must not have. */
+		struct hln_stat now;
+		if (hln_file_stat(*f, &now) < 0 || now.size != st->size ||
+		    now.mtime_sec != st->mtime_sec ||
+		    now.mtime_nsec != st->mtime_nsec)
+			break;
+		*st = now;
+	}
+	if (changed) {
+		d->merged = 1;
+		pthread_mutex_lock(&g->lock);
+		g->r->merged++;
+		g->r->names += changed;
+		if (changed == d->nnames)
+			g->r->freed += d->size;
+		pthread_mutex_unlock(&g->lock);
+	}
+}
+
+/* ---- --reflink ---- */
+
+/*
+ * Whether the filesystem of the keeper K (open as KF) can share blocks:
+ * asked once per filesystem, told once through ops->no_reflink.
+ * Returns 1 or 0.
+ */
+static int reflink_ok(struct engine *g, struct dupes_inode *k,
+		      struct hln_file *kf)
+{
+	pthread_mutex_lock(&g->lock);
+	for (size_t i = 0; i < g->nnolink; i++) {
+		if (g->nolink_devs[i] == k->dev) {
+			pthread_mutex_unlock(&g->lock);
+			return 0;
+		}
+	}
+	pthread_mutex_unlock(&g->lock);
+	int64_t done;
+	int rc = hln_file_dedupe(kf, 0, 0, &kf, 1, &done);
+	if (rc == 0)
+		return 1;
+	pthread_mutex_lock(&g->lock);
+	int told = 0;
+	for (size_t i = 0; i < g->nnolink; i++)
+		told |= g->nolink_devs[i] == k->dev;
+	if (!told) {
+		uint64_t *v =
+			reallocarray(g->nolink_devs, g->nnolink + 1, sizeof *v);
+		if (v) {
+			g->nolink_devs = v;
+			v[g->nnolink++] = k->dev;
+		}
+		g->r->failed = 1;
+		if (rc == -EOPNOTSUPP && g->ops->no_reflink)
+			g->ops->no_reflink(g->ctx, k->names[0].path);
+		else if (g->ops->error)
+			g->ops->error(g->ctx, k->names[0].path, -rc);
+	}
+	pthread_mutex_unlock(&g->lock);
+	return 0;
+}
+
+/*
+ * Share the keeper's blocks with each of the N files F[i] found equal
+ * (SAME[i]), HLN_DEDUPE_MAX_LEN bytes a call; the kernel compares the
+ * ranges again under its locks, so a file changed since is left alone.
+ */
+static void reflink_batch(struct worker *w, struct merge *m,
+			  struct dupes_inode **v, struct hln_file **f,
+			  const int *same, size_t n)
+{
+	struct engine *g = w->g;
+	struct hln_file *dst[BATCH];
+	struct dupes_inode *dv[BATCH];
+	int64_t done[BATCH];
+	size_t nd = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!same[i])
+			continue;
+		add_member(m, v[i], &g->nomem);
+		if (m->stop) {
+			v[i]->apart = DUPES_CHANGED;
+			continue;
+		}
+		if (hln_file_same_extents(m->kf, f[i]) == 1) {
+			v[i]->already = 1;
+			continue;
+		}
+		dst[nd] = f[i];
+		dv[nd++] = v[i];
+	}
+	uint64_t size = m->k->size;
+	int live[BATCH];
+	for (size_t i = 0; i < nd; i++)
+		live[i] = 1;
+	for (uint64_t off = 0; nd && off < size && !g->o->dry_run;) {
+		uint64_t len = size - off < HLN_DEDUPE_MAX_LEN
+				       ? size - off
+				       : HLN_DEDUPE_MAX_LEN;
+		struct hln_file *call[BATCH];
+		size_t map[BATCH], nc = 0;
+		for (size_t i = 0; i < nd; i++)
+			if (live[i])
+				map[nc] = i, call[nc++] = dst[i];
+		if (!nc || hln_signal_pending())
+			break;
+		int rc = hln_file_dedupe(m->kf, off, len, call, nc, done);
+		for (size_t c = 0; c < nc; c++) {
+			size_t i = map[c];
+			int64_t got = rc < 0 ? rc : done[c];
+			if (got == -ECANCELED) {
+				/* it changed since our comparison */
+				live[i] = 0;
+				if (!dv[i]->shared)
+					dv[i]->apart = DUPES_CHANGED;
+			} else if (got < 0) {
+				live[i] = 0;
+				fail(g, dv[i]->shared ? NULL : dv[i],
+				     dv[i]->names[0].path, (int)-got);
+			} else {
+				/* checked: a short answer is what it is */
+				dv[i]->shared += (uint64_t)got;
+			}
+		}
+		off += len;
+	}
+	pthread_mutex_lock(&g->lock);
+	for (size_t i = 0; i < nd; i++) {
+		struct dupes_inode *d = dv[i];
+		if (g->o->dry_run)
+			d->shared = d->size;
+		if (d->shared) {
+			d->merged = 1;
+			g->r->merged++;
+			g->r->freed += d->shared;
+			d->names[0].to = m->k;
+		}
+	}
+	pthread_mutex_unlock(&g->lock);
+}
+
+/*
+ * Compare the keeper with the N files V byte for byte, all read in step;
+ * merge each found equal; put those that differ in *REST (their count in
+ * *NREST).
+ */
+static void compare_batch(struct worker *w, struct merge *m,
+			  struct dupes_inode **v, size_t n,
+			  struct dupes_inode **rest, size_t *nrest)
+{
+	struct engine *g = w->g;
+	struct hln_file *f[BATCH];
+	struct hln_stat st[BATCH];
+	int same[BATCH];
+	for (size_t i = 0; i < n; i++) {
+		f[i] = NULL;
+		same[i] = open_inode(g, v[i], &f[i], &st[i]) == 0;
+	}
+	uint64_t size = m->k->size;
+	for (uint64_t off = 0; off < size;) {
+		size_t want = size - off < CHUNK ? (size_t)(size - off) : CHUNK;
+		int any = 0;
+		for (size_t i = 0; i < n; i++)
+			any |= same[i];
+		if (!any)
+			break;
+		int64_t got = read_full(m->kf, w->kbuf, want, off);
+		if (got < 0 || (size_t)got != want) {
+			/*
+			 * The keeper is unreadable or shrank: nothing is
+			 * known equal; the others try among themselves.
+			 */
+			if (got < 0)
+				fail(g, m->k, m->k->names[0].path, (int)-got);
+			else if (m->k->apart < 0)
+				m->k->apart = DUPES_CHANGED;
+			m->stop = 1;
+			for (size_t i = 0; i < n; i++)
+				if (same[i])
+					rest[(*nrest)++] = v[i], same[i] = 0;
+			break;
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (!same[i])
+				continue;
+			int64_t r = read_full(f[i], w->buf, want, off);
+			if (r < 0) {
+				fail(g, v[i], v[i]->names[0].path, (int)-r);
+				same[i] = 0;
+			} else if ((size_t)r != want ||
+				   memcmp(w->buf, w->kbuf, want) != 0) {
+				same[i] = 0;
+				rest[(*nrest)++] = v[i];
+			}
+		}
+		off += want;
+	}
+	if (g->o->reflink && !g->o->find_only) {
+		reflink_batch(w, m, v, f, same, n);
+		for (size_t i = 0; i < n; i++)
+			hln_file_close(f[i]);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (same[i]) {
+			add_member(m, v[i], &g->nomem);
+			if (m->stop && v[i]->apart < 0)
+				v[i]->apart = DUPES_CHANGED;
+			else
+				merge_one(w, m, v[i], &f[i], &st[i]);
+		}
+		hln_file_close(f[i]);
+	}
+}
+
+static void record_set(struct engine *g, struct merge *m)
+{
+	struct dupes_set s = {m->v[0]->size, m->n, m->v};
+	pthread_mutex_lock(&g->lock);
+	struct dupes_result *r = g->r;
+	if (r->nlist % 64 == 0) {
+		struct dupes_set *v =
+			reallocarray(r->list, r->nlist + 64, sizeof *v);
+		if (!v) {
+			g->nomem = 1;
+			pthread_mutex_unlock(&g->lock);
+			free(m->v);
+			return;
+		}
+		r->list = v;
+	}
+	r->list[r->nlist++] = s;
+	if (g->o->progress)
+		atomic_fetch_add(&g->o->progress->found, 1);
+	pthread_mutex_unlock(&g->lock);
+}
+
+/*
+ * V holds N inodes whose hashes say they may be identical, the keeper
+ * first.  Compare each with the keeper; those that differ try again
+ * among themselves (only a forged collision gets there).
+ */
+static void resolve(struct worker *w, struct dupes_inode **v, size_t n)
+{
+	struct dupes_inode *rest[BATCH];
+	while (n >= 2 && !hln_signal_pending()) {
+		struct merge m = {0};
+		struct hln_stat kst;
+		m.k = v[0];
+		if (open_inode(w->g, m.k, &m.kf, &kst) < 0) {
+			v++, n--;
+			continue;
+		}
+		m.kst = kst;
+		if (w->g->o->reflink && !w->g->o->find_only &&
+		    !reflink_ok(w->g, m.k, m.kf)) {
+			/* nothing changes on this filesystem */
+			hln_file_close(m.kf);
+			return;
+		}
+		add_member(&m, m.k, &w->g->nomem);
+		struct dupes_inode *first = m.k;
+		size_t left = 0;
+		for (size_t i = 1; i < n; i += BATCH) {
+			size_t b = n - i < BATCH ? n - i : BATCH;
+			size_t nrest = 0;
+			compare_batch(w, &m, v + i, b, rest, &nrest);
+			/* the ones that differ go to the front, in order */
+			for (size_t k = 0; k < nrest; k++)
+				v[left++] = rest[k];
+		}
+		hln_file_close(m.kf);
+		if (m.n >= 2) {
+			m.v[0] = first; /* the keeper stays first */
+			record_set(w->g, &m);
+		} else {
+			free(m.v);
+		}
+		n = left;
+	}
+}
+
+struct keyed {
+	uint64_t key;
+	size_t idx; /* position in the keeper order */
+	struct dupes_inode *d;
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/*
+ * Split V (in keeper order) by the hash of the first 4 KiB (WHOLE 0) or
+ * of the whole content, and resolve each class of two or more.
+ */
+static void split(struct worker *w, struct dupes_inode **v, size_t n, int whole)
+{
+	struct keyed *k = malloc(n * sizeof *k);
+	if (!k) {
+		w->g->nomem = 1;
+		return;
+	}
+	size_t m = 0;
+	for (size_t i = 0; i < n && !hln_signal_pending(); i++) {
+		if (hash_inode(w, v[i], whole, &k[m].key) == 0) {
+			k[m].idx = i;
+			k[m++].d = v[i];
+		}
+	}
+	if (m > 1)
+		qsort(k, m, sizeof *k, cmp_keyed);
+	for (size_t i = 0; i < m; i++)
+		v[i] = k[i].d;
+	for (size_t i = 0; i < m;) {
+		size_t j = i + 1;
+		while (j < m && k[j].key == k[i].key)
+			j++;
+		/* a class of two is compared directly: one read each */
+		if (j - i > 2 && !whole && v[i]->size > PREFIX)
+			split(w, v + i, j - i, 1);
+		else if (j - i >= 2)
+			resolve(w, v + i, j - i);
+		i = j;
+	}
+	free(k);
+}
+
+static void do_group(struct worker *w, const struct group *gr)
+{
+	struct engine *g = w->g;
+	if (gr->n > w->tmpcap) {
+		struct dupes_inode **t =
+			reallocarray(w->tmp, gr->n, sizeof *w->tmp);
+		if (!t) {
+			g->nomem = 1;
+			return;
+		}
+		w->tmp = t;
+		w->tmpcap = gr->n;
+	}
+	for (size_t i = 0; i < gr->n; i++)
+		w->tmp[i] = &g->inodes[gr->start + i];
+	qsort(w->tmp, gr->n, sizeof *w->tmp, cmp_keeper);
+	if (gr->n == 2)
+		resolve(w, w->tmp, 2); /* two: compared directly, read once */
+	else
+		split(w, w->tmp, gr->n, 0);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct engine *g = w->g;
+	for (;;) {
+		size_t i = atomic_fetch_add(&g->next, 1);
+		if (i >= g->ngroups || hln_signal_pending())
+			break;
+		do_group(w, &g->groups[i]);
+	}
+	return NULL;
+}
+
+static int resolve_all(struct engine *g)
+{
+	int n = g->o->threads;
+	if (n <= 0) {
+		/* more reads in flight than CPUs: a cold disk waits */
+		n = 2 * hln_ncpus();
+		if (n < 4)
+			n = 4;
+	}
+	if (n > MAX_WORKERS)
+		n = MAX_WORKERS;
+	if ((size_t)n > g->ngroups)
+		n = g->ngroups ? (int)g->ngroups : 1;
+	struct worker *ws = calloc((size_t)n, sizeof *ws);
+	pthread_t *tids = calloc((size_t)n, sizeof *tids);
+	int rc = 0, started = 0;
+	if (!ws || !tids)
+		rc = -ENOMEM;
+	for (int i = 0; i < n && rc == 0; i++) {
+		ws[i].g = g;
+		ws[i].kbuf = malloc(CHUNK);
+		ws[i].buf = malloc(CHUNK);
+		ws[i].xs = XXH3_createState();
+		if (!ws[i].kbuf || !ws[i].buf || !ws[i].xs)
+			rc = -ENOMEM;
+	}
+	for (int i = 0; i < n && rc == 0; i++) {
+		if (i > 0 &&
+		    pthread_create(&tids[i], NULL, worker_main, &ws[i]) != 0)
+			break;
+		started = i + 1;
+	}
+	if (rc == 0)
+		worker_main(&ws[0]);
+	for (int i = 1; i < started; i++)
+		pthread_join(tids[i], NULL);
+	for (int i = 0; ws && i < n; i++) {
+		free(ws[i].kbuf);
+		free(ws[i].buf);
+		free(ws[i].tmp);
+		if (ws[i].xs)
+			XXH3_freeState(ws[i].xs);
+	}
+	free(ws);
+	free(tids);
+	return rc;
+}
+
+/* ---- the result ---- */
+
+uint64_t dupes_set_frees(const struct dupes_set *set)
+{
+	uint64_t n = 0;
+	for (size_t i = 1; i < set->n; i++)
+		if (set->v[i]->apart < 0)
+			n++;
+	return n * set->size;
+}
+
+static int cmp_set(const void *a, const void *b)
+{
+	const struct dupes_set *x = a, *y = b;
+	uint64_t fx = dupes_set_frees(x), fy = dupes_set_frees(y);
+	if (fx != fy)
+		return fx > fy ? -1 : 1;
+	return cmp_keeper(&x->v[0], &y->v[0]);
+}
+
+/* Within a set: the keeper first, then the others by first name. */
+static int cmp_member(const void *a, const void *b)
+{
+	const struct dupes_inode *x = *(struct dupes_inode *const *)a;
+	const struct dupes_inode *y = *(struct dupes_inode *const *)b;
+	if (x->op != y->op)
+		return x->op < y->op ? -1 : 1;
+	return strcmp(x->names[0].path, y->names[0].path);
+}
+
+int dupes_run(char *const *paths, int n, const struct dupes_opts *o,
+	      const struct dupes_ops *ops, void *ctx, struct dupes_result *r)
+{
+	memset(r, 0, sizeof *r);
+	static const struct dupes_ops none = {NULL, NULL};
+	if (!ops)
+		ops = &none;
+	struct engine *g = calloc(1, sizeof *g);
+	struct collect *c = calloc(1, sizeof *c);
+	if (!g || !c) {
+		free(g);
+		free(c);
+		return -ENOMEM;
+	}
+	g->o = c->o = o;
+	g->ops = c->ops = ops;
+	g->ctx = c->ctx = ctx;
+	g->r = r;
+	pthread_mutex_init(&g->lock, NULL);
+	c->lock = &g->lock;
+	int rc = collect_all(c, paths, n);
+	r->failed |= c->failed;
+
+	/* every worker's records in one array */
+	size_t total = 0;
+	for (int w = 0; w < MAX_WORKERS; w++)
+		total += c->part[w].n;
+	struct rec *all = malloc((total ? total : 1) * sizeof *all);
+	if (!all)
+		rc = -ENOMEM;
+	size_t k = 0;
+	for (int w = 0; w < MAX_WORKERS; w++) {
+		for (size_t i = 0; i < c->part[w].n; i++) {
+			if (all)
+				all[k++] = c->part[w].v[i];
+			else
+				free(c->part[w].v[i].path);
+		}
+		free(c->part[w].v);
+	}
+	free(c);
+	if (all && rc == 0 && !hln_signal_pending()) {
+		rc = build(g, all, k);
+		if (rc == 0)
+			rc = resolve_all(g);
+	} else if (all) {
+		for (size_t i = 0; i < k; i++)
+			free(all[i].path);
+		free(all);
+	}
+	if (g->nomem && rc == 0)
+		rc = -ENOMEM;
+	r->signal = hln_signal_pending();
+
+	for (size_t i = 0; i < r->nlist; i++) {
+		struct dupes_set *s = &r->list[i];
+		if (s->n > 2)
+			qsort(s->v + 1, s->n - 1, sizeof *s->v, cmp_member);
+	}
+	r->sets = r->nlist;
+	if (r->nlist > 1)
+		qsort(r->list, r->nlist, sizeof *r->list, cmp_set);
+	for (size_t i = 0; i < g->ninodes; i++)
+		if (g->inodes[i].apart >= 0)
+			r->skipped[g->inodes[i].apart]++;
+	/* the inodes stay, for the caller to print; freed with the result */
+	r->inodes = g->inodes;
+	r->ninodes = g->ninodes;
+	free(g->groups);
+	free(g->nolink_devs);
+	pthread_mutex_destroy(&g->lock);
+	free(g);
+	return rc;
+}
+
+void dupes_result_free(struct dupes_result *r)
+{
+	for (size_t i = 0; i < r->nlist; i++)
+		free(r->list[i].v);
+	free(r->list);
+	struct dupes_inode *v = r->inodes;
+	for (size_t i = 0; i < r->ninodes; i++) {
+		for (uint32_t j = 0; j < v[i].nnames; j++)
+			free(v[i].names[j].path);
+		free(v[i].names);
+	}
+	free(v);
+	memset(r, 0, sizeof *r);
+}
