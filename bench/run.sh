@@ -39,7 +39,8 @@ set -euo pipefail
 
 # The rows, in the order of SPEC.md's table.
 ROWS=(list_file list_btrfs list_dir list_rss backup_rss create_r create_batch
-	count_r count_rss break_ext4 break_btrfs break_rss create_reflink)
+	count_r count_rss break_ext4 break_btrfs break_rss create_reflink
+	dedupe_list dedupe_list_cold dedupe_link dedupe_reflink dedupe_rss)
 
 # The conditions every pair is timed under (see bench_mode).
 MODES_ALL=(warm cold busy pinned)
@@ -693,6 +694,10 @@ say "hln bench: $("$HLN" --version 2>/dev/null || echo "$HLN")"
 say "machine: $(uname -srm), $(nproc) cores, $WORK on $(findmnt -no FSTYPE -T . 2>/dev/null || stat -f -c %T .)," \
 	"$(hyperfine --version)"
 t_start=$SECONDS
+
+# the dedupe rows and their tree (bench/dedupe.sh, bench/gen_dupes.py)
+# shellcheck source=bench/dedupe.sh
+. "$BENCH_SRC/dedupe.sh"
 
 for row in "${SELECTED[@]}"; do
 	declare -F "row_$row" >/dev/null || die "no such row: $row (rows: ${ROWS[*]})"
