@@ -294,6 +294,29 @@ case_create_reflink_args() {
 	echo "$1/dst"
 }
 
+# create_r_reflink: a tree replicated with copy-on-write copies (-r
+# --reflink): 3 directories of 4 files of 256 KiB.
+case_create_r_reflink_ok() { case_create_reflink_ok "$@"; }
+case_create_r_reflink_setup() {
+	mkdir "$1/src"
+	local d i
+	for d in a b c; do
+		mkdir "$1/src/$d"
+		for i in 1 2 3 4; do
+			tail -c +$((i * 8192 + ${#d} * 100)) "$T/data" |
+				head -c $((256 << 10)) >"$1/src/$d/$i"
+		done
+		touch -d '2020-02-03 04:05:06' "$1/src/$d"
+	done
+}
+case_create_r_reflink_args() {
+	echo create
+	echo -r
+	if [ "$CUR_FS" = xfs ]; then echo --reflink; else echo --reflink=auto; fi
+	echo "$1/src"
+	echo "$1/dst"
+}
+
 # The same two on the portable path (no O_TMPFILE, no exchange).
 case_break_portable_ok() { [ -n "$HLN_PORTABLE" ] && [ "$1" = ext4 ]; }
 case_break_portable_bin() { echo "$HLN_PORTABLE"; }
@@ -304,7 +327,8 @@ case_create_f_portable_bin() { echo "$HLN_PORTABLE"; }
 case_create_f_portable_setup() { case_create_f_setup "$@"; }
 case_create_f_portable_args() { case_create_f_args "$@"; }
 
-cases_all="break create_f create_reflink break_portable create_f_portable"
+cases_all="break create_f create_reflink create_r_reflink break_portable
+create_f_portable"
 CASES=${CRASH_CASES:-$cases_all}
 
 # ---- running them ---------------------------------------------------------
