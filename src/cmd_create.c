@@ -277,7 +277,8 @@ static int run_batch(struct create_opts *o)
 		}
 		status |= batch_pair(o, p.lineno, p.target, p.name, why);
 	}
-	if (rc == -EBADF) {
+	/* Windows' C library says EINVAL for a closed standard input */
+	if (rc == -EBADF || rc == -EINVAL) {
 		msg_error(CMD, "stdin",
 			  "cannot read the pairs: standard input is closed "
 			  "(give them with < FILE or through a pipe)");

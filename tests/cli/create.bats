@@ -1494,3 +1494,31 @@ used_kib() { sync -f "$1" && df -k --output=used "$1" | tail -n 1; }
 		no_temp_left m
 	done
 }
+
+@test "--reflink where the suite runs: a clone, or the refusal naming the filesystem; auto copies" {
+	mkfile a "some data"
+	hrun create --reflink a b
+	if [ "$status" -eq 0 ]; then
+		cmp a b || fail "the clone differs"
+	else
+		expect_status 1
+		# the last line: Wine may say first that the volume has no label
+		[[ ${stderr##*$'\n'} == "hln: create: b: "*" cannot share data blocks; use --reflink=auto to copy the bytes" ]] ||
+			fail "not the refusal naming the filesystem"
+		expect_absent b
+	fi
+	no_temp_left
+	rm -f b
+	hrun create -v --reflink=auto a b
+	expect_status 0
+	[ "$output" = "'b' => 'a' (copy)" ] || [ "$output" = "'b' => 'a' (clone)" ] ||
+		fail "-v did not say clone or copy"
+	expect_content b "some data"
+	[ "$(ino a)" != "$(ino b)" ] || fail "a hard link, not a copy"
+	expect_nlink a 1
+	mkfile c other
+	hrun create -f --reflink=auto a c
+	expect_status 0
+	expect_content c "some data"
+	no_temp_left
+}
