@@ -829,7 +829,7 @@ static void reflink_batch(struct worker *w, struct merge *m,
 			v[i]->apart = DUPES_CHANGED;
 			continue;
 		}
-		if (hln_file_same_extents(m->kf, f[i]) == 1) {
+		if (hln_file_same_extents(m->kf, f[i]) >= 1) {
 			v[i]->already = 1;
 			continue;
 		}

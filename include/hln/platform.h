@@ -499,8 +499,9 @@ int hln_file_dedupe(struct hln_file *src, uint64_t off, uint64_t len,
  * Whether every byte of B already lies in the same data blocks as the
  * same byte of A (Linux FIEMAP: the same physical extents at the same
  * offsets; failpoint "extents"), so sharing them again would free
- * nothing.  Returns 1, 0 (not all, or it cannot tell: inline or
- * delayed extents), -ENOSYS where the OS cannot say, or -errno.
+ * nothing.  Returns 1, 2 when B's data is stored inline in its metadata
+ * (no blocks to share), 0 (not all, or it cannot tell: delayed
+ * extents), -ENOSYS where the OS cannot say, or -errno.
  */
 int hln_file_same_extents(struct hln_file *a, struct hln_file *b);
 

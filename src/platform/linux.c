@@ -599,6 +599,11 @@ int fast_same_extents(int a, int b)
 		for (int i = 0; i < nb; i++) {
 			const struct fiemap_extent *x = &ma->fm_extents[i];
 			const struct fiemap_extent *y = &mb->fm_extents[i];
+			/* inline data has no blocks to share: nothing to do */
+			if (y->fe_flags & FIEMAP_EXTENT_DATA_INLINE) {
+				rc = 2;
+				goto out;
+			}
 			if (i >= n || x->fe_logical != y->fe_logical ||
 			    x->fe_physical != y->fe_physical ||
 			    x->fe_length != y->fe_length ||

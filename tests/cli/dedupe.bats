@@ -665,6 +665,19 @@ reflink_on() {
 	reflink_on btrfs
 }
 
+@test "--reflink on Btrfs: small files kept inline (no blocks to share) are not counted" {
+	dd_image m btrfs 300
+	mkdir m/d
+	pattern m/d/a 300
+	pattern m/d/b 300
+	sync
+	hrun dedupe --reflink --bytes m/d
+	expect_status 0
+	expect_out_has "sets: 1"
+	expect_out_has "merged: 0"
+	expect_out_has "freed: 0"
+}
+
 @test "--reflink on XFS: blocks shared, space back, files independent" {
 	reflink_on xfs
 }
