@@ -294,6 +294,30 @@ case_create_reflink_args() {
 	echo "$1/dst"
 }
 
+# dedupe: 8 sets of 3 identical 256 KiB files and 3 unique ones, made
+# one: hard links, and on XFS --reflink (shared blocks, every file kept).
+case_dedupe_ok() {
+	"$HLN" dedupe --help >/dev/null 2>&1 || echo "this hln has no dedupe"
+}
+case_dedupe_setup() {
+	local s k
+	for s in 1 2 3 4 5 6 7 8; do
+		mkdir "$1/s$s"
+		for k in a b c; do
+			tail -c +$((s * 65536)) "$T/data" | head -c $((256 << 10)) >"$1/s$s/$k"
+		done
+	done
+	for k in 1 2 3; do
+		tail -c +$((k * 12345)) "$T/data" | head -c 1000 >"$1/unique$k"
+	done
+}
+case_dedupe_args() { printf '%s\n' dedupe "$1"; }
+case_dedupe_reflink_ok() {
+	[ "$1" = xfs ] && "$HLN" dedupe --help 2>/dev/null | grep -q -- --reflink
+}
+case_dedupe_reflink_setup() { case_dedupe_setup "$@"; }
+case_dedupe_reflink_args() { printf '%s\n' dedupe --reflink "$1"; }
+
 # create_r_reflink: a tree replicated with copy-on-write copies (-r
 # --reflink): 3 directories of 4 files of 256 KiB.
 case_create_r_reflink_ok() { case_create_reflink_ok "$@"; }
@@ -327,8 +351,8 @@ case_create_f_portable_bin() { echo "$HLN_PORTABLE"; }
 case_create_f_portable_setup() { case_create_f_setup "$@"; }
 case_create_f_portable_args() { case_create_f_args "$@"; }
 
-cases_all="break create_f create_reflink create_r_reflink break_portable
-create_f_portable"
+cases_all="break create_f create_reflink create_r_reflink dedupe dedupe_reflink
+break_portable create_f_portable"
 CASES=${CRASH_CASES:-$cases_all}
 
 # ---- running them ---------------------------------------------------------
