@@ -205,7 +205,10 @@ int hln_main(int argc, char **argv)
 		return finish(NULL, &out, HLN_EXIT_OK);
 	}
 	if (long_option(first, "--version")) {
-		puts("hln " HLN_VERSION);
+		/* through out, which keeps the errno of a failed write (the
+		   C library may fail it in puts, before the final flush) */
+		out_name(&out, "hln " HLN_VERSION);
+		out_end(&out);
 		return finish(NULL, &out, HLN_EXIT_OK);
 	}
 	if (first[0] == '-') {

@@ -315,12 +315,14 @@ void out_begin(struct out *o, enum out_format format, enum out_doc doc)
 
 int out_flush(struct out *o)
 {
+	/* the errno a JSON write kept first: the C library may fail a write
+	   before the flush and leave no errno for it (MinGW, Wine) */
+	if (!o->err && o->json.err)
+		o->err = o->json.err;
 	errno = 0;
 	if (fflush(o->fp) != 0 && !o->err)
 		o->err = errno ? errno : EIO;
 	note_error(o->fp, &o->err);
-	if (!o->err && o->json.err)
-		o->err = o->json.err;
 	return -o->err;
 }
 
