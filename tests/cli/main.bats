@@ -198,21 +198,30 @@ Try 'hln --help'."
 	mkdir big
 	for i in $(seq 1 700); do : >"big/f$i" && ln "big/f$i" "big/g$i"; done
 	local -a forms=(
-		"list f" "list -j f" "list big" "list -0 big" "count f" "count f g"
+		"list --root=. f" "list -j --root=. f" "list big" "list -0 big"
+		"count f" "count f g"
 		"count -j f" "count -r ." "count -r -j ." "break -n -v f"
 		"break -j -n f" "create -v -n f h" "help list"
 	)
-	local form cmd
+	# list FILE under --root=.: the default root is the top of the
+	# filesystem, which under Wine is Z:\ (the whole machine, /proc too)
+	# Under Wine, MinGW's C library can fail a plain write before the
+	# final flush and leave no errno for it: there the reason may be the
+	# generic "input/output error", but the error is still said, once.
+	local reason="no space left on device" form cmd
+	[ -z "${HLN_WINE:-}" ] || reason="*"
 	for form in "${forms[@]}"; do
 		cmd=${form%% *}
 		run --separate-stderr bash -c "'$HLN' $form >/dev/full"
 		[ "$status" -eq 1 ] || fail "$form: exit $status"
-		[ "$stderr" = "hln: $cmd: stdout: no space left on device" ] ||
+		# shellcheck disable=SC2053 # $reason is a pattern under Wine
+		[[ $stderr == "hln: $cmd: stdout: "$reason ]] ||
 			fail "$form: stderr is '$stderr'"
 	done
 	# big enough that stdio writes before the end
 	run --separate-stderr bash -c "'$HLN' count big/* >/dev/full"
-	[ "$stderr" = "hln: count: stdout: no space left on device" ] || fail "count big/*: '$stderr'"
+	# shellcheck disable=SC2053
+	[[ $stderr == "hln: count: stdout: "$reason ]] || fail "count big/*: '$stderr'"
 	run --separate-stderr bash -c "'$HLN' --version >/dev/full"
 	[ "$stderr" = "hln: stdout: no space left on device" ] || fail "--version: '$stderr'"
 }
