@@ -23,6 +23,7 @@
 #include <xxhash.h>
 
 #include "hln/dupes.h"
+#include "hln/groups.h"
 #include "hln/failpoint.h"
 #include "hln/platform.h"
 #include "hln/replace.h"
@@ -181,25 +182,6 @@ static void collect_error(void *ctx, const char *path, int err)
 	report(ctx, path, err);
 }
 
-/*
- * Whether operand I lies inside another directory operand (or is the same
- * as an earlier one), so that walking it again would see names twice.
- */
-static int covered(int n, char *const *ops, const struct hln_stat *sts,
-		   const int *ok, int i)
-{
-	for (int j = 0; j < n; j++) {
-		if (j == i || !ok[j] || sts[j].type != HLN_T_DIR)
-			continue;
-		int same = sts[i].dev == sts[j].dev && sts[i].ino == sts[j].ino;
-		if (same && j > i)
-			continue;
-		if (same || walk_is_within(ops[i], sts[j].dev, sts[j].ino) == 1)
-			return 1;
-	}
-	return 0;
-}
-
 static int collect_all(struct collect *c, char *const *paths, int n)
 {
 	struct hln_stat *sts = calloc((size_t)n + 1, sizeof *sts);
@@ -240,7 +222,7 @@ static int collect_all(struct collect *c, char *const *paths, int n)
 	wops.error = collect_error;
 	int rc = 0;
 	for (int i = 0; i < n && !hln_signal_pending() && rc == 0; i++) {
-		if (!ok[i] || covered(n, paths, sts, ok, i))
+		if (!ok[i] || groups_covered(n, paths, sts, ok, i))
 			continue;
 		c->op = (uint32_t)i;
 		if (sts[i].type == HLN_T_DIR) {
