@@ -253,9 +253,15 @@ static int cmp_rec(const void *a, const void *b)
 		return x->size < y->size ? -1 : 1;
 	if (x->ino != y->ino)
 		return x->ino < y->ino ? -1 : 1;
+	/* by path before operand: the same name reached through two
+	 * operands ("hln dedupe b c b") sorts together, lowest operand
+	 * first, and is kept once */
+	int c = strcmp(x->path, y->path);
+	if (c)
+		return c;
 	if (x->op != y->op)
 		return x->op < y->op ? -1 : 1;
-	return strcmp(x->path, y->path);
+	return 0;
 }
 
 /* A (dev, size) group of two or more inodes. */
@@ -336,15 +342,22 @@ static int build(struct engine *g, struct rec *v, size_t n)
 			d->mtime_sec = v[k].mtime_sec;
 			d->mtime_nsec = v[k].mtime_nsec;
 			d->op = v[k].op;
+			for (size_t x = k + 1; x < m; x++)
+				if (v[x].op < d->op)
+					d->op = v[x].op;
 			d->apart = -1;
 			d->names = calloc(m - k, sizeof *d->names);
 			if (!d->names)
 				rc = -ENOMEM;
 			for (size_t x = k; x < m; x++) {
-				/* an operand named twice: one name */
+				/* a name reached twice (or more): one
+				 * name; the sort put the copies together,
+				 * so the last name kept is the one to
+				 * compare with (v[x - 1] may be freed) */
 				if (d->names &&
-				    (x == k ||
-				     strcmp(v[x].path, v[x - 1].path)))
+				    (d->nnames == 0 ||
+				     strcmp(v[x].path,
+					    d->names[d->nnames - 1].path)))
 					d->names[d->nnames++].path = v[x].path;
 				else
 					free(v[x].path);

@@ -279,6 +279,22 @@ assert d == [{"size": 300, "keep": "d/a b", "inodes": 2, "names": ["d/a b", "d/n
 	same_file d/sub/a d/b
 }
 
+@test "the same name given three times, between links of it: listed once" {
+	pattern a 400
+	ln a l
+	pattern c 400
+	# once crashed (a use after free: the third copy of a name was
+	# compared with the freed second)
+	hrun dedupe --list a a l a c
+	expect_status 0
+	[ "$(grep -cx a <<<"$output")" = 1 ] || fail "a listed more than once: $output"
+	hrun dedupe --bytes a l a a c a
+	expect_status 0
+	expect_out_has "files: 2"
+	same_file a c
+	same_file a l
+}
+
 # ---- the rules that keep files apart --------------------------------------
 
 @test "different owner, group or mode: left apart; --ignore-owner/-mode and -c merge" {
