@@ -415,32 +415,33 @@ int copy_break(struct hln_dir *dir, const char *name, enum copy_reflink reflink,
 	return rc;
 }
 
-/* Put the finished file T at NAME, which must not exist.  0 or -errno. */
+/*
+ * Put the finished file T at NAME (relative to T's directory, as T's own
+ * name is), which must not exist.  0 or -errno.
+ */
 static int place_new(struct replace_tmp *t, const char *name)
 {
-	if (!t->path[0])
-		return hln_file_link(t->f, NULL, name); /* O_TMPFILE: linkat */
+	if (!t->path[0]) /* O_TMPFILE: linked from its descriptor */
+		return hln_file_link(t->f, t->dir, name);
 	/* A link, not a rename: a NAME made meanwhile is never clobbered. */
-	int rc = hln_link(t->path, name, 0);
+	int rc = t->dir ? hln_dir_linkat(t->dir, t->path, t->dir, name)
+			: hln_link(t->path, name, 0);
 	if (rc == 0) {
-		hln_unlink(t->path);
+		hln_dir_unlinkat(t->dir, t->path);
 		t->path[0] = '\0';
 	}
 	return rc;
 }
 
 int copy_to_name(struct hln_file *src, const struct hln_stat *st,
-		 const char *name, enum copy_reflink reflink,
-		 const struct hln_stat *expect, int lazy, struct copy_result *r)
+		 struct hln_dir *dir, const char *name,
+		 enum copy_reflink reflink, const struct hln_stat *expect,
+		 int lazy, struct copy_result *r)
 {
 	memset(r, 0, sizeof *r);
 	r->attempts = 1;
-	char dir[4096 + 32];
-	int rc = path_dir(dir, sizeof dir, name);
-	if (rc < 0)
-		return rc;
 	struct replace_tmp t;
-	rc = replace_tmp_create(name, &t);
+	int rc = replace_tmp_create_at(dir, name, &t);
 	if (rc < 0)
 		return rc;
 	rc = fill_copy(&t, src, st, reflink, 0, lazy, r);
@@ -453,8 +454,11 @@ int copy_to_name(struct hln_file *src, const struct hln_stat *st,
 		if (rc == 0)
 			rc = replace_swap(&t, name, expect);
 	}
-	if (rc == 0 && !expect && !lazy)
-		rc = hln_dir_sync(NULL, dir);
+	if (rc == 0 && !expect && !lazy) {
+		char *where = path_dir_dup(name);
+		rc = where ? hln_dir_sync(dir, where) : -ENOMEM;
+		free(where);
+	}
 	/*
 	 * T's name, if it still has one, is only the temporary: removed.
 	 * Past the link or the swap it has none (the copy is in place).

@@ -228,7 +228,7 @@ static int copy_symlink_path(const char *src, const char *name, int replace)
  * *WHAT set, 1 when SRC is no regular file (reported), or -errno.
  */
 static int clone_path(struct tree *t, const char *src, const char *name,
-		      const struct hln_stat *expect, int follow, int lazy,
+		      const struct hln_stat *expect, int follow,
 		      enum linktree_made *what)
 {
 	const struct linktree_opts *o = t->o;
@@ -254,7 +254,7 @@ static int clone_path(struct tree *t, const char *src, const char *name,
 	}
 	struct copy_result r;
 	if (rc == 0)
-		rc = copy_to_name(f, &st, name, o->when, expect, lazy, &r);
+		rc = copy_to_name(f, &st, NULL, name, o->when, expect, 0, &r);
 	if (rc == 0)
 		*what = r.cloned ? LINKTREE_CLONED : LINKTREE_COPIED;
 	hln_file_close(f);
@@ -316,8 +316,7 @@ static int make_one(struct tree *t, const char *src, const char *name,
 	int follow = o->follow_root ? HLN_FOLLOW : 0;
 	*what = LINKTREE_LINKED;
 	if (o->reflink)
-		return clone_path(t, src, name, expect, o->follow_root, 0,
-				  what);
+		return clone_path(t, src, name, expect, o->follow_root, what);
 	if (expect)
 		return replace_with_link(src, name, follow);
 	int rc = hln_link(src, name, follow);
@@ -522,6 +521,25 @@ static void tree_dir_done(void *ctx, void *data)
 }
 
 /*
+ * Flush the directory of the copy at PATH (T's destination, then the part
+ * below it): by its path, or where the path is too long for the OS, opened
+ * again one component at a time (walk_reopen).  0 or -errno.
+ */
+static int sync_copy_dir(const struct tree *t, const char *path)
+{
+	int rc = hln_dir_sync(NULL, path);
+	if (rc == -ENAMETOOLONG) {
+		struct hln_dir *d;
+		rc = walk_reopen(t->dest, path + strlen(t->dest), &d);
+		if (rc == 0) {
+			rc = hln_dir_sync(d, ".");
+			hln_dir_close(d);
+		}
+	}
+	return rc;
+}
+
+/*
  * -r --reflink: flush every directory of the copy, and the one holding
  * its root, so that the tree create reports made survives a power cut
  * (tests/fault/crash.sh found names missing after exit 0 on XFS).  At the
@@ -531,25 +549,22 @@ static void tree_dir_done(void *ctx, void *data)
 static void flush_made_dirs(struct tree *t, const char *src, const char *dest)
 {
 	for (size_t i = 0; i < t->ndirs; i++) {
-		int rc = hln_dir_sync(NULL, t->made_dirs[i]);
+		int rc = sync_copy_dir(t, t->made_dirs[i]);
 		if (rc < 0)
 			fail(t, NULL, t->made_dirs[i], LINKTREE_ERRNO, rc);
 		free(t->made_dirs[i]);
 	}
 	free(t->made_dirs);
-	const char *slash = strrchr(dest, '/');
-	size_t len = !slash ? 0 : slash == dest ? 1 : (size_t)(slash - dest);
-	char *parent = malloc(len + 2);
-	int rc = parent ? 0 : -ENOMEM;
-	if (parent) {
-		memcpy(parent, len ? dest : ".", len ? len : 1);
-		parent[len ? len : 1] = '\0';
-		rc = hln_dir_sync(NULL, parent);
-		free(parent);
-	}
+	char *parent = path_dir_dup(dest);
+	int rc = parent ? hln_dir_sync(NULL, parent) : -ENOMEM;
+	free(parent);
 	if (rc < 0)
 		fail(t, src, dest, LINKTREE_ERRNO, rc);
 }
+
+static int clone_entry(struct tree *t, const struct walk_entry *e,
+		       struct copydir *c, const char *dp,
+		       const struct hln_stat *expect, enum linktree_made *what);
 
 /*
  * The name of E exists in the copy C already: it is a name of the same
@@ -591,7 +606,7 @@ static int on_existing(struct tree *t, const struct walk_entry *e,
 	if (text)
 		rc = replace_with_symlink(c->dd, e->name, text);
 	else if (o->reflink)
-		rc = clone_path(t, e->path, dp, &ds, 0, 1, what);
+		rc = clone_entry(t, e, c, dp, &ds, what);
 	else
 		rc = replace_with_linkat(e->dir, e->name, c->dd, e->name);
 	return rc < 0 ? rc : rc == 0 ? 1 : 0;
@@ -622,40 +637,116 @@ static int copy_symlink(struct tree *t, const struct walk_entry *e,
 }
 
 /*
- * -r --reflink: make the copy of the regular file E in C at DP; a source
- * inode with several names is copied once, its other names linked to
- * the copy.  Returns 0 with *WHAT set, 1 (vanished, or reported),
- * -EEXIST when the name exists in C, or -errno.
+ * Give the copy of a source inode, made at the path MADE, the name NAME
+ * in C too (DP is its path): by the paths, or where they are too long for
+ * the OS, in MADE's directory opened again (walk_reopen).  0 or -errno.
  */
-static int tree_clone(struct tree *t, const struct walk_entry *e,
-		      struct copydir *c, const char *dp,
+static int link_copy(const struct tree *t, const char *made, struct copydir *c,
+		     const char *name, const char *dp)
+{
+	int rc = hln_link(made, dp, 0);
+	if (rc != -ENAMETOOLONG)
+		return rc;
+	char *rel = path_dir_dup(made + strlen(t->dest));
+	struct hln_dir *d;
+	rc = rel ? walk_reopen(t->dest, rel, &d) : -ENOMEM;
+	free(rel);
+	if (rc == 0) {
+		rc = hln_dir_linkat(d, path_tail(made), c->dd, name);
+		hln_dir_close(d);
+	}
+	return rc;
+}
+
+/* -r --reflink: the copy of the open file F (stat ST) as E's name in C. */
+static int clone_file(struct tree *t, const struct walk_entry *e,
+		      struct copydir *c, struct hln_file *f,
+		      const struct hln_stat *st, const struct hln_stat *expect,
 		      enum linktree_made *what)
 {
-	struct hln_stat buf, ds;
-	const struct hln_stat *st;
-	int rc = walk_entry_stat(e, 0, &buf, &st);
-	if (rc != 0)
-		return rc;
-	if (st->type != HLN_T_REG) {
-		fail(t, e->path, dp, LINKTREE_NOT_REGULAR, 0);
-		return 1;
-	}
-	if (hln_dir_statat(c->dd, e->name, 0, &ds) == 0)
-		return -EEXIST;
-	if (st->nlink < 2)
-		return clone_path(t, e->path, dp, NULL, 0, 1, what);
+	struct copy_result r;
+	int rc = copy_to_name(f, st, c->dd, e->name, t->o->when, expect, 1, &r);
+	*what = r.cloned ? LINKTREE_CLONED : LINKTREE_COPIED;
+	return rc;
+}
+
+/*
+ * -r --reflink: E's name in C for the open file F (stat ST) with several
+ * names: the first met is copied, the others are linked to that copy, so
+ * they stay one file in the copy as in the source.  0 or -errno.
+ */
+static int clone_linked(struct tree *t, const struct walk_entry *e,
+			struct copydir *c, const char *dp, struct hln_file *f,
+			const struct hln_stat *st, enum linktree_made *what)
+{
 	/* Held while the copy is made: its other names wait for it. */
 	pthread_mutex_lock(&t->lock);
 	struct inomap_entry *m = t->cap ? map_slot(t, st->dev, st->ino) : NULL;
+	int rc;
 	if (m && m->dest) {
-		rc = hln_link(m->dest, dp, 0);
+		rc = link_copy(t, m->dest, c, e->name, dp);
 		*what = LINKTREE_LINKED;
 	} else {
-		rc = clone_path(t, e->path, dp, NULL, 0, 1, what);
+		rc = clone_file(t, e, c, f, st, NULL, what);
 		if (rc == 0)
 			rc = map_add(t, st->dev, st->ino, dp);
 	}
 	pthread_mutex_unlock(&t->lock);
+	return rc;
+}
+
+/*
+ * -r --reflink: make the copy of the file E as its name in C (DP is its
+ * path, for messages), a new name (EXPECT NULL) or in place of the one
+ * with the stat EXPECT.  The source is opened in its directory and the
+ * copy made in C's, so any depth works whatever the length of the paths.
+ * A source inode with several names is copied once, its other names
+ * linked to that copy.  Returns 0 with *WHAT set, 1 (vanished, or
+ * reported), -EEXIST when the name exists in C, or -errno.
+ */
+static int clone_entry(struct tree *t, const struct walk_entry *e,
+		       struct copydir *c, const char *dp,
+		       const struct hln_stat *expect, enum linktree_made *what)
+{
+	struct hln_stat buf;
+	const struct hln_stat *sp;
+	/* d_type said a regular file: opened at once, its fstat decides. */
+	enum hln_type type = e->type;
+	int rc;
+	if (type != HLN_T_REG) {
+		if ((rc = walk_entry_stat(e, 0, &buf, &sp)) != 0)
+			return rc;
+		type = sp->type;
+	}
+	if (type == HLN_T_LNK && !expect)
+		return copy_symlink(t, e, c, dp);
+	if (type != HLN_T_REG) {
+		fail(t, e->path, dp, LINKTREE_NOT_REGULAR, 0);
+		return 1;
+	}
+	struct hln_file *f;
+	rc = hln_file_openat(e->dir, e->name, HLN_OPEN_READ, &f);
+	if (rc == -ENOENT)
+		return 1; /* vanished */
+	if (rc == -ELOOP && !expect)
+		return copy_symlink(t, e, c, dp); /* it became a symlink */
+	if (rc < 0)
+		return rc;
+	struct hln_stat st;
+	rc = hln_file_stat(f, &st);
+	if (rc == 0 && st.type == HLN_T_DIR) {
+		/* It became a directory: walked as one (walk_entry_stat). */
+		walk_entry_stat(e, 0, &buf, &sp);
+		rc = 1;
+	} else if (rc == 0 && st.type != HLN_T_REG) {
+		fail(t, e->path, dp, LINKTREE_NOT_REGULAR, 0);
+		rc = 1;
+	} else if (rc == 0) {
+		rc = st.nlink > 1 && !expect
+			     ? clone_linked(t, e, c, dp, f, &st, what)
+			     : clone_file(t, e, c, f, &st, expect, what);
+	}
+	hln_file_close(f);
 	return rc;
 }
 
@@ -682,7 +773,7 @@ static int tree_entry(void *ctx, const struct walk_entry *e)
 		rc = copy_symlink(t, e, c, dp);
 	} else {
 		rc = o->reflink
-			     ? tree_clone(t, e, c, dp, &what)
+			     ? clone_entry(t, e, c, dp, NULL, &what)
 			     : hln_dir_linkat(e->dir, e->name, c->dd, e->name);
 		if (rc == -EEXIST) {
 			rc = on_existing(t, e, c, NULL, dp, &what);

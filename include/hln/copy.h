@@ -78,7 +78,9 @@ int copy_break(struct hln_dir *dir, const char *name, enum copy_reflink reflink,
 	       struct copy_result *r);
 
 /*
- * Make NAME a new, independent file with the data and metadata of the
+ * Make NAME in the directory DIR (NULL: NAME is a path; a name in DIR
+ * works at any depth, whatever the length of its path) a new,
+ * independent file with the data and metadata of the
  * open regular file SRC, whose stat is ST (create --reflink): the data
  * cloned as REFLINK says (copy_data), the metadata as copy_meta gives it;
  * the file is made without a name (O_TMPFILE) or under a ".hln-" name in
@@ -97,8 +99,8 @@ int copy_break(struct hln_dir *dir, const char *name, enum copy_reflink reflink,
  * NAME is as it was and no temporary name is left.
  */
 int copy_to_name(struct hln_file *src, const struct hln_stat *st,
-		 const char *name, enum copy_reflink reflink,
-		 const struct hln_stat *expect, int lazy,
-		 struct copy_result *r);
+		 struct hln_dir *dir, const char *name,
+		 enum copy_reflink reflink, const struct hln_stat *expect,
+		 int lazy, struct copy_result *r);
 
 #endif

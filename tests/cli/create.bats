@@ -1432,6 +1432,60 @@ used_kib() { sync -f "$1" && df -k --output=used "$1" | tail -n 1; }
 	no_temp_left m/dst
 }
 
+@test "-r --reflink: a tree whose paths are far longer than 4096 bytes is cloned, never linked" {
+	need_linux_path "the portable path cannot clone"
+	command -v filefrag >/dev/null || skip "filefrag (e2fsprogs) is missing"
+	local fs i top=$PWD
+	for fs in xfs btrfs; do
+		mount_cow "m$fs" "$fs"
+		mkdir "m$fs/src"
+		(
+			cd "m$fs/src" || exit 1
+			mkfile top "at the top"
+			for i in $(seq 40); do
+				mkdir "$(deep_name "$i")" && cd "$(deep_name "$i")" || exit 1
+			done
+			head -c 200000 /dev/urandom >leaf
+			ln leaf "leaf twin"
+			ln leaf "$top/m$fs/src/top twin"
+			ln "$top/m$fs/src/top" "top here"
+			ln -s leaf sl
+			touch -d @1000000000.5 .
+		) || fail "could not make the deep tree"
+		hrun create -r --reflink --no-progress "m$fs/src" "m$fs/dst"
+		expect_status 0
+		expect_no_err
+		(deep_cd "$top/m$fs/src" && stat -c '%i %h %a %Y' leaf "top here" . && md5sum <leaf) >src.state ||
+			fail "$fs: the deep source"
+		(deep_cd "$top/m$fs/dst" && stat -c '%i %h %a %Y' leaf "leaf twin" "top here" . &&
+			md5sum <leaf && readlink sl && filefrag -v leaf) >dst.state || fail "$fs: no deep copy"
+		local s_leaf d_leaf d_twin
+		s_leaf=$(sed -n 1p src.state)
+		d_leaf=$(sed -n 1p dst.state)
+		d_twin=$(sed -n 2p dst.state)
+		[ "${s_leaf%% *}" != "${d_leaf%% *}" ] || fail "$fs: the deep leaf is a hard link of the source"
+		[ "$d_leaf" = "$d_twin" ] || fail "$fs: the deep names of one file are not one file: $d_leaf / $d_twin"
+		[ "$(cut -d' ' -f2 <<<"$d_leaf")" = 3 ] || fail "$fs: the deep copy has not its 3 names: $d_leaf"
+		[ "$(ino "m$fs/dst/top twin")" = "${d_leaf%% *}" ] || fail "$fs: 'top twin' is not the deep copy"
+		[ "$(ino "m$fs/dst/top")" = "$(sed -n 3p dst.state | cut -d' ' -f1)" ] ||
+			fail "$fs: 'top here' is not the copy of 'top'"
+		[ "$(ino "m$fs/dst/top")" != "$(ino "m$fs/src/top")" ] || fail "$fs: 'top' is a hard link of the source"
+		[ "$(sed -n 3p src.state | cut -d' ' -f3-)" = "$(sed -n 4p dst.state | cut -d' ' -f3-)" ] ||
+			fail "$fs: the deep directory's mode or mtime"
+		[ "$(sed -n 4p src.state)" = "$(sed -n 5p dst.state)" ] || fail "$fs: the deep leaf differs"
+		[ "$(sed -n 6p dst.state)" = leaf ] || fail "$fs: the deep symlink"
+		grep -q shared dst.state || fail "$fs: the deep copy shares no extent"
+		expect_nlink "m$fs/src/top twin" 3
+		# and again with -f: every deep name replaced by a clone in place
+		hrun create -rf --reflink --no-progress "m$fs/src" "m$fs/dst"
+		expect_status 0
+		expect_no_err
+		(deep_cd "$top/m$fs/dst" && stat -c '%i' leaf) >dst.state || fail "$fs: the deep leaf went"
+		[ "$(cat dst.state)" != "${s_leaf%% *}" ] || fail "$fs: -f made the deep leaf a hard link"
+		no_temp_left "m$fs"
+	done
+}
+
 @test "-f --reflink is atomic: a reader never sees LINK_NAME missing or short" {
 	need_linux_path "the portable path cannot clone"
 	mount_cow m btrfs
