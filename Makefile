@@ -92,6 +92,8 @@ ENGINE_SRCS := src/failpoint.c src/message.c src/output.c src/path.c src/options
 	src/cmd_break.c
 # dedupe: its engine and command (one line, so that merges stay apart)
 ENGINE_SRCS += src/dupes.c src/cmd_dedupe.c
+# every command's --help
+ENGINE_SRCS += src/help.c
 PLATFORM_SRCS_linux := src/platform/posix.c src/platform/linux.c
 PLATFORM_SRCS_portable := src/platform/posix.c src/platform/portable.c
 PLATFORM_SRCS_windows := $(sort $(wildcard src/platform/win32/*.c)) src/platform/compat.c

@@ -33,34 +33,6 @@ struct break_opts {
 	uint64_t broken, cloned, copied, bytes;
 };
 
-void cmd_break_help(void)
-{
-	fputs("Usage: hln break [OPTION]... FILE...\n"
-	      "  or:  hln break -r [OPTION]... DIR...\n"
-	      "Make each FILE an independent copy with the same data and\n"
-	      "metadata; every other name of the file keeps the original.\n"
-	      "The copy is made beside FILE and swapped in atomically: FILE\n"
-	      "always names the original or the complete copy.\n"
-	      "\n"
-	      "  -r, -R, --recursive  break every name under each DIR that\n"
-	      "                       shares its data with another name; of a file\n"
-	      "                       whose names are all under DIR, one keeps it\n"
-	      "      --reflink[=WHEN] share data blocks copy-on-write: auto\n"
-	      "                       (default: where the filesystem can, else\n"
-	      "                       copy), always (fail where it cannot), never\n"
-	      "                       (always copy the bytes; no block shared)\n"
-	      "  -n, --dry-run        print what would be done, change nothing\n"
-	      "  -v, --verbose        print a line per file, saying clone or copy\n"
-	      "  -j, --json           print a JSON summary: broken, cloned,\n"
-	      "                       copied, bytes_copied\n"
-	      "      --progress       show progress of -r on stderr\n"
-	      "      --no-progress    never show progress\n"
-	      "  -h, --help           show this help\n"
-	      "\n"
-	      "Exit status: 0 all done, 1 some FILE failed, 2 usage error,\n"
-	      "130/143 interrupted (the file in flight is rolled back).\n",
-	      stdout);
-}
 
 /* Print the line "'PATH': " and FMT's text for one file (not with -j). */
 static void print_result(struct break_opts *o, const char *path,

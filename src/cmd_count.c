@@ -27,40 +27,6 @@ struct count_opts {
 	int progress; /* >0 --progress, <0 --no-progress */
 };
 
-void cmd_count_help(void)
-{
-	fputs("Usage: hln count [OPTION]... FILE...\n"
-	      "  or:  hln count -r [OPTION]... DIR...\n"
-	      "Print how many names (hard links) each FILE has; with -r, a\n"
-	      "summary of the trees: each file counted once, and what "
-	      "deleting\n"
-	      "them would really free.\n"
-	      "\n"
-	      "  -r, --recursive        summarize the trees under each DIR:\n"
-	      "                         names, files, linked, outside, "
-	      "apparent,\n"
-	      "                         used, saved, freed\n"
-	      "  -j, --json             print JSON\n"
-	      "  -0, --null             end each COUNT or COUNT<TAB>FILE "
-	      "record\n"
-	      "                         with NUL instead of a newline\n"
-	      "  -L, --dereference      count what a symbolic link operand "
-	      "points\n"
-	      "                         to (default)\n"
-	      "  -P, --no-dereference   count a symbolic link operand itself\n"
-	      "      --bytes            exact byte counts instead of 1.5K, "
-	      "23M...\n"
-	      "  -x, --one-file-system  with -r, stay on each DIR's "
-	      "filesystem\n"
-	      "      --progress         show progress of -r on stderr\n"
-	      "      --no-progress      never show progress\n"
-	      "  -h, --help             show this help\n"
-	      "\n"
-	      "One FILE: its link count alone.  Several: COUNT<TAB>FILE "
-	      "lines.\n"
-	      "Exit status: 0 all done, 1 some FILE failed, 2 usage error.\n",
-	      stdout);
-}
 
 /* ---- link counts of operands ---- */
 

@@ -43,61 +43,6 @@ struct create_opts {
 	pthread_mutex_t out_lock;
 };
 
-void cmd_create_help(void)
-{
-	fputs("Usage: hln create [OPTION]... [-T] TARGET LINK_NAME\n"
-	      "  or:  hln create [OPTION]... TARGET\n"
-	      "  or:  hln create [OPTION]... TARGET... DIRECTORY\n"
-	      "  or:  hln create [OPTION]... -t DIRECTORY TARGET...\n"
-	      "  or:  hln create [OPTION]... --batch [-0] < PAIRS\n"
-	      "Make hard links: LINK_NAME becomes another name of TARGET.\n"
-	      "The order is ln's: the existing file first, the new name last\n"
-	      "(mklink /H takes the new name first).\n"
-	      "\n"
-	      "  -f, --force          replace an existing LINK_NAME "
-	      "atomically\n"
-	      "  -i, --interactive    ask before replacing a name\n"
-	      "  -L, --logical        link what a symbolic link TARGET points "
-	      "to\n"
-	      "  -P, --physical       link a symbolic link TARGET itself "
-	      "(default)\n"
-	      "  -T, --no-target-directory  LINK_NAME is the name, never a\n"
-	      "                       directory to link into\n"
-	      "  -t, --target-directory=DIRECTORY  link every TARGET into "
-	      "DIRECTORY\n"
-	      "  -n, --dry-run        print what would be done, change "
-	      "nothing\n"
-	      "                       (not ln's -n: that is --no-dereference)\n"
-	      "      --no-dereference  a LINK_NAME that is a symlink to a "
-	      "directory is\n"
-	      "                       a name (replaced with -f), not a "
-	      "directory\n"
-	      "  -v, --verbose        print 'LINK_NAME' => 'TARGET' for each "
-	      "link\n"
-	      "  -r, -R, --recursive  TARGET may be a directory: make a copy "
-	      "of the\n"
-	      "                       tree whose files are hard links (cp "
-	      "-al)\n"
-	      "      --reflink[=WHEN]  make LINK_NAME a copy-on-write copy "
-	      "(its own\n"
-	      "                       file sharing TARGET's data blocks) "
-	      "instead of a\n"
-	      "                       hard link; WHEN is always (the "
-	      "default: fail\n"
-	      "                       where the filesystem cannot share "
-	      "blocks) or\n"
-	      "                       auto (copy the bytes there)\n"
-	      "      --batch          read TARGET<TAB>LINK_NAME lines from "
-	      "stdin\n"
-	      "  -0, --null           with --batch: TARGET\\0LINK_NAME\\0 "
-	      "records\n"
-	      "      --progress       show progress of -r on stderr\n"
-	      "      --no-progress    never show progress\n"
-	      "  -h, --help           show this help\n"
-	      "\n"
-	      "Exit status: 0 all done, 1 some link failed, 2 usage error.\n",
-	      stdout);
-}
 
 /* ---- messages ---- */
 

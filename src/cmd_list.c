@@ -48,30 +48,6 @@ struct operand {
 	struct groups *groups; /* DIR: the groups found */
 };
 
-void cmd_list_help(void)
-{
-	fputs("Usage: hln list [OPTION]... FILE...\n"
-	      "  or:  hln list [OPTION]... DIR...\n"
-	      "Print every name (hard link) of each FILE, sorted; for a DIR,\n"
-	      "the groups of names inside it that are one file.\n"
-	      "\n"
-	      "      --root=DIR         search under DIR instead of the top of\n"
-	      "                         each FILE's filesystem\n"
-	      "  -0, --null             end every name with NUL, every group\n"
-	      "                         with an empty record\n"
-	      "  -j, --json             print JSON\n"
-	      "  -L, --dereference      a symbolic link operand means what it\n"
-	      "                         points to (default)\n"
-	      "  -P, --no-dereference   list the names of a symbolic link itself\n"
-	      "  -v, --verbose          warn about incomplete answers under --root\n"
-	      "      --progress         show progress on stderr\n"
-	      "      --no-progress      never show progress\n"
-	      "  -h, --help             show this help\n"
-	      "\n"
-	      "Exit status: 0 all found, 1 some FILE failed or not every name\n"
-	      "was found, 2 usage error.\n",
-	      stdout);
-}
 
 /* Directories that could not be read, summarized in one line. */
 struct unreadable {
