@@ -14,6 +14,7 @@
 #include "hln/cmd.h"
 #include "hln/dupes.h"
 #include "hln/message.h"
+#include "hln/options.h"
 #include "hln/output.h"
 #include "hln/platform.h"
 
@@ -21,7 +22,8 @@
 
 struct dedupe_opts {
 	struct dupes_opts d;
-	int verbose, list, json, null, bytes;
+	int verbose, list, bytes;
+	enum out_format format; /* -0 / -j: the last wins */
 	int progress; /* >0 --progress, <0 --no-progress */
 	char **exclude;
 	size_t nexclude;
@@ -212,7 +214,7 @@ static int size_arg(const char *opt, const char *arg, uint64_t *v)
 }
 
 enum {
-	OPT_LIST = 256,
+	OPT_LIST = OPT_OWN,
 	OPT_REFLINK,
 	OPT_MIN,
 	OPT_MAX,
@@ -222,110 +224,69 @@ enum {
 	OPT_IGN_XATTRS,
 	OPT_SAME_TIME,
 	OPT_BYTES,
-	OPT_PROGRESS,
-	OPT_NO_PROGRESS
-};
-
-static const struct option longopts[] = {
-	{"dry-run", no_argument, NULL, 'n'},
-	{"verbose", no_argument, NULL, 'v'},
-	{"list", no_argument, NULL, OPT_LIST},
-	{"null", no_argument, NULL, '0'},
-	{"json", no_argument, NULL, 'j'},
-	{"reflink", no_argument, NULL, OPT_REFLINK},
-	{"min-size", required_argument, NULL, OPT_MIN},
-	{"max-size", required_argument, NULL, OPT_MAX},
-	{"exclude", required_argument, NULL, OPT_EXCLUDE},
-	{"ignore-owner", no_argument, NULL, OPT_IGN_OWNER},
-	{"ignore-mode", no_argument, NULL, OPT_IGN_MODE},
-	{"ignore-xattrs", no_argument, NULL, OPT_IGN_XATTRS},
-	{"content-only", no_argument, NULL, 'c'},
-	{"same-time", no_argument, NULL, OPT_SAME_TIME},
-	{"bytes", no_argument, NULL, OPT_BYTES},
-	{"progress", no_argument, NULL, OPT_PROGRESS},
-	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
 };
 
 /* Parse ARGV into O.  Returns -1 to go on, else the exit status. */
 static int parse(struct dedupe_opts *o, int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{"dry-run", no_argument, NULL, 'n'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"list", no_argument, NULL, OPT_LIST},
+		{"reflink", no_argument, NULL, OPT_REFLINK},
+		{"min-size", required_argument, NULL, OPT_MIN},
+		{"max-size", required_argument, NULL, OPT_MAX},
+		{"exclude", required_argument, NULL, OPT_EXCLUDE},
+		{"ignore-owner", no_argument, NULL, OPT_IGN_OWNER},
+		{"ignore-mode", no_argument, NULL, OPT_IGN_MODE},
+		{"ignore-xattrs", no_argument, NULL, OPT_IGN_XATTRS},
+		{"content-only", no_argument, NULL, 'c'},
+		{"same-time", no_argument, NULL, OPT_SAME_TIME},
+		{"bytes", no_argument, NULL, OPT_BYTES},
+		{NULL, 0, NULL, 0},
+	};
+	struct dupes_opts *d = &o->d;
+	const struct opt_flag flags[] = {
+		{'n', &d->dry_run, 1},
+		{'v', &o->verbose, 1},
+		{OPT_LIST, &o->list, 1},
+		{OPT_REFLINK, &d->reflink, 1},
+		{OPT_IGN_OWNER, &d->ignore_owner, 1},
+		{OPT_IGN_MODE, &d->ignore_mode, 1},
+		{OPT_IGN_XATTRS, &d->ignore_xattrs, 1},
+		{OPT_SAME_TIME, &d->same_time, 1},
+		{OPT_BYTES, &o->bytes, 1},
+		{0, NULL, 0},
+	};
+	struct opt_parser p;
+	opt_init(&p, CMD, "nvj0c", longopts, cmd_dedupe_help,
+		 (struct opt_shared){&o->progress, NULL, &o->format, flags});
+	p.missing = "missing operand";
 	int c;
-	opterr = 0;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":nvj0ch", longopts, NULL)) != -1) {
+	while ((c = opt_next(&p, argc, argv)) > 0) {
 		switch (c) {
-		case 'n':
-			o->d.dry_run = 1;
-			break;
-		case 'v':
-			o->verbose = 1;
-			break;
-		case OPT_LIST:
-			o->list = 1;
-			break;
-		case 'j': /* the last of -j and -0 wins */
-			o->json = 1;
-			o->null = 0;
-			break;
-		case '0':
-			o->null = 1;
-			o->json = 0;
-			break;
-		case OPT_REFLINK:
-			o->d.reflink = 1;
-			break;
 		case OPT_MIN:
-			if (size_arg("--min-size", optarg, &o->d.min_size))
+			if (size_arg("--min-size", optarg, &d->min_size))
 				return HLN_EXIT_USAGE;
 			break;
 		case OPT_MAX:
-			if (size_arg("--max-size", optarg, &o->d.max_size))
+			if (size_arg("--max-size", optarg, &d->max_size))
 				return HLN_EXIT_USAGE;
 			break;
 		case OPT_EXCLUDE:
 			o->exclude[o->nexclude++] = optarg;
 			break;
-		case OPT_IGN_OWNER:
-			o->d.ignore_owner = 1;
-			break;
-		case OPT_IGN_MODE:
-			o->d.ignore_mode = 1;
-			break;
-		case OPT_IGN_XATTRS:
-			o->d.ignore_xattrs = 1;
-			break;
 		case 'c':
-			o->d.ignore_owner = o->d.ignore_mode = 1;
-			o->d.ignore_xattrs = 1;
+			d->ignore_owner = d->ignore_mode = d->ignore_xattrs = 1;
 			break;
-		case OPT_SAME_TIME:
-			o->d.same_time = 1;
-			break;
-		case OPT_BYTES:
-			o->bytes = 1;
-			break;
-		case OPT_PROGRESS:
-			o->progress = 1;
-			break;
-		case OPT_NO_PROGRESS:
-			o->progress = -1;
-			break;
-		case 'h':
-			cmd_dedupe_help();
-			return HLN_EXIT_OK;
-		default:
-			return msg_bad_option(CMD, c, argv, optind, longopts);
 		}
 	}
-	if (optind >= argc)
-		return msg_usage(CMD, "missing operand");
-	if (o->d.max_size < o->d.min_size)
+	if (c < 0)
+		return p.status;
+	if (d->max_size < d->min_size)
 		return msg_usage(CMD, "--max-size is below --min-size");
-	if (o->null && !o->list)
-		return msg_usage(CMD, "-0 prints the sets of --list; give "
-				      "--list too");
+	if (o->format == OUT_NUL && !o->list)
+		return msg_usage(CMD, "-0 prints the sets of --list; give --list too");
 	return -1;
 }
 
@@ -349,16 +310,13 @@ int cmd_dedupe(int argc, char **argv, struct out *out)
 	o.d.exclude = o.exclude;
 	o.d.nexclude = o.nexclude;
 
-	enum out_format format = o.json   ? OUT_JSON
-				 : o.null ? OUT_NUL
-					  : OUT_PLAIN;
-	out_begin(out, format, o.list ? OUT_DOC_ARRAY : OUT_DOC_OBJECT);
+	out_begin(out, o.format, o.list ? OUT_DOC_ARRAY : OUT_DOC_OBJECT);
 	/* one line for the whole run: the walk, then the comparisons */
 	struct walk_progress counts = {0};
 	struct progress line;
 	progress_begin(&line, &counts, progress_wanted(o.progress), "sets");
 	o.d.progress = &counts;
-	struct dupes_ops ops = {on_error, on_no_reflink};
+	struct dupes_ops ops = {.error = on_error, .no_reflink = on_no_reflink};
 	struct dupes_result r;
 	hln_signals_catch();
 	int rc = dupes_run(argv + optind, argc - optind, &o.d, &ops, NULL, &r);
@@ -369,7 +327,7 @@ int cmd_dedupe(int argc, char **argv, struct out *out)
 	if (o.list) {
 		print_sets(out, &r);
 	} else {
-		if (o.verbose && format != OUT_JSON)
+		if (o.verbose && o.format != OUT_JSON)
 			print_verbose(&o, out, &r);
 		print_summary(&o, out, &r);
 	}
