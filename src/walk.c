@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "hln/failpoint.h"
+#include "hln/path.h"
 #include "hln/progress.h"
 #include "hln/walk.h"
 
@@ -633,20 +634,14 @@ int walk_is_within(const char *path, uint64_t dev, uint64_t ino)
 		return rc;
 	if (st.dev == dev && st.ino == ino)
 		return 1;
-	size_t len = strlen(path);
+	size_t len = strlen(path), size = len + 4 + 3 * 4096;
 	/* Start from the directory: PATH itself, or its parent. */
-	char *p = malloc(len + 4 + 3 * 4096);
+	char *p = malloc(size);
 	if (!p)
 		return -ENOMEM;
 	memcpy(p, path, len + 1);
-	if (st.type != HLN_T_DIR) {
-		char *slash = strrchr(p, '/');
-		if (slash)
-			slash[1] = '\0';
-		else
-			strcpy(p, ".");
-		len = strlen(p);
-	}
+	if (st.type != HLN_T_DIR)
+		len = (size_t)path_dir(p, size, path); /* it fits: no longer */
 	struct hln_stat cur;
 	rc = hln_stat_path(p, HLN_FOLLOW, &cur);
 	for (int depth = 0; rc == 0 && depth < 4096; depth++) {
@@ -716,10 +711,9 @@ int walk_parent_open(struct walk_parent *p, const char *root, const char *path,
 		walk_parent_close(p);
 		return -EINVAL;
 	}
-	const char *rel = path + off;
-	const char *slash = strrchr(rel, '/');
-	size_t dlen = (size_t)(slash - rel);
-	*name = slash + 1;
+	const char *rel = path + off; /* "/name" or "/dir/.../name" */
+	*name = path_tail(rel);
+	size_t dlen = (size_t)(*name - rel) - 1;
 	if (p->root == root && strlen(p->rel) == dlen &&
 	    memcmp(p->rel, rel, dlen) == 0)
 		return 0;
