@@ -343,7 +343,8 @@ static int break_trees(struct break_opts *o, int n, char **ops)
 	wo.progress = &prog;
 	wo.progress_label = "linked names";
 	wo.progress_force = o->progress;
-	struct groups_walk gw = {keep_regular, tree_error, &ws};
+	struct groups_walk gw = {
+		.filter = keep_regular, .error = tree_error, .ctx = &ws};
 	for (int i = 0; i < n && !hln_signal_pending(); i++) {
 		if (!isdir[i]) {
 			status |= break_file(o, NULL, ops[i], ops[i]);

@@ -149,7 +149,8 @@ static int on_ask(void *ctx, const char *dest)
 /* The engine's options for O. */
 static void engine_opts(struct create_opts *o, struct linktree_opts *lo)
 {
-	static const struct linktree_cb cb = {on_made, on_failed, on_ask};
+	static const struct linktree_cb cb = {
+		.made = on_made, .failed = on_failed, .ask = on_ask};
 	memset(lo, 0, sizeof *lo);
 	lo->replace = o->replace == REPLACE_FORCE ? LINKTREE_FORCE
 		      : o->replace == REPLACE_ASK ? LINKTREE_ASK

@@ -231,7 +231,7 @@ static int list_dir(struct list_opts *o, struct operand *op,
 	wo.progress = &prog;
 	wo.progress_label = "linked names";
 	wo.progress_force = o->progress;
-	struct groups_walk gw = {NULL, note_unreadable, u};
+	struct groups_walk gw = {.error = note_unreadable, .ctx = u};
 	unsigned long before = u->count;
 	int rc = groups_walk(g, op->arg, &wo, &gw);
 	op->groups = g;

@@ -250,8 +250,9 @@ int groups_walk(struct groups *g, const char *root, const struct walk_opts *o,
 	struct walking k = {g, w, o->progress, 0, 0};
 	if (o->same_mount)
 		k.stat_flags = HLN_WANT_MNT; /* and the root's mount is kept */
-	struct walk_ops ops = {walking_dir_enter, walking_entry, NULL,
-			       walking_error, NULL};
+	const struct walk_ops ops = {.dir_enter = walking_dir_enter,
+				     .entry = walking_entry,
+				     .error = walking_error};
 	return walk_tree(root, o, &ops, &k);
 }
 

@@ -831,8 +831,10 @@ int linktree_make(const char *src, const char *dest,
 	wo.progress = o->progress;
 	wo.progress_label = o->progress ? "links" : NULL;
 	wo.progress_force = o->progress_force;
-	struct walk_ops ops = {tree_dir_enter, tree_entry, NULL, tree_error,
-			       tree_dir_done};
+	const struct walk_ops ops = {.dir_enter = tree_dir_enter,
+				     .entry = tree_entry,
+				     .error = tree_error,
+				     .dir_done = tree_dir_done};
 	rc = walk_tree(src, &wo, &ops, &t);
 	if (rc < 0)
 		fail(&t, src, dest, LINKTREE_ERRNO, rc);

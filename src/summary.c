@@ -115,7 +115,8 @@ int summary_walk(struct summary *s, const char *root, const struct walk_opts *o,
 		 void (*error)(void *ctx, const char *path, int err), void *ctx)
 {
 	struct summing k = {s, o->progress, error, ctx};
-	struct walk_ops ops = {NULL, summing_entry, NULL, summing_error, NULL};
+	const struct walk_ops ops = {.entry = summing_entry,
+				     .error = summing_error};
 	return walk_tree(root, o, &ops, &k);
 }
 
