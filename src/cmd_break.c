@@ -375,10 +375,7 @@ enum { OPT_REFLINK = OPT_OWN };
 int cmd_break(int argc, char **argv, struct out *out)
 {
 	static const struct option longopts[] = {
-		{"recursive", no_argument, NULL, 'r'},
 		{"reflink", optional_argument, NULL, OPT_REFLINK},
-		{"dry-run", no_argument, NULL, 'n'},
-		{"verbose", no_argument, NULL, 'v'},
 		{NULL, 0, NULL, 0},
 	};
 	struct break_opts o;

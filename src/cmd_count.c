@@ -186,7 +186,6 @@ enum { OPT_BYTES = OPT_OWN };
 int cmd_count(int argc, char **argv, struct out *out)
 {
 	static const struct option longopts[] = {
-		{"recursive", no_argument, NULL, 'r'},
 		{"bytes", no_argument, NULL, OPT_BYTES},
 		{"one-file-system", no_argument, NULL, 'x'},
 		{NULL, 0, NULL, 0},

@@ -230,8 +230,6 @@ enum {
 static int parse(struct dedupe_opts *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"dry-run", no_argument, NULL, 'n'},
-		{"verbose", no_argument, NULL, 'v'},
 		{"list", no_argument, NULL, OPT_LIST},
 		{"reflink", no_argument, NULL, OPT_REFLINK},
 		{"min-size", required_argument, NULL, OPT_MIN},

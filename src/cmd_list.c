@@ -363,7 +363,6 @@ int cmd_list(int argc, char **argv, struct out *out)
 {
 	static const struct option longopts[] = {
 		{"root", required_argument, NULL, OPT_ROOT},
-		{"verbose", no_argument, NULL, 'v'},
 		{NULL, 0, NULL, 0},
 	};
 	struct list_opts o;

@@ -17,7 +17,19 @@ static const struct option shared_longopts[] = {
 	{"no-dereference", no_argument, NULL, 'P'},
 	{"json", no_argument, NULL, 'j'},
 	{"null", no_argument, NULL, '0'},
+	{"recursive", no_argument, NULL, 'r'},
+	{"dry-run", no_argument, NULL, 'n'},
+	{"verbose", no_argument, NULL, 'v'},
 };
+
+/* Whether TO's flag options set something for the option C. */
+static int is_flag(const struct opt_shared *to, int c)
+{
+	for (const struct opt_flag *f = to->flags; f && f->c; f++)
+		if (f->c == c)
+			return 1;
+	return 0;
+}
 
 /* Whether the command of P takes the shared long option L. */
 static int takes(const struct opt_parser *p, const struct option *l)
@@ -29,9 +41,22 @@ static int takes(const struct opt_parser *p, const struct option *l)
 	case 'j':
 	case '0':
 		return p->to.format && strchr(p->shortopts, l->val);
+	case 'r':
+	case 'n':
+	case 'v':
+		return is_flag(&p->to, l->val) && strchr(p->shortopts, l->val);
 	default:
 		return 1;
 	}
+}
+
+/* Whether the first N of LONGOPTS name NAME already. */
+static int listed(const struct option *longopts, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(longopts[i].name, name) == 0)
+			return 1;
+	return 0;
 }
 
 void opt_init(struct opt_parser *p, const char *cmd, const char *shortopts,
@@ -57,7 +82,8 @@ void opt_init(struct opt_parser *p, const char *cmd, const char *shortopts,
 	}
 	for (size_t i = 0; i < sizeof shared_longopts / sizeof *shared_longopts;
 	     i++) {
-		if (!takes(p, &shared_longopts[i]))
+		if (!takes(p, &shared_longopts[i]) ||
+		    listed(p->longopts, k, shared_longopts[i].name))
 			continue;
 		if (k >= OPT_MAX_LONG)
 			abort();

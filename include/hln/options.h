@@ -34,7 +34,11 @@ struct opt_flag {
  * long names are added then; a command whose -L has another long name,
  * create's --logical, takes it as a flag instead).
  *   flags:    the command's own options that only set a flag, ended by
- *             {0} (they are taken here, not returned to it)
+ *             {0} (they are taken here, not returned to it); the long
+ *             names of -r (--recursive), -n (--dry-run) and -v
+ *             (--verbose) are added for a command whose short options
+ *             and flags list them
+ * A long name the command lists itself is not added again.
  */
 struct opt_shared {
 	int *progress;

@@ -112,6 +112,31 @@ static void test_not_shared(void **state)
 	assert_int_equal(p.status, HLN_EXIT_USAGE);
 }
 
+/*
+ * The long names of -r, -n and -v come with the flags that take them:
+ * --recursive, --dry-run, --verbose, and "--verb" as getopt_long
+ * abbreviates; unknown for a command whose flags do not take them.
+ */
+static void test_flag_long_names(void **state)
+{
+	(void)state;
+	static const struct option none[] = {{NULL, 0, NULL, 0}};
+	char *argv[] = {"test", "--recursive", "--dry-run", "--verb", NULL};
+	int r = 0, n = 0, v = 0;
+	const struct opt_flag flags[] = {
+		{'r', &r, 1}, {'n', &n, 1}, {'v', &v, 1}, {0, NULL, 0}};
+	struct opt_parser p;
+	opt_init(&p, "test", "rnv", none, help,
+		 (struct opt_shared){NULL, NULL, NULL, flags});
+	assert_int_equal(opt_next(&p, 4, argv), 0);
+	assert_int_equal(r + n + v, 3);
+	char *argv2[] = {"test", "--dry-run", NULL};
+	opt_init(&p, "test", "rv", none, help,
+		 (struct opt_shared){NULL, NULL, NULL, flags});
+	assert_int_equal(opt_next(&p, 2, argv2), -1);
+	assert_int_equal(p.status, HLN_EXIT_USAGE);
+}
+
 static void test_help(void **state)
 {
 	(void)state;
@@ -177,6 +202,7 @@ int main(void)
 		cmocka_unit_test(test_shared_taken),
 		cmocka_unit_test(test_last_wins),
 		cmocka_unit_test(test_not_shared),
+		cmocka_unit_test(test_flag_long_names),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_missing_operand),
