@@ -132,18 +132,17 @@ static void sum_operands(const struct count_opts *o, struct summary *s, int n,
 		ok[i] = rc == 0;
 	}
 	struct walk_progress prog = {0};
-	struct walk_opts wo = {0};
 	/*
 	 * -x: no other mount at all.  Without it other filesystems are
 	 * entered (as du does), but never a bind mount of the operand's own
 	 * filesystem, where the same names would be counted again.
 	 */
-	wo.same_mount = o->one_fs;
-	wo.skip_binds = 1;
-	wo.follow_root = o->follow;
-	wo.progress = &prog;
-	wo.progress_label = "linked names";
-	wo.progress_force = o->progress;
+	struct walk_opts wo = {.same_mount = o->one_fs,
+			       .skip_binds = 1,
+			       .follow_root = o->follow,
+			       .progress = &prog,
+			       .progress_label = "linked names",
+			       .progress_force = o->progress};
 	for (int i = 0; i < n && !hln_signal_pending(); i++) {
 		if (!ok[i] || groups_covered(n, ops, sts, ok, i))
 			continue;
