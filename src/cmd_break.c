@@ -31,6 +31,7 @@ struct break_opts {
 	struct out *out;
 	/* the summary */
 	uint64_t broken, cloned, copied, bytes;
+	int status; /* -r: of the names groups_visit passed */
 };
 
 
@@ -243,81 +244,26 @@ static void tree_error(void *ctx, const char *path, int err)
 	walk_fail(ctx);
 }
 
-/*
- * The walked operand (WALKED[i]) of the N OPS that PATH was found under:
- * the longest that PATH begins with.  Returns its index, or -1.
- */
-static int operand_of(int n, char **ops, const int *walked, const char *path)
+/* Break NAME in DIR, whose path is PATH: a name of groups_visit. */
+static void break_named(void *ctx, struct hln_dir *dir, const char *name,
+			const char *path)
 {
-	int best = -1;
-	long best_len = -1;
-	for (int i = 0; i < n; i++) {
-		long len = walked[i] ? walk_path_rel(ops[i], path) : -1;
-		if (len > best_len) {
-			best = i;
-			best_len = len;
-		}
-	}
-	return best;
+	struct break_opts *o = ctx;
+	o->status |= break_file(o, dir, name, path);
 }
 
-/*
- * Break PATH, found under the operand ROOT, relative to the directories
- * that lead to it from ROOT, so that no path limit applies (P keeps the
- * last directory open for the names after it).
- */
-static int break_in_tree(struct break_opts *o, struct walk_parent *p,
-			 const char *root, const char *path)
+static void break_unreached(void *ctx, const char *path, int err)
 {
-	const char *name;
-	int rc = walk_parent_open(p, root, path, &name);
-	if (rc < 0) {
-		msg_error(CMD, path, "%s", msg_reason(-rc));
-		return HLN_EXIT_FAIL;
-	}
-	return break_file(o, p->dir, name, path);
-}
-
-/*
- * Break the names of G (collected from the operands WALKED[i] of the N
- * OPS): file by file in the order of their first names, each file's names
- * in byte order; a file whose every name is here keeps the original under
- * its first name (one copy fewer).
- */
-static int break_groups(struct break_opts *o, int n, char **ops,
-			const int *walked, struct groups *g)
-{
-	int status = HLN_EXIT_OK;
-	struct walk_parent at;
-	memset(&at, 0, sizeof at);
-	char *buf = NULL;
-	size_t cap = 0;
-	for (size_t i = 0; i < groups_count(g); i++) {
-		struct name_group grbuf;
-		const struct name_group *gr = groups_at(g, i, &grbuf);
-		for (size_t k = gr->names >= gr->nlink; k < gr->names; k++) {
-			if (hln_signal_pending())
-				break;
-			const char *path = groups_path(g, gr, k, &buf, &cap);
-			int op = path ? operand_of(n, ops, walked, path) : -1;
-			if (op < 0) {
-				msg_error(CMD, NULL, "%s", msg_reason(ENOMEM));
-				status = HLN_EXIT_FAIL;
-				continue;
-			}
-			status |= break_in_tree(o, &at, ops[op], path);
-		}
-	}
-	walk_parent_close(&at);
-	free(buf);
-	return status;
+	struct break_opts *o = ctx;
+	msg_error(CMD, path, "%s", msg_reason(err));
+	o->status = HLN_EXIT_FAIL;
 }
 
 static int break_trees(struct break_opts *o, int n, char **ops)
 {
 	struct hln_stat *sts = calloc((size_t)n, sizeof *sts);
 	int *isdir = calloc((size_t)n, sizeof *isdir);
-	int *walked = calloc((size_t)n, sizeof *walked);
+	char **walked = calloc((size_t)n, sizeof *walked); /* the roots */
 	struct groups *g = groups_new(0);
 	if (!sts || !isdir || !walked || !g) {
 		free(sts);
@@ -333,16 +279,13 @@ static int break_trees(struct break_opts *o, int n, char **ops)
 			isdir[i] = sts[i].type == HLN_T_DIR;
 	}
 
-	struct walk_status ws;
-	struct walk_progress prog;
-	memset(&ws, 0, sizeof ws);
-	memset(&prog, 0, sizeof prog);
-	struct walk_opts wo = {0};
-	wo.one_fs = 1;
-	wo.same_mount = 1;
-	wo.progress = &prog;
-	wo.progress_label = "linked names";
-	wo.progress_force = o->progress;
+	struct walk_status ws = {0};
+	struct walk_progress prog = {0};
+	struct walk_opts wo = {.one_fs = 1,
+			       .same_mount = 1,
+			       .progress = &prog,
+			       .progress_label = "linked names",
+			       .progress_force = o->progress};
 	struct groups_walk gw = {
 		.filter = keep_regular, .error = tree_error, .ctx = &ws};
 	for (int i = 0; i < n && !hln_signal_pending(); i++) {
@@ -352,7 +295,7 @@ static int break_trees(struct break_opts *o, int n, char **ops)
 		}
 		if (groups_covered(n, ops, sts, isdir, i))
 			continue;
-		walked[i] = 1;
+		walked[i] = ops[i];
 		int rc = groups_walk(g, ops[i], &wo, &gw);
 		if (rc < 0)
 			tree_error(&ws, ops[i], -rc);
@@ -362,7 +305,11 @@ static int break_trees(struct break_opts *o, int n, char **ops)
 		msg_error(CMD, NULL, "%s", msg_reason(ENOMEM));
 		status = HLN_EXIT_FAIL;
 	}
-	status |= break_groups(o, n, ops, walked, g);
+	struct groups_visit v = {
+		.name = break_named, .error = break_unreached, .ctx = o};
+	o->status = HLN_EXIT_OK;
+	groups_visit(g, n, walked, &v);
+	status |= o->status;
 	groups_free(g);
 	free(sts);
 	free(isdir);

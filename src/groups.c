@@ -560,6 +560,55 @@ const char *groups_path(const struct groups *g, const struct name_group *gr,
 	return path_build(r->dir, r->name, buf, cap);
 }
 
+/* ---- visiting ---- */
+
+/*
+ * The root of the N ROOTS that PATH was collected under: the longest that
+ * PATH begins with.  Returns its index, or -1.
+ */
+static int root_of(int n, char *const *roots, const char *path)
+{
+	int best = -1;
+	long best_len = -1;
+	for (int i = 0; i < n; i++) {
+		long len = roots[i] ? walk_path_rel(roots[i], path) : -1;
+		if (len > best_len) {
+			best = i;
+			best_len = len;
+		}
+	}
+	return best;
+}
+
+void groups_visit(const struct groups *g, int n, char *const *roots,
+		  const struct groups_visit *v)
+{
+	struct walk_parent at;
+	memset(&at, 0, sizeof at);
+	char *buf = NULL;
+	size_t cap = 0;
+	for (size_t i = 0; i < groups_count(g); i++) {
+		struct name_group grbuf;
+		const struct name_group *gr = groups_at(g, i, &grbuf);
+		for (size_t k = gr->names >= gr->nlink; k < gr->names; k++) {
+			if (hln_signal_pending())
+				break;
+			const char *path = groups_path(g, gr, k, &buf, &cap);
+			int r = path ? root_of(n, roots, path) : -1;
+			const char *name;
+			int rc = r < 0 ? -ENOMEM
+				       : walk_parent_open(&at, roots[r], path,
+							  &name);
+			if (rc < 0)
+				v->error(v->ctx, r < 0 ? NULL : path, -rc);
+			else
+				v->name(v->ctx, at.dir, name, path);
+		}
+	}
+	walk_parent_close(&at);
+	free(buf);
+}
+
 /* ---- operands ---- */
 
 int groups_covered(int n, char *const *paths, const struct hln_stat *sts,

@@ -139,6 +139,36 @@ const struct name_group *groups_at(const struct groups *g, size_t i,
 const char *groups_path(const struct groups *g, const struct name_group *gr,
 			size_t k, char **buf, size_t *cap);
 
+/* ---- visiting the names, to change them (break -r) ---- */
+
+struct groups_visit {
+	/*
+	 * The name NAME in the open directory DIR; PATH is the whole path,
+	 * as groups_path gives it.  DIR stays open for the names after it.
+	 */
+	void (*name)(void *ctx, struct hln_dir *dir, const char *name,
+		     const char *path);
+	/*
+	 * The directory of PATH could not be opened again (ERR a positive
+	 * errno), or, PATH NULL, memory ran out for the path.
+	 */
+	void (*error)(void *ctx, const char *path, int err);
+	void *ctx; /* for NAME and ERROR */
+};
+
+/*
+ * Pass the names of G (after groups_sort) to V->name: group by group in
+ * their order, each group's names in theirs, except the first name of a
+ * group whose every name was collected (as many as its nlink): that one
+ * keeps the file.  Each name is reached again from the root, of the N
+ * ROOTS, that it was collected under (the longest its path starts with; a
+ * NULL root is none), one directory at a time (walk_parent_open: no path
+ * length limit, no symlink followed).  Stops before the next name once a
+ * signal is pending (hln_signal_pending).
+ */
+void groups_visit(const struct groups *g, int n, char *const *roots,
+		  const struct groups_visit *v);
+
 /* ---- operands ---- */
 
 /*

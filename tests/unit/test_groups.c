@@ -3,7 +3,8 @@
  * that share an inode, their order (names bytewise, groups by their first
  * name, checked against strcmp of the full paths on names chosen to trip
  * component-wise comparison), GROUPS_ALL, MIN_NAMES, several roots in one
- * collection, a name seen twice, the filter's verdicts, errors, and
+ * collection, a name seen twice, the filter's verdicts, errors,
+ * groups_visit (break -r's names, each in its directory) and
  * groups_covered.
  */
 #include "unit.h"
@@ -257,6 +258,73 @@ static void test_two_roots(void **state)
 	unit_rmtree(d);
 }
 
+/* What groups_visit passed: "name path" lines, and the errors. */
+struct visited {
+	char lines[4 * PATH_MAX];
+	int errors, last_err;
+	char last_path[PATH_MAX];
+};
+
+static void visit_name(void *ctx, struct hln_dir *dir, const char *name,
+		       const char *path)
+{
+	struct visited *v = ctx;
+	struct hln_stat st;
+	/* the directory is open and holds the name */
+	assert_int_equal(hln_dir_statat(dir, name, 0, &st), 0);
+	size_t len = strlen(v->lines);
+	snprintf(v->lines + len, sizeof v->lines - len, "%s %s\n", name, path);
+}
+
+static void visit_error(void *ctx, const char *path, int err)
+{
+	struct visited *v = ctx;
+	v->errors++;
+	v->last_err = err;
+	snprintf(v->last_path, sizeof v->last_path, "%s", path ? path : "");
+}
+
+/*
+ * break -r's use: every name to change, reached in its directory, but the
+ * first of a file whose every name is inside (it keeps the file); a name
+ * whose directory went away is an error, the rest are still passed.
+ */
+static void test_visit(void **state)
+{
+	(void)state;
+	char *d = unit_tmpdir();
+	put(d, "r/a", "a");
+	ln(d, "r/a", "r/sub/a2");
+	put(d, "r/b", "b");
+	ln(d, "r/b", "out/b2");
+	put(d, "r/c", "c");
+	ln(d, "r/c", "r/gone/c2");
+	ln(d, "r/c", "out/c3");
+	char r[PATH_MAX], p[PATH_MAX];
+	unit_path(r, d, "r");
+	struct groups *g = groups_new(0);
+	struct walk_opts o = opts(1);
+	assert_int_equal(groups_walk(g, r, &o, NULL), 0);
+	assert_int_equal(groups_sort(g, 1), 3);
+	assert_int_equal(rename(unit_path(p, d, "r/gone"), unit_path(p, d, "x")),
+			 0);
+	struct visited v;
+	memset(&v, 0, sizeof v);
+	char *roots[] = {NULL, r};
+	struct groups_visit gv = {
+		.name = visit_name, .error = visit_error, .ctx = &v};
+	groups_visit(g, 2, roots, &gv);
+	char want[4 * PATH_MAX];
+	snprintf(want, sizeof want, "a2 %s/sub/a2\nb %s/b\nc %s/c\n", r, r,
+		 r);
+	assert_string_equal(v.lines, want);
+	assert_int_equal(v.errors, 1);
+	assert_int_equal(v.last_err, ENOENT);
+	assert_string_equal(v.last_path, unit_path(p, r, "gone/c2"));
+	groups_free(g);
+	unit_rmtree(d);
+}
+
 struct seen {
 	int errors, last_err;
 	char last_path[PATH_MAX];
@@ -504,6 +572,7 @@ int main(void)
 		cmocka_unit_test(test_filter_and_errors),
 		cmocka_unit_test(test_own_walk),
 		cmocka_unit_test(test_large),
+		cmocka_unit_test(test_visit),
 		cmocka_unit_test(test_covered),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
