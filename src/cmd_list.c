@@ -225,12 +225,11 @@ static int list_dir(struct list_opts *o, struct operand *op,
 	if (!g)
 		return -ENOMEM;
 	struct walk_progress prog = {0};
-	struct walk_opts wo = {0};
-	wo.same_mount = 1;
-	wo.follow_root = o->follow;
-	wo.progress = &prog;
-	wo.progress_label = "linked names";
-	wo.progress_force = o->progress;
+	struct walk_opts wo = {.same_mount = 1,
+			       .follow_root = o->follow,
+			       .progress = &prog,
+			       .progress_label = "linked names",
+			       .progress_force = o->progress};
 	struct groups_walk gw = {.error = note_unreadable, .ctx = u};
 	unsigned long before = u->count;
 	int rc = groups_walk(g, op->arg, &wo, &gw);
@@ -262,15 +261,7 @@ static int find_root(struct list_opts *o, struct operand *op)
 		op->root = strdup(o->root);
 		rc = op->root ? 0 : -ENOMEM;
 	} else {
-		char *real;
-		rc = names_resolve(op->arg, o->follow, &real);
-		if (rc == 0)
-			rc = names_default_root(real, o->follow, &op->root);
-		if (rc == 0 && op->f.st.nlink <= 1)
-			names_add(&op->f, real); /* the only name: no scan */
-		else if (rc == 0)
-			names_fast(&op->f, real);
-		free(real);
+		rc = names_start(&op->f, op->arg, o->follow, &op->root);
 	}
 	if (rc < 0) {
 		msg_error(CMD, op->arg, "%s", msg_reason(-rc));
@@ -303,11 +294,10 @@ static int find_names(struct list_opts *o, struct operand *ops, int n,
 		}
 	}
 	struct walk_progress prog = {0};
-	struct walk_opts wo = {0};
-	wo.follow_root = 1;
-	wo.progress = &prog;
-	wo.progress_label = "names";
-	wo.progress_force = o->progress;
+	struct walk_opts wo = {.follow_root = 1,
+			       .progress = &prog,
+			       .progress_label = "names",
+			       .progress_force = o->progress};
 	if (rc == 0)
 		rc = names_find(files, roots, nfiles, &wo, note_unreadable,
 				root_failed, u);

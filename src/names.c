@@ -328,3 +328,19 @@ int names_find(struct names_file *const *files, char *const *roots, size_t n,
 	free(done);
 	return rc;
 }
+
+int names_start(struct names_file *f, const char *path, int follow,
+		char **root)
+{
+	char *real;
+	*root = NULL;
+	int rc = names_resolve(path, follow, &real);
+	if (rc == 0)
+		rc = names_default_root(real, follow, root);
+	if (rc == 0 && f->st.nlink <= 1)
+		names_add(f, real); /* the only name: no scan */
+	else if (rc == 0)
+		names_fast(f, real);
+	free(real);
+	return rc;
+}

@@ -90,6 +90,17 @@ int names_resolve(const char *path, int follow, char **real);
 int names_default_root(const char *real, int follow, char **root);
 
 /*
+ * Start on F, the file PATH names (F->st its stat; FOLLOW as for
+ * names_resolve), to be searched for from the top of its filesystem: that
+ * root (names_default_root) into *ROOT (malloc'd), and F's names at once
+ * where no scan is needed: its only name when it has one link, else the
+ * filesystem's answer when it has one (names_fast).  Returns 0, or -errno
+ * (then *ROOT is NULL).
+ */
+int names_start(struct names_file *f, const char *path, int follow,
+		char **root);
+
+/*
  * Find the names of the N FILES, FILES[i] under ROOTS[i]: one scan per
  * distinct root, for every file that shares it (the complete ones are not
  * looked for).  O as for names_scan_run (O->progress, when given, counts

@@ -4,7 +4,8 @@
  * the root), the early stop once every name is found, the d_ino
  * comparison that stats only the candidates, a file bind-mounted onto a
  * name, unreadable directories, and the fast path: nothing kept where the
- * filesystem cannot answer, the whole answer on a loop-mounted Btrfs.
+ * filesystem cannot answer, the whole answer on a loop-mounted Btrfs;
+ * names_start's root and its answers without a scan.
  */
 #include "unit.h"
 
@@ -400,6 +401,44 @@ static void test_default_root(void **state)
 	unit_rmtree(d);
 }
 
+/*
+ * names_start: the root is the mount point of the file's filesystem; a
+ * file with one link is answered at once, complete; one with more has
+ * all of its names or none (left to the scan).
+ */
+static void test_start(void **state)
+{
+	(void)state;
+	char *d = make_tree();
+	char *rd = realpath(d, NULL);
+	char path[PATH_MAX], *root, *want_root;
+	struct names_file f;
+	want(&f, rd, "t/one");
+	assert_int_equal(names_start(&f, unit_path(path, rd, "t/one"), 1, &root),
+			 0);
+	assert_int_equal(names_default_root(path, 1, &want_root), 0);
+	assert_string_equal(root, want_root);
+	assert_int_equal(f.n, 1);
+	assert_true(f.complete);
+	assert_string_equal(f.names[0], path);
+	names_clear(&f);
+	free(root);
+	want(&f, rd, "t/a");
+	assert_int_equal(names_start(&f, unit_path(path, rd, "t/a"), 1, &root),
+			 0);
+	assert_string_equal(root, want_root);
+	assert_true(f.n == 0 || (f.n == 3 && f.complete));
+	names_clear(&f);
+	free(root);
+	root = want_root;
+	assert_true(names_start(&f, unit_path(path, rd, "nosuch/f"), 0, &root) <
+		    0);
+	assert_null(root);
+	free(want_root);
+	free(rd);
+	unit_rmtree(d);
+}
+
 struct failures {
 	int n, err;
 	char root[PATH_MAX];
@@ -465,6 +504,7 @@ int main(void)
 		cmocka_unit_test(test_fast_btrfs),
 		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_default_root),
+		cmocka_unit_test(test_start),
 		cmocka_unit_test(test_find),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
