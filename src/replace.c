@@ -133,45 +133,6 @@ static int swap_by_rename(struct replace_tmp *t, const char *name,
 	return hln_dir_sync(t->dir, dir);
 }
 
-int replace_swap(struct replace_tmp *t, const char *name,
-		 const struct hln_stat *expect)
-{
-	char dir[sizeof t->path];
-	int rc = path_dir(dir, sizeof dir, name);
-	if (rc < 0)
-		return rc;
-	rc = hln_exchange(t->dir, t->path, name);
-	if (rc == -ENOSYS)
-		return swap_by_rename(t, name, expect, dir);
-	if (rc < 0)
-		return rc;
-	/* What came out of NAME must be the file that was copied. */
-	struct hln_stat out;
-	rc = hln_dir_statat(t->dir, t->path, 0, &out);
-	if (rc < 0 || !same_file(&out, expect)) {
-		if (rc == 0)
-			rc = -ECANCELED;
-		if (hln_exchange(t->dir, t->path, name) < 0) {
-			/*
-			 * Stuck half-way: NAME holds the new file and
-			 * T->path what NAME held, perhaps someone else's
-			 * file, which must not be removed.
-			 */
-			t->path[0] = '\0';
-		}
-		return rc;
-	}
-	rc = hln_dir_unlinkat(t->dir, t->path);
-	if (rc < 0) {
-		/* Undo, so that the old file keeps no extra name. */
-		if (hln_exchange(t->dir, t->path, name) < 0)
-			t->path[0] = '\0';
-		return rc;
-	}
-	t->path[0] = '\0';
-	return hln_dir_sync(t->dir, dir);
-}
-
 /*
  * Whether NOW still shows the contents of EXPECT: the same inode, size and
  * modification time to the nanosecond (every write moves the mtime), and
@@ -186,6 +147,53 @@ static int same_contents(const struct hln_stat *now,
 	       now->mtime_nsec == expect->mtime_nsec &&
 	       (!ctime || (now->ctime_sec == expect->ctime_sec &&
 			   now->ctime_nsec == expect->ctime_nsec));
+}
+
+/*
+ * After T->path and NAME were exchanged: check that what came out of NAME
+ * is EXPECT (with CONTENTS, unchanged in size and mtime too), then remove
+ * the temporary; on any failure exchange back, so that NAME holds what it
+ * held and the old file keeps no extra name.  Returns 0, -ECANCELED when
+ * NAME held another file, or -errno.
+ */
+static int exchanged(struct replace_tmp *t, const char *name,
+		     const struct hln_stat *expect, int contents)
+{
+	struct hln_stat out;
+	int rc = hln_dir_statat(t->dir, t->path, 0, &out);
+	if (rc == 0 && !(contents ? same_contents(&out, expect, 0)
+				  : same_file(&out, expect)))
+		rc = -ECANCELED;
+	if (rc == 0)
+		rc = hln_dir_unlinkat(t->dir, t->path);
+	if (rc < 0) {
+		if (hln_exchange(t->dir, t->path, name) < 0) {
+			/*
+			 * Stuck half-way: NAME holds the new file and
+			 * T->path what NAME held, perhaps someone else's
+			 * file, which must not be removed.
+			 */
+			t->path[0] = '\0';
+		}
+		return rc;
+	}
+	t->path[0] = '\0';
+	return 0;
+}
+
+int replace_swap(struct replace_tmp *t, const char *name,
+		 const struct hln_stat *expect)
+{
+	char dir[sizeof t->path];
+	int rc = path_dir(dir, sizeof dir, name);
+	if (rc < 0)
+		return rc;
+	rc = hln_exchange(t->dir, t->path, name);
+	if (rc == -ENOSYS)
+		return swap_by_rename(t, name, expect, dir);
+	if (rc == 0) /* what came out of NAME must be the file copied */
+		rc = exchanged(t, name, expect, 0);
+	return rc < 0 ? rc : hln_dir_sync(t->dir, dir);
 }
 
 int replace_swap_unchanged(struct replace_tmp *t, const char *name,
@@ -203,22 +211,7 @@ int replace_swap_unchanged(struct replace_tmp *t, const char *name,
 		if (rc == 0)
 			t->path[0] = '\0';
 	} else if (rc == 0) {
-		struct hln_stat out;
-		rc = hln_dir_statat(t->dir, t->path, 0, &out);
-		if (rc < 0 || !same_contents(&out, expect, 0)) {
-			if (rc == 0)
-				rc = -ECANCELED;
-			if (hln_exchange(t->dir, t->path, name) < 0)
-				t->path[0] = '\0'; /* stuck: see replace_swap */
-			return rc;
-		}
-		rc = hln_dir_unlinkat(t->dir, t->path);
-		if (rc < 0) {
-			if (hln_exchange(t->dir, t->path, name) < 0)
-				t->path[0] = '\0';
-			return rc;
-		}
-		t->path[0] = '\0';
+		rc = exchanged(t, name, expect, 1);
 	}
 	if (rc < 0 || !(flags & REPLACE_SYNC))
 		return rc;
