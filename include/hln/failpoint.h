@@ -54,6 +54,12 @@ int hln_run_shell(const char *cmd);
 
 /* Whether the failpoint NAME fires now: for faults that are not errors. */
 #define HLN_FAILPOINT_FIRES(name) (failpoint_hit(name) < 0)
+
+/*
+ * The failure of NAME as a value, for an operation that must finish its
+ * work (close the descriptor) before it fails: 0, or the negative errno.
+ */
+#define HLN_FAILPOINT_RC(name) failpoint_hit(name)
 #else
 #define HLN_FAILPOINT(name)                                                    \
 	do {                                                                   \
@@ -63,6 +69,7 @@ static inline int failpoint_init(void) { return 0; }
 	do {                                                                   \
 	} while (0)
 #define HLN_FAILPOINT_FIRES(name) 0
+#define HLN_FAILPOINT_RC(name) 0
 #endif
 
 #endif

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "answer.h"
 #include "fast.h"
 #include "hln/failpoint.h"
 #include "hln/platform.h"
@@ -310,6 +311,18 @@ int hln_write(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+/* NEXT of answer_line: a byte of the descriptor *CTX. */
+static int answer_byte(void *ctx, char *c)
+{
+	for (;;) {
+		ssize_t r = read(*(int *)ctx, c, 1);
+		if (r >= 0)
+			return (int)r;
+		if (errno != EINTR)
+			return NEG_ERRNO();
+	}
+}
+
 int hln_read_answer(int from_tty, char *buf, size_t size)
 {
 	int fd = 0;
@@ -318,29 +331,10 @@ int hln_read_answer(int from_tty, char *buf, size_t size)
 		if (fd < 0)
 			return NEG_ERRNO();
 	}
-	size_t n = 0;
-	int rc = 0;
-	/* One byte at a time: what follows the line stays for the next. */
-	while (n + 1 < size) {
-		char c;
-		ssize_t r = read(fd, &c, 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			rc = NEG_ERRNO();
-			break;
-		}
-		if (r == 0)
-			break;
-		buf[n++] = c;
-		if (c == '\n')
-			break;
-	}
-	if (size)
-		buf[n] = '\0';
+	int rc = answer_line(answer_byte, &fd, 0, buf, size);
 	if (from_tty)
 		close(fd);
-	return rc < 0 ? rc : (int)n;
+	return rc;
 }
 
 int hln_ncpus(void)
@@ -865,17 +859,11 @@ int hln_file_xattr_remove(struct hln_file *f, const char *name)
 	return fast_xattr_remove(f->fd, name);
 }
 
-static int close_failpoint(void)
-{
-	HLN_FAILPOINT("close");
-	return 0;
-}
-
 int hln_file_close(struct hln_file *f)
 {
 	if (!f)
 		return 0;
-	int rc = close_failpoint();
+	int rc = HLN_FAILPOINT_RC("close");
 	if (close(f->fd) < 0 && rc == 0 && errno != EINTR)
 		rc = NEG_ERRNO();
 	free(f);

@@ -10,6 +10,7 @@
  * writes into that pipe too, so that the progress line and the messages
  * keep their order.  To pipes and files, UTF-8 bytes go as they are.
  */
+#include "../answer.h"
 #include "internal.h"
 
 struct console {
@@ -208,6 +209,18 @@ int hln_write(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+/* NEXT of answer_line: a byte of the handle *CTX. */
+static int answer_byte(void *ctx, char *c)
+{
+	DWORD r;
+	if (ReadFile(*(HANDLE *)ctx, c, 1, &r, NULL))
+		return r ? 1 : 0;
+	DWORD e = GetLastError();
+	/* The end of a pipe is the end of input. */
+	return e == ERROR_BROKEN_PIPE || e == ERROR_HANDLE_EOF ? 0
+							       : -win_errno(e);
+}
+
 /* CONIN$ is the console even when standard input is redirected. */
 int hln_read_answer(int from_tty, char *buf, size_t size)
 {
@@ -218,32 +231,10 @@ int hln_read_answer(int from_tty, char *buf, size_t size)
 			 : std_handle(0);
 	if (h == INVALID_HANDLE_VALUE || !h)
 		return from_tty ? win_last_error() : -EBADF;
-	size_t n = 0;
-	int rc = 0;
-	/* One byte at a time: what follows the line stays for the next. */
-	while (n + 1 < size) {
-		char c;
-		DWORD r;
-		if (!ReadFile(h, &c, 1, &r, NULL)) {
-			DWORD e = GetLastError();
-			/* The end of a pipe is the end of input. */
-			if (e != ERROR_BROKEN_PIPE && e != ERROR_HANDLE_EOF)
-				rc = -win_errno(e);
-			break;
-		}
-		if (r == 0)
-			break;
-		if (c == '\r')
-			continue; /* the console ends lines with \r\n */
-		buf[n++] = c;
-		if (c == '\n')
-			break;
-	}
-	if (size)
-		buf[n] = '\0';
+	int rc = answer_line(answer_byte, &h, 1, buf, size);
 	if (from_tty)
 		CloseHandle(h);
-	return rc < 0 ? rc : (int)n;
+	return rc;
 }
 
 static atomic_int caught;

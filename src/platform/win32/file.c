@@ -557,17 +557,11 @@ int hln_file_xattr_set(struct hln_file *f, const char *name, const void *val,
 	return -ENOSYS;
 }
 
-static int close_failpoint(void)
-{
-	HLN_FAILPOINT("close");
-	return 0;
-}
-
 int hln_file_close(struct hln_file *f)
 {
 	if (!f)
 		return 0;
-	int rc = close_failpoint();
+	int rc = HLN_FAILPOINT_RC("close");
 	if (!CloseHandle(f->h) && rc == 0)
 		rc = win_last_error();
 	free(f);
