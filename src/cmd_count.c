@@ -200,15 +200,14 @@ int cmd_count(int argc, char **argv, struct out *out)
 	};
 	struct opt_parser p;
 	opt_init(&p, CMD, "rRj0LPx", longopts, cmd_count_help,
-		 (struct opt_shared){&o.progress, &o.follow, &o.format, flags});
+		 (struct opt_shared){.progress = &o.progress,
+				     .follow = &o.follow,
+				     .format = &o.format,
+				     .flags = flags});
 	p.missing = "missing file operand";
-	int c;
-	while ((c = opt_next(&p, argc, argv)) > 0) {
-		switch (c) {
-		}
-	}
-	if (c < 0)
-		return p.status;
+	int rc = opt_parse(&p, argc, argv);
+	if (rc >= 0)
+		return rc;
 	int n = argc - optind;
 	out_begin(out, o.format, o.recursive ? OUT_DOC_OBJECT : OUT_DOC_ARRAY);
 	return o.recursive ? count_trees(&o, out, n, argv + optind)

@@ -360,26 +360,24 @@ int cmd_list(int argc, char **argv, struct out *out)
 	o.follow = 1;
 	enum out_format fmt = OUT_PLAIN;
 	const struct opt_flag flags[] = {{'v', &o.verbose, 1}, {0, NULL, 0}};
+	const struct opt_arg args[] = {{OPT_ROOT, &o.root}, {0, NULL}};
 	struct opt_parser p;
 	opt_init(&p, CMD, "0jLPv", longopts, cmd_list_help,
-		 (struct opt_shared){&o.progress, &o.follow, &fmt, flags});
+		 (struct opt_shared){.progress = &o.progress,
+				     .follow = &o.follow,
+				     .format = &fmt,
+				     .flags = flags,
+				     .args = args});
 	p.missing = "missing file operand";
-	int c;
-	while ((c = opt_next(&p, argc, argv)) > 0) {
-		switch (c) {
-		case OPT_ROOT:
-			o.root = optarg;
-			break;
-		}
-	}
-	if (c < 0)
-		return p.status;
+	int rc = opt_parse(&p, argc, argv);
+	if (rc >= 0)
+		return rc;
 	int n = argc - optind;
 	o.out = out;
 	out_begin(out, fmt, OUT_DOC_ARRAY);
 	if (o.root) {
 		struct hln_stat st;
-		int rc = hln_stat_path(o.root, HLN_FOLLOW, &st);
+		rc = hln_stat_path(o.root, HLN_FOLLOW, &st);
 		if (rc < 0 || st.type != HLN_T_DIR) {
 			msg_error(CMD, o.root, "%s",
 				  msg_reason(rc < 0 ? -rc : ENOTDIR));

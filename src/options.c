@@ -104,6 +104,12 @@ static int take_shared(struct opt_parser *p, int c)
 			return 1;
 		}
 	}
+	for (const struct opt_arg *a = to->args; a && a->c; a++) {
+		if (a->c == c) {
+			*a->to = optarg;
+			return 1;
+		}
+	}
 	switch (c) {
 	case OPT_PROGRESS:
 	case OPT_NO_PROGRESS:
@@ -153,4 +159,12 @@ int opt_next(struct opt_parser *p, int argc, char **argv)
 		}
 		return c;
 	}
+}
+
+int opt_parse(struct opt_parser *p, int argc, char **argv)
+{
+	int c = opt_next(p, argc, argv);
+	if (c > 0)
+		abort(); /* an option of the command's own that nothing takes */
+	return c < 0 ? p->status : -1;
 }

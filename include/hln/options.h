@@ -38,13 +38,22 @@ struct opt_flag {
  *             names of -r (--recursive), -n (--dry-run) and -v
  *             (--verbose) are added for a command whose short options
  *             and flags list them
+ *   args:     the command's own options that only keep their argument,
+ *             ended by {0} (taken here too)
  * A long name the command lists itself is not added again.
  */
+/* An option that only keeps its argument: getopt's C sets *TO to optarg. */
+struct opt_arg {
+	int c;
+	const char **to;
+};
+
 struct opt_shared {
 	int *progress;
 	int *follow;
 	enum out_format *format;
 	const struct opt_flag *flags;
+	const struct opt_arg *args;
 };
 
 struct opt_parser {
@@ -80,5 +89,14 @@ void opt_init(struct opt_parser *p, const char *cmd, const char *shortopts,
  * stderr.
  */
 int opt_next(struct opt_parser *p, int argc, char **argv);
+
+/*
+ * Every option, for a command whose options are all taken by P's tables
+ * (flags, args and the shared ones): opt_next to the end.  Returns -1 to
+ * go on (optind is the first operand), or the exit status as opt_next
+ * leaves it in P->status.  An option the tables do not take is a
+ * programming error (abort).
+ */
+int opt_parse(struct opt_parser *p, int argc, char **argv);
 
 #endif

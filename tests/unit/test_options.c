@@ -137,6 +137,29 @@ static void test_flag_long_names(void **state)
 	assert_int_equal(p.status, HLN_EXIT_USAGE);
 }
 
+/* opt_arg: the argument kept, the last one wins; opt_parse to the end. */
+static void test_args_and_parse(void **state)
+{
+	(void)state;
+	char *argv[] = {"test", "--root=/a", "x", "--root", "/b", "-v", NULL};
+	const char *root = NULL;
+	int v = 0;
+	const struct opt_flag flags[] = {{'v', &v, 1}, {0, NULL, 0}};
+	const struct opt_arg args[] = {{OPT_ROOT, &root}, {0, NULL}};
+	struct opt_parser p;
+	opt_init(&p, "test", "v", own, help,
+		 (struct opt_shared){.flags = flags, .args = args});
+	assert_int_equal(opt_parse(&p, 6, argv), -1);
+	assert_string_equal(root, "/b");
+	assert_int_equal(v, 1);
+	assert_string_equal(argv[optind], "x");
+	/* a usage error: its exit status */
+	char *argv2[] = {"test", "--root", NULL};
+	opt_init(&p, "test", "v", own, help,
+		 (struct opt_shared){.flags = flags, .args = args});
+	assert_int_equal(opt_parse(&p, 2, argv2), HLN_EXIT_USAGE);
+}
+
 static void test_help(void **state)
 {
 	(void)state;
@@ -203,6 +226,7 @@ int main(void)
 		cmocka_unit_test(test_last_wins),
 		cmocka_unit_test(test_not_shared),
 		cmocka_unit_test(test_flag_long_names),
+		cmocka_unit_test(test_args_and_parse),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_missing_operand),
