@@ -34,7 +34,6 @@ struct break_opts {
 	int status; /* -r: of the names groups_visit passed */
 };
 
-
 /* Print the line "'PATH': " and FMT's text for one file (not with -j). */
 static void print_result(struct break_opts *o, const char *path,
 			 const char *fmt, ...)

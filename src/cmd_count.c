@@ -27,7 +27,6 @@ struct count_opts {
 	int progress; /* >0 --progress, <0 --no-progress */
 };
 
-
 /* ---- link counts of operands ---- */
 
 static int count_files(const struct count_opts *o, struct out *out, int n,

@@ -43,7 +43,6 @@ struct create_opts {
 	pthread_mutex_t out_lock;
 };
 
-
 /* ---- messages ---- */
 
 static void say_link(struct create_opts *o, const char *name,

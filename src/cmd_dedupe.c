@@ -29,7 +29,6 @@ struct dedupe_opts {
 	size_t nexclude;
 };
 
-
 static void on_error(void *ctx, const char *path, int err)
 {
 	(void)ctx;
@@ -284,7 +283,8 @@ static int parse(struct dedupe_opts *o, int argc, char **argv)
 	if (d->max_size < d->min_size)
 		return msg_usage(CMD, "--max-size is below --min-size");
 	if (o->format == OUT_NUL && !o->list)
-		return msg_usage(CMD, "-0 prints the sets of --list; give --list too");
+		return msg_usage(
+			CMD, "-0 prints the sets of --list; give --list too");
 	return -1;
 }
 

@@ -48,7 +48,6 @@ struct operand {
 	struct groups *groups; /* DIR: the groups found */
 };
 
-
 /* Directories that could not be read, summarized in one line. */
 struct unreadable {
 	pthread_mutex_t lock;

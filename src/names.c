@@ -329,8 +329,7 @@ int names_find(struct names_file *const *files, char *const *roots, size_t n,
 	return rc;
 }
 
-int names_start(struct names_file *f, const char *path, int follow,
-		char **root)
+int names_start(struct names_file *f, const char *path, int follow, char **root)
 {
 	char *real;
 	*root = NULL;

@@ -306,8 +306,8 @@ static void test_visit(void **state)
 	struct walk_opts o = opts(1);
 	assert_int_equal(groups_walk(g, r, &o, NULL), 0);
 	assert_int_equal(groups_sort(g, 1), 3);
-	assert_int_equal(rename(unit_path(p, d, "r/gone"), unit_path(p, d, "x")),
-			 0);
+	assert_int_equal(
+		rename(unit_path(p, d, "r/gone"), unit_path(p, d, "x")), 0);
 	struct visited v;
 	memset(&v, 0, sizeof v);
 	char *roots[] = {NULL, r};
@@ -315,8 +315,7 @@ static void test_visit(void **state)
 		.name = visit_name, .error = visit_error, .ctx = &v};
 	groups_visit(g, 2, roots, &gv);
 	char want[4 * PATH_MAX];
-	snprintf(want, sizeof want, "a2 %s/sub/a2\nb %s/b\nc %s/c\n", r, r,
-		 r);
+	snprintf(want, sizeof want, "a2 %s/sub/a2\nb %s/b\nc %s/c\n", r, r, r);
 	assert_string_equal(v.lines, want);
 	assert_int_equal(v.errors, 1);
 	assert_int_equal(v.last_err, ENOENT);

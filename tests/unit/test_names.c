@@ -414,8 +414,8 @@ static void test_start(void **state)
 	char path[PATH_MAX], *root, *want_root;
 	struct names_file f;
 	want(&f, rd, "t/one");
-	assert_int_equal(names_start(&f, unit_path(path, rd, "t/one"), 1, &root),
-			 0);
+	assert_int_equal(
+		names_start(&f, unit_path(path, rd, "t/one"), 1, &root), 0);
 	assert_int_equal(names_default_root(path, 1, &want_root), 0);
 	assert_string_equal(root, want_root);
 	assert_int_equal(f.n, 1);
