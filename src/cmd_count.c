@@ -99,8 +99,10 @@ static void print_summary(const struct count_opts *o, struct out *out,
 		json_key_uint(j, "freed", t->freed);
 		return;
 	}
-	printf("names: %llu\nfiles: %llu\nlinked: %llu inodes, %llu "
-	       "names\noutside: %llu\n",
+	printf("names: %llu\n"
+	       "files: %llu\n"
+	       "linked: %llu inodes, %llu names\n"
+	       "outside: %llu\n",
 	       (unsigned long long)t->names, (unsigned long long)t->files,
 	       (unsigned long long)t->linked.inodes,
 	       (unsigned long long)t->linked.names,

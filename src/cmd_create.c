@@ -75,10 +75,10 @@ static int ask_replace(const struct create_opts *o, const char *name)
 	int rc = hln_read_answer(o->batch, answer, sizeof answer);
 	if (rc <= 0) {
 		fputc('\n', stderr);
-		msg_error(CMD, name,
-			  "not replaced: -i found no %s to read the answer "
-			  "from; use -f to replace without asking",
-			  o->batch ? "terminal" : "terminal or input");
+		msg_error(
+			CMD, name,
+			"not replaced: -i found no %s to read the answer from; use -f to replace without asking",
+			o->batch ? "terminal" : "terminal or input");
 		return -1;
 	}
 	return answer[0] == 'y' || answer[0] == 'Y';
@@ -125,9 +125,9 @@ static void on_failed(void *ctx, const char *src, const char *dest,
 			  dest);
 		break;
 	case LINKTREE_NOT_REGULAR:
-		msg_error(CMD, src,
-			  "not a regular file: --reflink copies the data of "
-			  "regular files only");
+		msg_error(
+			CMD, src,
+			"not a regular file: --reflink copies the data of regular files only");
 		break;
 	case LINKTREE_ERRNO:
 		if (src && o->reflink && err == -EOPNOTSUPP)
@@ -224,9 +224,9 @@ static int run_batch(struct create_opts *o)
 	}
 	/* Windows' C library says EINVAL for a closed standard input */
 	if (rc == -EBADF || rc == -EINVAL) {
-		msg_error(CMD, "stdin",
-			  "cannot read the pairs: standard input is closed "
-			  "(give them with < FILE or through a pipe)");
+		msg_error(
+			CMD, "stdin",
+			"cannot read the pairs: standard input is closed (give them with < FILE or through a pipe)");
 		status = HLN_EXIT_FAIL;
 	} else if (rc < 0) {
 		msg_error(CMD, "stdin", "cannot read the pairs: %s",
@@ -318,15 +318,14 @@ static int parse_options(int argc, char **argv, struct create_opts *o)
 				o->when = COPY_REFLINK_AUTO;
 				break;
 			}
-			return msg_usage(CMD,
-					 "--reflink=%s: WHEN is always or auto "
-					 "(without --reflink, create makes "
-					 "hard links)",
-					 optarg);
+			return msg_usage(
+				CMD,
+				"--reflink=%s: WHEN is always or auto (without --reflink, create makes hard links)",
+				optarg);
 		case 's':
-			msg_error(CMD, NULL,
-				  "hln makes hard links only; use ln -s for "
-				  "symbolic links");
+			msg_error(
+				CMD, NULL,
+				"hln makes hard links only; use ln -s for symbolic links");
 			return HLN_EXIT_USAGE;
 		}
 	}
@@ -341,13 +340,15 @@ static int check_operands(const struct create_opts *o, int n, char **ops)
 	if (o->null && !o->batch)
 		return msg_usage(CMD, "-0 goes with --batch");
 	if (o->batch && n > 0)
-		return msg_usage(CMD, "--batch reads its pairs from stdin and "
-				      "takes no operands");
+		return msg_usage(
+			CMD,
+			"--batch reads its pairs from stdin and takes no operands");
 	if (o->target_dir && o->no_target_dir)
 		return msg_usage(CMD, "-t and -T cannot be used together");
 	if (o->batch && o->target_dir)
-		return msg_usage(CMD, "--batch takes every LINK_NAME from its "
-				      "pairs; -t cannot be used with it");
+		return msg_usage(
+			CMD,
+			"--batch takes every LINK_NAME from its pairs; -t cannot be used with it");
 	if (!o->batch && n == 0)
 		return msg_usage(CMD, "missing file operand");
 	if (o->no_target_dir && !o->batch && n != 2)

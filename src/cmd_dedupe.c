@@ -41,10 +41,9 @@ static void on_no_reflink(void *ctx, const char *path)
 	(void)ctx;
 	if (hln_mount_point(path, mnt, sizeof mnt) < 0)
 		snprintf(mnt, sizeof mnt, "%s", path);
-	msg_error(CMD, mnt,
-		  "this filesystem cannot share data blocks (--reflink needs "
-		  "Btrfs, XFS or another filesystem with reflinks); nothing "
-		  "changed on it");
+	msg_error(
+		CMD, mnt,
+		"this filesystem cannot share data blocks (--reflink needs Btrfs, XFS or another filesystem with reflinks); nothing changed on it");
 }
 
 static void quoted(struct out *out, const char *name)
@@ -58,11 +57,9 @@ static const char *why_text(int why)
 {
 	switch (why) {
 	case DUPES_METADATA:
-		return "its owner, group, mode, extended attributes or time "
-		       "differ from";
+		return "its owner, group, mode, extended attributes or time differ from";
 	case DUPES_OUTSIDE:
-		return "it has names outside the operands; relinking would "
-		       "free nothing:";
+		return "it has names outside the operands; relinking would free nothing:";
 	case DUPES_CHANGED:
 		return "it changed after being compared with";
 	default:
@@ -138,8 +135,7 @@ static void print_summary(const struct dedupe_opts *o, struct out *out,
 	fprintf(out->fp, "skipped: %llu", (unsigned long long)skipped);
 	if (skipped)
 		fprintf(out->fp,
-			" (metadata %llu, outside %llu, changed %llu, error "
-			"%llu)",
+			" (metadata %llu, outside %llu, changed %llu, error %llu)",
 			(unsigned long long)k[0], (unsigned long long)k[1],
 			(unsigned long long)k[2], (unsigned long long)k[3]);
 	fputc('\n', out->fp);

@@ -168,16 +168,15 @@ static int warn_incomplete(const struct list_opts *o, const struct operand *op)
 	char mroot[4096];
 	char bind[4200] = "";
 	if (hln_mount_root(op->root, mroot, sizeof mroot) > 1)
-		snprintf(bind, sizeof bind,
-			 ", or they lie outside %s, the part of its "
-			 "filesystem that this bind mount shows",
-			 mroot);
-	msg_error(CMD, op->arg,
-		  "found %llu of %llu names under %s; the rest are in "
-		  "directories that could not be read, or the file changed "
-		  "during the search%s",
-		  (unsigned long long)op->f.n,
-		  (unsigned long long)op->f.st.nlink, op->root, bind);
+		snprintf(
+			bind, sizeof bind,
+			", or they lie outside %s, the part of its filesystem that this bind mount shows",
+			mroot);
+	msg_error(
+		CMD, op->arg,
+		"found %llu of %llu names under %s; the rest are in directories that could not be read, or the file changed during the search%s",
+		(unsigned long long)op->f.n, (unsigned long long)op->f.st.nlink,
+		op->root, bind);
 	return HLN_EXIT_FAIL;
 }
 
