@@ -334,7 +334,9 @@ int cmd_break(int argc, char **argv, struct out *out)
 	};
 	struct opt_parser p;
 	opt_init(&p, CMD, "rRnvj", longopts, cmd_break_help,
-		 (struct opt_shared){&o.progress, NULL, &o.format, flags});
+		 (struct opt_shared){.progress = &o.progress,
+				     .format = &o.format,
+				     .flags = flags});
 	p.missing = "missing file operand";
 	int c;
 	while ((c = opt_next(&p, argc, argv)) > 0) {

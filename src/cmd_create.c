@@ -296,7 +296,7 @@ static int parse_options(int argc, char **argv, struct create_opts *o)
 	};
 	struct opt_parser p;
 	opt_init(&p, CMD, "fiLPTt:nvrR0s", longopts, cmd_create_help,
-		 (struct opt_shared){&o->progress, NULL, NULL, flags});
+		 (struct opt_shared){.progress = &o->progress, .flags = flags});
 	int c;
 	while ((c = opt_next(&p, argc, argv)) > 0) {
 		switch (c) {

@@ -253,7 +253,9 @@ static int parse(struct dedupe_opts *o, int argc, char **argv)
 	};
 	struct opt_parser p;
 	opt_init(&p, CMD, "nvj0c", longopts, cmd_dedupe_help,
-		 (struct opt_shared){&o->progress, NULL, &o->format, flags});
+		 (struct opt_shared){.progress = &o->progress,
+				     .format = &o->format,
+				     .flags = flags});
 	p.missing = "missing operand";
 	int c;
 	while ((c = opt_next(&p, argc, argv)) > 0) {

@@ -40,8 +40,10 @@ static int parse(char **argv, struct fields *f, struct opt_parser *p)
 	memset(f, 0, sizeof *f);
 	f->follow = 1;
 	opt_init(p, "test", "v0jLP", own, help,
-		 (struct opt_shared){&f->progress, &f->follow, &f->format,
-				     flags});
+		 (struct opt_shared){.progress = &f->progress,
+				     .follow = &f->follow,
+				     .format = &f->format,
+				     .flags = flags});
 	int c;
 	while ((c = opt_next(p, argc, argv)) > 0) {
 		if (c == OPT_ROOT)
@@ -101,13 +103,13 @@ static void test_not_shared(void **state)
 	int progress = 0;
 	struct opt_parser p;
 	opt_init(&p, "test", "v", own + 1, help,
-		 (struct opt_shared){&progress, NULL, NULL, NULL});
+		 (struct opt_shared){.progress = &progress});
 	assert_int_equal(opt_next(&p, 2, argv), -1);
 	assert_int_equal(p.status, HLN_EXIT_USAGE);
 	/* nor its long names */
 	char *argv2[] = {"test", "--dereference", "--json", NULL};
 	opt_init(&p, "test", "v", own + 1, help,
-		 (struct opt_shared){&progress, NULL, NULL, NULL});
+		 (struct opt_shared){.progress = &progress});
 	assert_int_equal(opt_next(&p, 3, argv2), -1);
 	assert_int_equal(p.status, HLN_EXIT_USAGE);
 }
@@ -127,12 +129,12 @@ static void test_flag_long_names(void **state)
 		{'r', &r, 1}, {'n', &n, 1}, {'v', &v, 1}, {0, NULL, 0}};
 	struct opt_parser p;
 	opt_init(&p, "test", "rnv", none, help,
-		 (struct opt_shared){NULL, NULL, NULL, flags});
+		 (struct opt_shared){.flags = flags});
 	assert_int_equal(opt_next(&p, 4, argv), 0);
 	assert_int_equal(r + n + v, 3);
 	char *argv2[] = {"test", "--dry-run", NULL};
 	opt_init(&p, "test", "rv", none, help,
-		 (struct opt_shared){NULL, NULL, NULL, flags});
+		 (struct opt_shared){.flags = flags});
 	assert_int_equal(opt_next(&p, 2, argv2), -1);
 	assert_int_equal(p.status, HLN_EXIT_USAGE);
 }
@@ -206,14 +208,14 @@ static void test_missing_operand(void **state)
 	assert_int_equal(parse(argv, &f, &p), 0); /* not asked: fine */
 	int verbose = 0;
 	opt_init(&p, "test", "v", own + 1, help,
-		 (struct opt_shared){&verbose, NULL, NULL, NULL});
+		 (struct opt_shared){.progress = &verbose});
 	p.missing = "missing file operand";
 	assert_int_equal(opt_next(&p, 2, argv), 'v');
 	assert_int_equal(opt_next(&p, 2, argv), -1);
 	assert_int_equal(p.status, HLN_EXIT_USAGE);
 	char *argv2[] = {"test", "-v", "x", NULL};
 	opt_init(&p, "test", "v", own + 1, help,
-		 (struct opt_shared){&verbose, NULL, NULL, NULL});
+		 (struct opt_shared){.progress = &verbose});
 	p.missing = "missing file operand";
 	assert_int_equal(opt_next(&p, 3, argv2), 'v');
 	assert_int_equal(opt_next(&p, 3, argv2), 0);
