@@ -300,14 +300,14 @@ static void test_visit(void **state)
 	put(d, "r/c", "c");
 	ln(d, "r/c", "r/gone/c2");
 	ln(d, "r/c", "out/c3");
-	char r[PATH_MAX], p[PATH_MAX];
+	char r[PATH_MAX], p[PATH_MAX], x[PATH_MAX];
 	unit_path(r, d, "r");
 	struct groups *g = groups_new(0);
 	struct walk_opts o = opts(1);
 	assert_int_equal(groups_walk(g, r, &o, NULL), 0);
 	assert_int_equal(groups_sort(g, 1), 3);
 	assert_int_equal(
-		rename(unit_path(p, d, "r/gone"), unit_path(p, d, "x")), 0);
+		rename(unit_path(p, d, "r/gone"), unit_path(x, d, "x")), 0);
 	struct visited v;
 	memset(&v, 0, sizeof v);
 	char *roots[] = {NULL, r};
