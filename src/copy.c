@@ -206,14 +206,25 @@ static int has_name(const char *names, int len, const char *name)
 	return 0;
 }
 
+/* What the extended attributes of a copy needed. */
+struct xattr_pass {
+	int bare_known; /* in: DST came with none of its own (COPY_BARE) */
+	int bare; /* out: DST came with none of its own */
+	int changed; /* out: one was set or removed (the mode may follow) */
+};
+
 /*
  * Remove from DST what the source does not have (its LEN bytes of NAMES):
  * a new file may get an ACL from its directory's default ACL at creation,
  * which the original never had.
  */
-static int drop_extra_xattrs(struct hln_file *dst, const char *names, int len)
+static int drop_extra_xattrs(struct hln_file *dst, const char *names, int len,
+			     struct xattr_pass *x)
 {
+	if (x->bare_known)
+		return 0;
 	int dlen = hln_file_xattr_list(dst, NULL, 0);
+	x->bare = dlen == 0 || dlen == -ENOSYS;
 	if (dlen <= 0)
 		return dlen == -ENOSYS ? 0 : dlen;
 	char *mine = malloc((size_t)dlen);
@@ -224,6 +235,7 @@ static int drop_extra_xattrs(struct hln_file *dst, const char *names, int len)
 		if (has_name(names, len, mine + i))
 			continue;
 		rc = hln_file_xattr_remove(dst, mine + i);
+		x->changed = 1;
 		if (rc == -ENODATA ||
 		    ((rc == -EPERM || rc == -EACCES || rc == -ENOSYS) &&
 		     optional_xattr(mine + i)))
@@ -233,7 +245,8 @@ static int drop_extra_xattrs(struct hln_file *dst, const char *names, int len)
 	return rc < 0 ? rc : 0;
 }
 
-static int copy_xattrs(struct hln_file *dst, struct hln_file *src)
+static int copy_xattrs(struct hln_file *dst, struct hln_file *src,
+		       struct xattr_pass *x)
 {
 	char *names = NULL, *val = NULL;
 	int len, rc;
@@ -243,7 +256,7 @@ static int copy_xattrs(struct hln_file *dst, struct hln_file *src)
 		if (len == -ENOSYS)
 			return 0; /* no extended attributes here */
 		if (len == 0) /* none: the copy must have none either */
-			return drop_extra_xattrs(dst, NULL, 0);
+			return drop_extra_xattrs(dst, NULL, 0, x);
 		if (len < 0)
 			return len;
 		free(names);
@@ -253,7 +266,7 @@ static int copy_xattrs(struct hln_file *dst, struct hln_file *src)
 		if (len != -ERANGE || tries == 3)
 			break;
 	}
-	rc = len < 0 ? len : drop_extra_xattrs(dst, names, len);
+	rc = len < 0 ? len : drop_extra_xattrs(dst, names, len, x);
 	size_t cap = 0;
 	for (int i = 0; i < len && rc == 0; i += (int)strlen(names + i) + 1) {
 		const char *name = names + i;
@@ -281,6 +294,7 @@ static int copy_xattrs(struct hln_file *dst, struct hln_file *src)
 			break;
 		}
 		rc = hln_file_xattr_set(dst, name, val, (size_t)vlen);
+		x->changed = 1;
 		if ((rc == -EPERM || rc == -EACCES || rc == -ENOSYS) &&
 		    optional_xattr(name))
 			rc = 0;
@@ -290,24 +304,44 @@ static int copy_xattrs(struct hln_file *dst, struct hln_file *src)
 	return rc;
 }
 
-int copy_meta(struct hln_file *dst, struct hln_file *src,
-	      const struct hln_stat *st)
+/*
+ * copy_meta, with X saying what the extended attributes needed.  The
+ * chown and the chmod are made only where the new file's stat differs:
+ * a file made without a name has the mode of its source already where
+ * the umask and its directory let it (replace_tmp_create_at).
+ */
+static int meta_copy(struct hln_file *dst, struct hln_file *src,
+		     const struct hln_stat *st, struct xattr_pass *x)
 {
-	int rc = hln_file_setmeta(dst, st, HLN_META_TIMES | HLN_META_OWNER);
-	if (rc < 0)
-		return rc;
 	struct hln_stat now;
-	rc = hln_file_stat(dst, &now);
+	int rc = hln_file_stat(dst, &now);
 	if (rc < 0)
 		return rc;
-	rc = copy_xattrs(dst, src);
+	int what = HLN_META_TIMES;
+	if (now.uid != st->uid || now.gid != st->gid)
+		what |= HLN_META_OWNER;
+	rc = hln_file_setmeta(dst, st, what);
+	if (rc == 0 && (what & HLN_META_OWNER))
+		rc = hln_file_stat(dst, &now); /* whether the owner was kept */
+	if (rc < 0)
+		return rc;
+	rc = copy_xattrs(dst, src, x);
 	if (rc < 0)
 		return rc;
 	struct hln_stat m = *st;
 	if (now.uid != st->uid || now.gid != st->gid)
-		m.mode &=
-			~(uint32_t)06000; /* setuid/setgid for another owner */
+		m.mode &= ~(uint32_t)06000; /* setuid/setgid: another owner */
+	/* An ACL set or removed may have moved the mode: set it after. */
+	if (!x->changed && now.mode == m.mode)
+		return 0;
 	return hln_file_setmeta(dst, &m, HLN_META_MODE);
+}
+
+int copy_meta(struct hln_file *dst, struct hln_file *src,
+	      const struct hln_stat *st)
+{
+	struct xattr_pass x = {0, 0, 0};
+	return meta_copy(dst, src, st, &x);
 }
 
 /* Whether the file changed between the stats A and B (size, mtime, ctime). */
@@ -321,22 +355,29 @@ static int changed(const struct hln_stat *a, const struct hln_stat *b)
 /*
  * Give the new file T the data and metadata of SRC (stat ST) and flush it,
  * checking, for a break (CHECK), that SRC did not change while it was
- * copied (-EAGAIN); with LAZY, a clone is not flushed (copy_to_name).
+ * copied (-EAGAIN); FLAGS as copy_to_name's (0 for a break).
  * Returns 0, or -errno (-EINTR when a signal came).
  */
 static int fill_copy(struct replace_tmp *t, struct hln_file *src,
 		     const struct hln_stat *st, enum copy_reflink reflink,
-		     int check, int lazy, struct copy_result *r)
+		     int check, int flags, struct copy_result *r)
 {
-	int rc = copy_data(t->f, src, st, reflink, r);
+	int rc = 0;
+	if (st->size == 0 && (flags & COPY_CLONES) &&
+	    reflink != COPY_REFLINK_NEVER)
+		r->cloned = 1; /* no blocks to share, where cloning works */
+	else
+		rc = copy_data(t->f, src, st, reflink, r);
 	HLN_HOOK("copied");
 	struct hln_stat after;
 	if (rc == 0 && check && (rc = hln_file_stat(src, &after)) == 0 &&
 	    changed(st, &after))
 		rc = -EAGAIN;
+	struct xattr_pass x = {(flags & COPY_BARE) != 0, 0, 0};
 	if (rc == 0)
-		rc = copy_meta(t->f, src, st);
-	if (rc == 0 && !(lazy && r->cloned))
+		rc = meta_copy(t->f, src, st, &x);
+	r->bare = x.bare_known || x.bare;
+	if (rc == 0 && !((flags & COPY_LAZY) && r->cloned))
 		rc = hln_file_sync(t->f);
 	if (rc == 0 && hln_signal_pending())
 		rc = -EINTR;
@@ -355,7 +396,7 @@ static int break_once(struct hln_dir *dir, const char *name,
 {
 	struct hln_file *src = *srcp;
 	struct replace_tmp t;
-	int rc = replace_tmp_create_at(dir, name, &t);
+	int rc = replace_tmp_create_at(dir, name, 0600, &t);
 	if (rc < 0)
 		return rc;
 	rc = fill_copy(&t, src, st, reflink, 1, 0, r);
@@ -421,8 +462,9 @@ int copy_break(struct hln_dir *dir, const char *name, enum copy_reflink reflink,
  */
 static int place_new(struct replace_tmp *t, const char *name)
 {
-	if (!t->path[0]) /* O_TMPFILE: linked from its descriptor */
-		return hln_file_link(t->f, t->dir, name);
+	if (!t->path[0])
+		return hln_file_link(t->f, t->dir,
+				     name); /* O_TMPFILE: linkat */
 	/* A link, not a rename: a NAME made meanwhile is never clobbered. */
 	int rc = t->dir ? hln_dir_linkat(t->dir, t->path, t->dir, name)
 			: hln_link(t->path, name, 0);
@@ -436,16 +478,16 @@ static int place_new(struct replace_tmp *t, const char *name)
 int copy_to_name(struct hln_file *src, const struct hln_stat *st,
 		 struct hln_dir *dir, const char *name,
 		 enum copy_reflink reflink, const struct hln_stat *expect,
-		 int lazy, struct copy_result *r)
+		 int flags, struct copy_result *r)
 {
 	memset(r, 0, sizeof *r);
 	r->attempts = 1;
 	struct replace_tmp t;
-	int rc = replace_tmp_create_at(dir, name, &t);
+	int rc = replace_tmp_create_at(dir, name, st->mode, &t);
 	if (rc < 0)
 		return rc;
-	rc = fill_copy(&t, src, st, reflink, 0, lazy, r);
-	lazy = lazy && r->cloned;
+	rc = fill_copy(&t, src, st, reflink, 0, flags, r);
+	int lazy = (flags & COPY_LAZY) && r->cloned;
 	HLN_HOOK("before_place");
 	if (rc == 0 && !expect) {
 		rc = place_new(&t, name);

@@ -133,6 +133,8 @@ struct tree {
 	/* -r --reflink: the directories made, flushed at the end */
 	char **made_dirs;
 	size_t ndirs, capdirs;
+	/* -r --reflink: the device of a source file cloned, or 0 */
+	atomic_uint_fast64_t clone_dev;
 };
 
 /* The slot of (DEV, INO) in T's map: its own, or the empty one for it. */
@@ -176,6 +178,7 @@ struct copydir {
 	struct hln_stat st; /* the source directory's, to give it at the end */
 	uint64_t dev, ino; /* its own identity, for the names made */
 	char *path; /* its path, for messages */
+	atomic_int bare; /* reflink: its new files get no xattrs of their own */
 };
 
 /* DEST followed by the part of PATH below the source root. */
@@ -658,15 +661,33 @@ static int link_copy(const struct tree *t, const char *made, struct copydir *c,
 	return rc;
 }
 
-/* -r --reflink: the copy of the open file F (stat ST) as E's name in C. */
+/*
+ * -r --reflink: the copy of the open file F (stat ST) as E's name in C.
+ * What the files made before showed spares this one work: no listing of
+ * the extended attributes it inherited when the others in C inherited
+ * none (COPY_BARE), no clone call for an empty file where cloning worked
+ * (COPY_CLONES).
+ */
 static int clone_file(struct tree *t, const struct walk_entry *e,
 		      struct copydir *c, struct hln_file *f,
 		      const struct hln_stat *st, const struct hln_stat *expect,
 		      enum linktree_made *what)
 {
+	int flags = COPY_LAZY;
+	if (atomic_load_explicit(&c->bare, memory_order_relaxed))
+		flags |= COPY_BARE;
+	if (atomic_load_explicit(&t->clone_dev, memory_order_relaxed) ==
+	    st->dev)
+		flags |= COPY_CLONES;
 	struct copy_result r;
-	int rc = copy_to_name(f, st, c->dd, e->name, t->o->when, expect, 1, &r);
+	int rc = copy_to_name(f, st, c->dd, e->name, t->o->when, expect, flags,
+			      &r);
 	*what = r.cloned ? LINKTREE_CLONED : LINKTREE_COPIED;
+	if (rc == 0 && r.bare)
+		atomic_store_explicit(&c->bare, 1, memory_order_relaxed);
+	if (rc == 0 && r.cloned && !(flags & COPY_CLONES))
+		atomic_store_explicit(&t->clone_dev, st->dev,
+				      memory_order_relaxed);
 	return rc;
 }
 

@@ -45,10 +45,10 @@ static int same_file(const struct hln_stat *a, const struct hln_stat *b)
 
 int replace_tmp_create(const char *name, struct replace_tmp *t)
 {
-	return replace_tmp_create_at(NULL, name, t);
+	return replace_tmp_create_at(NULL, name, 0600, t);
 }
 
-int replace_tmp_create_at(struct hln_dir *d, const char *name,
+int replace_tmp_create_at(struct hln_dir *d, const char *name, uint32_t mode,
 			  struct replace_tmp *t)
 {
 	char dir[sizeof t->path];
@@ -58,7 +58,7 @@ int replace_tmp_create_at(struct hln_dir *d, const char *name,
 	int rc = path_dir(dir, sizeof dir, name);
 	if (rc < 0)
 		return rc;
-	rc = hln_file_tmpfile(d, dir, &t->f);
+	rc = hln_file_tmpfile(d, dir, mode, &t->f);
 	if (rc != -ENOSYS)
 		return rc;
 	/* A few tries: another process could take the same random name. */

@@ -24,6 +24,9 @@ struct copy_result {
 	int nothing; /* 1: the file had one name; nothing was done */
 	int attempts; /* copies made (more than 1 if the file changed) */
 	uint64_t bytes; /* bytes of data copied (0 for a clone) */
+	int bare; /* copy_to_name: the new file came with no extended
+		     attributes of its own (none inherited from its directory)
+		   */
 };
 
 /*
@@ -87,20 +90,30 @@ int copy_break(struct hln_dir *dir, const char *name, enum copy_reflink reflink,
  * NAME's directory, flushed, then put in place: with EXPECT NULL, linked
  * to NAME, which must not exist (-EEXIST, nothing changed); else swapped
  * for NAME atomically if NAME still holds EXPECT (replace_swap).  Then the
- * directory is flushed.  With LAZY, a clone is neither flushed nor its
- * directory (create -r --reflink): its data is the source's, already on
- * disk, and a journaling filesystem that clones (Btrfs, XFS) commits the
- * clone before the name that links it, so a crash still leaves NAME
- * absent or complete; a byte copy is flushed whatever LAZY says.
+ * directory is flushed.  FLAGS, for the many files of create -r
+ * --reflink: with COPY_LAZY, a clone is neither flushed nor its
+ * directory: its data is the source's, already on disk, and a journaling
+ * filesystem that clones (Btrfs, XFS) commits the clone before the name
+ * that links it, so a crash still leaves NAME absent or complete; a byte
+ * copy is flushed whatever COPY_LAZY says.  COPY_BARE: a file made
+ * before in this directory came with no extended attributes of its own
+ * (R->bare said so), so this one's are not listed to remove what it
+ * inherited.  COPY_CLONES: a clone of a file of SRC's filesystem worked
+ * before, so an empty SRC needs no clone call (it is reported cloned).
+ * The new file is made with SRC's permission bits where it has no name
+ * (O_TMPFILE), so that no chmod follows where the umask kept them.
  * Fills R.
  * Returns 0, or -errno: -EOPNOTSUPP (COPY_REFLINK_ALWAYS where cloning is
  * impossible), -EEXIST, -ECANCELED (NAME no longer held EXPECT), -EINTR
  * (a signal came), or what copy_data and the platform said.  On failure
  * NAME is as it was and no temporary name is left.
  */
+#define COPY_LAZY 1
+#define COPY_BARE 2
+#define COPY_CLONES 4
 int copy_to_name(struct hln_file *src, const struct hln_stat *st,
 		 struct hln_dir *dir, const char *name,
 		 enum copy_reflink reflink, const struct hln_stat *expect,
-		 int lazy, struct copy_result *r);
+		 int flags, struct copy_result *r);
 
 #endif

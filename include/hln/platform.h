@@ -347,12 +347,14 @@ int hln_file_openat(struct hln_dir *d, const char *name, int how,
 
 /*
  * Create a new file without a name in the directory DIR of D (D NULL: DIR
- * is a path; "." for D itself), read-write, mode 0600 (Linux O_TMPFILE;
- * failpoint "tmpfile").  If the process dies it vanishes.  Returns 0 with
- * *OUT set, -ENOSYS where the OS or the filesystem has no such files
- * (then create a named one), or -errno.
+ * is a path; "." for D itself), read-write, with the permission bits
+ * MODE & 0777 less the umask (nobody can open it by a name until it has
+ * one; Linux O_TMPFILE; failpoint "tmpfile").  If the process dies it vanishes.
+ * Returns 0 with *OUT set, -ENOSYS where the OS or the filesystem has no such
+ * files (then create a named one), or -errno.
  */
-int hln_file_tmpfile(struct hln_dir *d, const char *dir, struct hln_file **out);
+int hln_file_tmpfile(struct hln_dir *d, const char *dir, uint32_t mode,
+		     struct hln_file **out);
 
 /*
  * Give the unnamed file F (from hln_file_tmpfile) the name NAME in D (D

@@ -8,6 +8,7 @@
 #define HLN_REPLACE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Put a fresh temporary name for the directory of NAME in BUF:
@@ -67,8 +68,8 @@ struct replace_tmp {
 
 /*
  * Make a new empty file T to replace the path NAME, in NAME's directory:
- * without a name where the OS can (O_TMPFILE), else under a fresh ".hln-"
- * name opened O_CREAT|O_EXCL|O_NOFOLLOW with mode 0600.
+ * without a name where the OS can (O_TMPFILE, mode 0600), else under a
+ * fresh ".hln-" name opened O_CREAT|O_EXCL|O_NOFOLLOW with mode 0600.
  * Returns 0, or -errno; then nothing was made.
  */
 int replace_tmp_create(const char *name, struct replace_tmp *t);
@@ -77,10 +78,13 @@ int replace_tmp_create(const char *name, struct replace_tmp *t);
  * As replace_tmp_create, for NAME in the directory DIR (NULL: NAME is a
  * path): T's name and the NAME given to replace_tmp_name and replace_swap
  * are then relative to DIR, so a name deeper than a path can reach works.
- * DIR must stay open while T is used.
+ * DIR must stay open while T is used.  A file made without a name gets
+ * the permission bits MODE & 0777 less the umask (nobody can open it by
+ * a name before it has one; the file's final mode, which may spare the
+ * caller a chmod); a named one always 0600.
  * Returns 0, or -errno; then nothing was made.
  */
-int replace_tmp_create_at(struct hln_dir *dir, const char *name,
+int replace_tmp_create_at(struct hln_dir *dir, const char *name, uint32_t mode,
 			  struct replace_tmp *t);
 
 /*

@@ -86,7 +86,7 @@ int fast_ncpus(void);
  * A new unnamed file (O_TMPFILE), 0600, in DIR relative to DIRFD: its
  * fd, -ENOSYS, -errno.
  */
-int fast_tmpfile(int dirfd, const char *dir);
+int fast_tmpfile(int dirfd, const char *dir, unsigned mode);
 
 /* Name the unnamed file open as FD NAME in DIRFD: 0, -ENOSYS or -errno. */
 int fast_link_fd(int fd, int dirfd, const char *name);

@@ -378,10 +378,10 @@ int fast_file_names(const char *path, void (*fn)(void *ctx, const char *name),
 
 /* ---- independent copies (break) ---- */
 
-int fast_tmpfile(int dirfd, const char *dir)
+int fast_tmpfile(int dirfd, const char *dir, unsigned mode)
 {
 	int fd = openat(dirfd, *dir ? dir : ".", O_TMPFILE | O_RDWR | O_CLOEXEC,
-			0600);
+			(mode_t)mode);
 	if (fd >= 0)
 		return fd;
 	/* Kernels and filesystems without O_TMPFILE say one of these. */

@@ -47,7 +47,7 @@ int fast_file_names(const char *path, void (*fn)(void *ctx, const char *name),
 
 /* ---- independent copies (break) ---- */
 
-int fast_tmpfile(int dirfd, const char *dir) { return -ENOSYS; }
+int fast_tmpfile(int dirfd, const char *dir, unsigned mode) { return -ENOSYS; }
 
 int fast_link_fd(int fd, int dirfd, const char *name) { return -ENOSYS; }
 

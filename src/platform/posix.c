@@ -701,10 +701,11 @@ int hln_file_openat(struct hln_dir *d, const char *name, int how,
 	return file_from_fd(fd, out);
 }
 
-int hln_file_tmpfile(struct hln_dir *d, const char *dir, struct hln_file **out)
+int hln_file_tmpfile(struct hln_dir *d, const char *dir, uint32_t mode,
+		     struct hln_file **out)
 {
 	HLN_FAILPOINT("tmpfile");
-	int fd = fast_tmpfile(fd_of(d), dir);
+	int fd = fast_tmpfile(fd_of(d), dir, mode & 0777);
 	if (fd < 0)
 		return fd;
 	return file_from_fd(fd, out);

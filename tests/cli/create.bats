@@ -1486,6 +1486,53 @@ used_kib() { sync -f "$1" && df -k --output=used "$1" | tail -n 1; }
 	done
 }
 
+@test "-r --reflink: modes, owners, ACLs and xattrs as the source's, none inherited; empty files cloned" {
+	need_linux_path "the portable path cannot clone"
+	need_root
+	command -v setfacl >/dev/null || skip "setfacl (acl) is missing"
+	mount_cow m xfs
+	mkdir -p m/src/a m/src/b m/into
+	local f
+	for f in a/644 b/644; do mkfile "m/src/$f"; done
+	mkfile m/src/a/666 && chmod 0666 m/src/a/666
+	mkfile m/src/a/600 && chmod 0600 m/src/a/600
+	mkfile m/src/a/4755 && chmod 4755 m/src/a/4755
+	mkfile m/src/a/nobody && chown "$NOBODY:$NOBODY" m/src/a/nobody && chmod 2755 m/src/a/nobody
+	mkfile m/src/b/acl && setfacl -m u:4321:r-x m/src/b/acl
+	mkfile m/src/b/attr && setfattr -n user.note -v kept m/src/b/attr
+	: >m/src/a/empty
+	: >m/src/b/empty
+	# the copy's directories inherit a default ACL: its files must not
+	setfacl -d -m u:4322:rwx m/into
+	umask 022
+	hrun create -r -v --reflink --no-progress m/src m/into/dst
+	expect_status 0
+	expect_no_err
+	expect_out_has "'m/into/dst/a/empty' => 'm/src/a/empty' (clone)"
+	for f in a/644 a/666 a/600 a/4755 a/nobody a/empty b/644 b/acl b/attr b/empty; do
+		[ "$(stat -c '%a %u %g %s' "m/src/$f")" = "$(stat -c '%a %u %g %s' "m/into/dst/$f")" ] ||
+			fail "$f: $(stat -c '%a %u %g %s' "m/src/$f" "m/into/dst/$f")"
+		[ "$(getfacl -cn "m/src/$f" 2>/dev/null)" = "$(getfacl -cn "m/into/dst/$f" 2>/dev/null)" ] ||
+			fail "$f: the ACL differs: $(getfacl -cn "m/into/dst/$f")"
+		[ "$(getfattr -d -m - --absolute-names "m/src/$f" 2>/dev/null | tail -n +2)" = \
+			"$(getfattr -d -m - --absolute-names "m/into/dst/$f" 2>/dev/null | tail -n +2)" ] ||
+			fail "$f: the extended attributes differ"
+	done
+}
+
+@test "-r --reflink: a tree of empty files on ext4 is refused as any other" {
+	need_root
+	need_native "Wine's drive is not a Linux mount"
+	mount_ext4 mext4 64
+	mkdir -p mext4/src/d
+	: >mext4/src/e1
+	: >mext4/src/d/e2
+	hrun create -r --reflink --no-progress mext4/src mext4/dst
+	expect_status 1
+	expect_err_has "cannot share data blocks; use --reflink=auto to copy the bytes"
+	[ -z "$(find mext4/dst -type f)" ] || fail "files were made: $(find mext4/dst -type f)"
+}
+
 @test "-f --reflink is atomic: a reader never sees LINK_NAME missing or short" {
 	need_linux_path "the portable path cannot clone"
 	mount_cow m btrfs

@@ -69,11 +69,13 @@ int hln_file_openat(struct hln_dir *d, const char *name, int how,
 }
 
 /* Windows has no unnamed files that can be given a name later. */
-int hln_file_tmpfile(struct hln_dir *d, const char *dir, struct hln_file **out)
+int hln_file_tmpfile(struct hln_dir *d, const char *dir, uint32_t mode,
+		     struct hln_file **out)
 {
 	HLN_FAILPOINT("tmpfile");
 	(void)d;
 	(void)dir;
+	(void)mode;
 	(void)out;
 	return -ENOSYS;
 }
