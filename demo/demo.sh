@@ -14,7 +14,18 @@ case $HLN in /*) ;; *) HLN=$PWD/$HLN ;; esac
 }
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/hln-demo.XXXXXX") || exit 2
-trap 'cd / && rm -rf "$dir"' EXIT
+mnt= # the Btrfs image's mount point, while it is mounted
+# Never remove the scratch directory with the image still mounted in it.
+# shellcheck disable=SC2317 # called by the trap
+cleanup() {
+	cd / || return
+	if [ -n "$mnt" ] && ! umount "$mnt"; then
+		echo "demo: could not unmount $mnt; $dir left in place" >&2
+		return
+	fi
+	rm -rf "$dir"
+}
+trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 cd "$dir" || exit 2
@@ -85,5 +96,46 @@ run 'hln count notes.txt notes-link.txt'
 say "A whole tree made independent of its backup (a clone on Btrfs/XFS)."
 run 'hln break -r -j photos'
 run 'hln list photos'
+
+say "Two copies of a folder made one: dedupe links the identical files."
+run 'mkdir -p music/album && head -c 400000 /dev/urandom > music/album/one.flac'
+run 'head -c 600000 /dev/urandom > music/album/two.flac && echo "track list" > music/album/README'
+run 'cp -R music music-copy'
+run 'hln dedupe -n -v music music-copy'
+run 'hln dedupe music music-copy'
+say "What dedupe freed: 'saved' (counted once, shared by both); deleting the copy now frees nothing."
+run 'hln count -r music music-copy'
+run 'hln count -r music-copy'
+
+# btrfs_why: mount a fresh Btrfs image on btrfs/, or say why it cannot be.
+btrfs_why() {
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "making and mounting a Btrfs image takes root"
+	elif ! command -v mkfs.btrfs >/dev/null 2>&1; then
+		echo "mkfs.btrfs is missing (apt-get install btrfs-progs)"
+	elif ! truncate -s 256M btrfs.img || ! mkfs.btrfs -q btrfs.img >/dev/null 2>&1; then
+		echo "mkfs.btrfs could not make an image here"
+	elif ! mkdir btrfs || ! mount -o loop btrfs.img btrfs 2>/dev/null; then
+		echo "a loop device cannot be mounted here"
+	fi
+}
+
+say "A snapshot without doubling the space: on Btrfs, --reflink shares the blocks until one is written."
+why=$(btrfs_why)
+if [ -n "$why" ]; then
+	echo "(skipped: $why)"
+else
+	mnt=$dir/btrfs
+	run 'head -c 30000000 /dev/urandom > btrfs/report.dat && sync -f btrfs && df -k --output=used btrfs'
+	run 'hln create -v --reflink btrfs/report.dat btrfs/report-before-edit.dat'
+	run 'sync -f btrfs && df -k --output=used btrfs'
+	run 'echo "new last line" >> btrfs/report.dat && hln count btrfs/report.dat btrfs/report-before-edit.dat'
+	fails 'cmp btrfs/report.dat btrfs/report-before-edit.dat'
+	run 'mkdir -p btrfs/proj/src && echo "int main(void) { return 0; }" > btrfs/proj/src/main.c'
+	run 'hln create -r -v --reflink btrfs/proj btrfs/proj.snap'
+	say "A hard link is no snapshot: writing one name changes what both show."
+	run 'hln create btrfs/report.dat btrfs/report-link.dat && echo "edited" >> btrfs/report-link.dat'
+	run 'tail -n 1 btrfs/report.dat'
+fi
 
 exit "$status"
