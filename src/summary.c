@@ -95,10 +95,9 @@ static int summing_entry(void *ctx, const struct walk_entry *e)
 		return 1;
 	struct hln_stat buf;
 	const struct hln_stat *st;
-	int rc = walk_entry_stat(e, 0, &buf, &st);
-	if (rc != 0)
-		return rc < 0 ? rc : 0;
-	rc = summary_add(k->s, e->worker, st);
+	int rc = walk_entry_stat(e, 0, &buf, &st); /* 1: nothing to count */
+	if (rc == 0)
+		rc = summary_add(k->s, e->worker, st);
 	if (rc == 0 && st->nlink > 1)
 		walk_found(k->progress);
 	return rc < 0 ? rc : 0;
