@@ -324,9 +324,7 @@ int cmd_break(int argc, char **argv, struct out *out)
 		{"reflink", optional_argument, NULL, OPT_REFLINK},
 		{NULL, 0, NULL, 0},
 	};
-	struct break_opts o;
-	memset(&o, 0, sizeof o);
-	o.reflink = COPY_REFLINK_AUTO;
+	struct break_opts o = {.reflink = COPY_REFLINK_AUTO};
 	const struct opt_flag flags[] = {
 		{'r', &o.recursive, 1}, {'R', &o.recursive, 1},
 		{'n', &o.dry_run, 1},   {'v', &o.verbose, 1},

@@ -190,8 +190,7 @@ int cmd_count(int argc, char **argv, struct out *out)
 		{"one-file-system", no_argument, NULL, 'x'},
 		{NULL, 0, NULL, 0},
 	};
-	struct count_opts o = {0};
-	o.follow = 1;
+	struct count_opts o = {.follow = 1};
 	const struct opt_flag flags[] = {
 		{'r', &o.recursive, 1},
 		{'R', &o.recursive, 1},

@@ -353,9 +353,7 @@ int cmd_list(int argc, char **argv, struct out *out)
 		{"root", required_argument, NULL, OPT_ROOT},
 		{NULL, 0, NULL, 0},
 	};
-	struct list_opts o;
-	memset(&o, 0, sizeof o);
-	o.follow = 1;
+	struct list_opts o = {.follow = 1};
 	enum out_format fmt = OUT_PLAIN;
 	const struct opt_flag flags[] = {{'v', &o.verbose, 1}, {0, NULL, 0}};
 	const struct opt_arg args[] = {{OPT_ROOT, &o.root}, {0, NULL}};
