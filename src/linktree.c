@@ -118,19 +118,23 @@ void made_free(struct made *m)
 /* ---- the tree ---- */
 
 /* -r --reflink: the copy of each source inode with several names. */
+enum copy_state { COPY_MAKING, COPY_MADE, COPY_FAILED };
 struct inomap_entry {
 	uint64_t dev, ino;
 	char *dest; /* NULL: an empty slot */
+	enum copy_state state; /* MAKING: its other names wait for it */
 };
 
 struct tree {
 	const struct linktree_opts *o;
 	const char *dest;
 	struct walk_status status;
-	pthread_mutex_t lock; /* of the map, held while such a copy is made */
+	pthread_mutex_t lock; /* of the map */
+	pthread_cond_t made; /* a copy of the map is made, or failed */
 	struct inomap_entry *map;
 	size_t cap, count;
 	/* -r --reflink: the directories made, flushed at the end */
+	pthread_mutex_t dirs_lock;
 	char **made_dirs;
 	size_t ndirs, capdirs;
 	/* -r --reflink: the device of a source file cloned, or 0 */
@@ -146,7 +150,7 @@ static struct inomap_entry *map_slot(struct tree *t, uint64_t dev, uint64_t ino)
 	return &t->map[i];
 }
 
-/* Note DEST as the copy of (DEV, INO).  0 or -ENOMEM. */
+/* Note DEST as the copy of (DEV, INO), being made.  0 or -ENOMEM. */
 static int map_add(struct tree *t, uint64_t dev, uint64_t ino, const char *dest)
 {
 	if ((t->count + 1) * 2 > t->cap) {
@@ -168,6 +172,7 @@ static int map_add(struct tree *t, uint64_t dev, uint64_t ino, const char *dest)
 		return -ENOMEM;
 	e->dev = dev;
 	e->ino = ino;
+	e->state = COPY_MAKING;
 	t->count++;
 	return 0;
 }
@@ -502,7 +507,7 @@ static void tree_dir_done(void *ctx, void *data)
 		fail(t, NULL, c->path, LINKTREE_ERRNO, rc);
 	hln_dir_close(c->dd);
 	if (t->o->reflink) {
-		pthread_mutex_lock(&t->lock);
+		pthread_mutex_lock(&t->dirs_lock);
 		if (t->ndirs == t->capdirs) {
 			size_t cap = t->capdirs ? 2 * t->capdirs : 16;
 			char **v = reallocarray(t->made_dirs, cap, sizeof *v);
@@ -517,7 +522,7 @@ static void tree_dir_done(void *ctx, void *data)
 		} else {
 			fail(t, NULL, c->path, LINKTREE_ERRNO, -ENOMEM);
 		}
-		pthread_mutex_unlock(&t->lock);
+		pthread_mutex_unlock(&t->dirs_lock);
 	}
 	free(c->path);
 	free(c);
@@ -694,24 +699,49 @@ static int clone_file(struct tree *t, const struct walk_entry *e,
 /*
  * -r --reflink: E's name in C for the open file F (stat ST) with several
  * names: the first met is copied, the others are linked to that copy, so
- * they stay one file in the copy as in the source.  0 or -errno.
+ * they stay one file in the copy as in the source.  The copy is made
+ * outside the map's lock (the other files go on meanwhile); a later name
+ * of the same file waits for it, and where it failed, makes its own.
+ * 0 or -errno.
  */
 static int clone_linked(struct tree *t, const struct walk_entry *e,
 			struct copydir *c, const char *dp, struct hln_file *f,
 			const struct hln_stat *st, enum linktree_made *what)
 {
-	/* Held while the copy is made: its other names wait for it. */
 	pthread_mutex_lock(&t->lock);
-	struct inomap_entry *m = t->cap ? map_slot(t, st->dev, st->ino) : NULL;
-	int rc;
-	if (m && m->dest) {
-		rc = link_copy(t, m->dest, c, e->name, dp);
-		*what = LINKTREE_LINKED;
-	} else {
-		rc = clone_file(t, e, c, f, st, NULL, what);
-		if (rc == 0)
-			rc = map_add(t, st->dev, st->ino, dp);
+	struct inomap_entry *m;
+	for (;;) {
+		m = t->cap ? map_slot(t, st->dev, st->ino) : NULL;
+		if (!m || !m->dest || m->state != COPY_MAKING)
+			break;
+		pthread_cond_wait(&t->made, &t->lock);
 	}
+	int rc = 0;
+	if (m && m->dest && m->state == COPY_MADE) {
+		const char *made = m->dest; /* freed at the end of the walk */
+		pthread_mutex_unlock(&t->lock);
+		*what = LINKTREE_LINKED;
+		return link_copy(t, made, c, e->name, dp);
+	}
+	if (m && m->dest) { /* it failed: this name's copy is the one */
+		char *mine = strdup(dp);
+		if (mine) {
+			free(m->dest);
+			m->dest = mine;
+			m->state = COPY_MAKING;
+		}
+		rc = mine ? 0 : -ENOMEM;
+	} else {
+		rc = map_add(t, st->dev, st->ino, dp);
+	}
+	pthread_mutex_unlock(&t->lock);
+	if (rc < 0)
+		return rc;
+	rc = clone_file(t, e, c, f, st, NULL, what);
+	pthread_mutex_lock(&t->lock);
+	map_slot(t, st->dev, st->ino)->state =
+		rc == 0 ? COPY_MADE : COPY_FAILED;
+	pthread_cond_broadcast(&t->made);
 	pthread_mutex_unlock(&t->lock);
 	return rc;
 }
@@ -837,6 +867,8 @@ int linktree_make(const char *src, const char *dest,
 {
 	struct tree t = {.o = o, .dest = dest};
 	pthread_mutex_init(&t.lock, NULL);
+	pthread_mutex_init(&t.dirs_lock, NULL);
+	pthread_cond_init(&t.made, NULL);
 	struct hln_stat ss;
 	int rc = hln_stat_path(src, o->follow_root ? HLN_FOLLOW : 0, &ss);
 	if (rc < 0) {
@@ -865,6 +897,8 @@ int linktree_make(const char *src, const char *dest,
 		free(t.map[i].dest);
 	free(t.map);
 	pthread_mutex_destroy(&t.lock);
+	pthread_mutex_destroy(&t.dirs_lock);
+	pthread_cond_destroy(&t.made);
 	return walk_status_code(&t.status);
 }
 

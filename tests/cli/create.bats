@@ -1533,6 +1533,51 @@ used_kib() { sync -f "$1" && df -k --output=used "$1" | tail -n 1; }
 	[ -z "$(find mext4/dst -type f)" ] || fail "files were made: $(find mext4/dst -type f)"
 }
 
+@test "-r --reflink: many files with names in several directories, copied once each, in parallel" {
+	need_linux_path "the portable path cannot clone"
+	mount_cow m btrfs
+	local i
+	mkdir -p m/src/a m/src/b m/src/c
+	for i in $(seq 300); do
+		printf 'file %s\n' "$i" >"m/src/a/$i"
+		ln "m/src/a/$i" "m/src/b/$i"
+		ln "m/src/a/$i" "m/src/c/$i"
+	done
+	hrun create -r --reflink --no-progress m/src m/dst
+	expect_status 0
+	expect_no_err
+	for i in $(seq 300); do
+		[ "$(stat -c '%i %h' "m/dst/a/$i")" = "$(stat -c '%i %h' "m/dst/b/$i")" ] &&
+			[ "$(stat -c '%i %h' "m/dst/a/$i")" = "$(stat -c '%i %h' "m/dst/c/$i")" ] ||
+			fail "$i: its three names are not one file: $(stat -c '%i %h %n' m/dst/?/"$i")"
+		expect_nlink "m/dst/a/$i" 3
+		[ "$(ino "m/dst/a/$i")" != "$(ino "m/src/a/$i")" ] || fail "$i: a hard link of the source"
+	done
+	expect_nlink m/src/a/1 3
+}
+
+@test "-r --reflink: where the copy of a file with several names fails, its next name makes it" {
+	need_linux_path "the portable path cannot clone"
+	need_fp
+	mount_cow m btrfs
+	mkdir -p m/src/a m/src/b m/src/c
+	mkfile m/src/a/f "three names"
+	ln m/src/a/f m/src/b/f
+	ln m/src/a/f m/src/c/f
+	fprun clone=1:EIO create -r --reflink --no-progress m/src m/dst
+	expect_status 1
+	expect_err_has "input/output error"
+	local made=() d
+	for d in a b c; do
+		[ ! -e "m/dst/$d/f" ] || made+=("m/dst/$d/f")
+	done
+	[ "${#made[@]}" = 2 ] || fail "not the two names after the failed one: ${made[*]}"
+	same_file "${made[0]}" "${made[1]}"
+	expect_nlink "${made[0]}" 2
+	expect_content "${made[0]}" "three names"
+	no_temp_left m
+}
+
 @test "-f --reflink is atomic: a reader never sees LINK_NAME missing or short" {
 	need_linux_path "the portable path cannot clone"
 	mount_cow m btrfs
