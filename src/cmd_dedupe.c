@@ -143,7 +143,7 @@ static void print_summary(const struct dedupe_opts *o, struct out *out,
 
 static int cmp_name(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /* --list: every name of a set, the keeper's first, the rest bytewise. */
@@ -154,7 +154,7 @@ static void print_sets(struct out *out, const struct dupes_result *r)
 		size_t n = 0;
 		for (size_t j = 1; j < s->n; j++)
 			n += s->v[j]->nnames;
-		char **rest = malloc((n ? n : 1) * sizeof *rest);
+		const char **rest = malloc((n ? n : 1) * sizeof *rest);
 		if (!rest) {
 			msg_error(CMD, NULL, "%s", msg_reason(ENOMEM));
 			break;
@@ -308,7 +308,7 @@ int cmd_dedupe(int argc, char **argv, struct out *out)
 
 	out_begin(out, o.format, o.list ? OUT_DOC_ARRAY : OUT_DOC_OBJECT);
 	/* one line for the whole run: the walk, then the comparisons */
-	struct walk_progress counts = {0};
+	struct walk_progress counts = {.reads = 1};
 	struct progress line;
 	progress_begin(&line, &counts, progress_wanted(o.progress), "sets");
 	o.d.progress = &counts;

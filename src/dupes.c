@@ -3,14 +3,17 @@
  * hln/dupes.h.
  *
  * Three stages.  Collect: the walker's threads append one record per name
- * of a regular file in the size range to their own vector, without locks.
- * Group: the records are sorted by (dev, size, ino, operand, name), which
- * puts the names of one inode together and the inodes of one size
- * together; sizes held by one inode alone are dropped at once, so what
- * stays grows with the candidates.  Resolve: worker threads take the size
- * groups one by one, split them (prefix hash, XXH3-128), compare each
- * file byte for byte with its keeper, and merge what matched while both
- * files are still open, so that what is linked is what was compared.
+ * of a regular file in the size range to their own vector, without locks;
+ * a record holds its directory (stored once, in a groups.c store) and its
+ * name there, not a path.  Group: the records are sorted by (dev, size,
+ * ino, operand), which puts the names of one inode together and the
+ * inodes of one size together; sizes held by one inode alone are dropped,
+ * and only the candidates get inodes and full paths, so what stays grows
+ * with the candidates.  Resolve: worker threads take the size groups one
+ * by one, split them by a prefix hash, compare each file byte for byte
+ * with its keeper (read once; XXH3-128 only for what differs), and merge
+ * what matched while both files are still open, so that what is linked
+ * is what was compared.
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -25,6 +28,7 @@
 #include "hln/dupes.h"
 #include "hln/groups.h"
 #include "hln/failpoint.h"
+#include "hln/path.h"
 #include "hln/platform.h"
 #include "hln/replace.h"
 #include "hln/walk.h"
@@ -71,13 +75,16 @@ int dupes_parse_size(const char *s, uint64_t *out)
 
 /* ---- collect ---- */
 
-/* One name of a regular file, as the walk met it. */
+/*
+ * One name of a regular file, as the walk met it: its directory stored
+ * once (in the store, as groups.c stores them) and its name there.
+ */
 struct rec {
-	uint64_t dev, ino, size, nlink;
-	uint32_t mode, uid, gid, op;
-	int64_t mtime_sec;
-	int32_t mtime_nsec;
-	char *path;
+	uint64_t dev, ino, size;
+	uint32_t nlink; /* at most UINT32_MAX: only compared */
+	uint32_t op;
+	const void *dir; /* groups_dir_enter's, or NULL for an operand */
+	const char *name; /* in the store, or the operand itself */
 };
 
 struct recs {
@@ -91,6 +98,7 @@ struct collect {
 	const struct dupes_ops *ops;
 	void *ctx;
 	pthread_mutex_t *lock;
+	struct groups *store; /* the directories and names */
 	struct recs part[MAX_WORKERS];
 	uint32_t op; /* the operand being walked */
 	int failed;
@@ -113,7 +121,8 @@ static int excluded(const struct dupes_opts *o, const char *name)
 	return 0;
 }
 
-static int add_rec(struct collect *c, int w, const char *path,
+/* Add the name NAME in DIR (NULL: NAME is an operand, kept as given). */
+static int add_rec(struct collect *c, int w, const void *dir, const char *name,
 		   const struct hln_stat *st)
 {
 	if (st->size < c->o->min_size || st->size > c->o->max_size)
@@ -127,32 +136,29 @@ static int add_rec(struct collect *c, int w, const char *path,
 		p->v = v;
 		p->cap = cap;
 	}
-	char *dup = strdup(path);
-	if (!dup)
-		return -ENOMEM;
+	if (dir) {
+		name = groups_keep(c->store, w, name);
+		if (!name)
+			return -ENOMEM;
+	}
 	struct rec *r = &p->v[p->n++];
 	r->dev = st->dev;
 	r->ino = st->ino;
 	r->size = st->size;
-	r->nlink = st->nlink;
-	r->mode = st->mode;
-	r->uid = st->uid;
-	r->gid = st->gid;
+	r->nlink = st->nlink > UINT32_MAX ? UINT32_MAX : (uint32_t)st->nlink;
 	r->op = c->op;
-	r->mtime_sec = st->mtime_sec;
-	r->mtime_nsec = st->mtime_nsec;
-	r->path = dup;
+	r->dir = dir;
+	r->name = name;
 	return 0;
 }
 
 static int collect_dir(void *ctx, const struct walk_dir *d, void **data)
 {
 	struct collect *c = ctx;
-	(void)data;
-	if (d->depth == 0 || !c->o->nexclude)
-		return 0;
-	const char *slash = strrchr(d->path, '/');
-	return excluded(c->o, slash ? slash + 1 : d->path) ? 1 : 0;
+	if (d->depth > 0 && c->o->nexclude &&
+	    excluded(c->o, path_tail(d->path)))
+		return 1;
+	return groups_dir_enter(c->store, d, data);
 }
 
 static int collect_entry(void *ctx, const struct walk_entry *e)
@@ -171,7 +177,7 @@ static int collect_entry(void *ctx, const struct walk_entry *e)
 		return rc < 0 ? rc : 0;
 	if (st->type != HLN_T_REG)
 		return 0;
-	rc = add_rec(c, e->worker, e->path, st);
+	rc = add_rec(c, e->worker, e->dirdata, e->name, st);
 	if (rc < 0)
 		c->part[e->worker].nomem = 1;
 	return rc;
@@ -205,12 +211,10 @@ static int collect_all(struct collect *c, char *const *paths, int n)
 		ok[i] = rc == 0;
 	}
 	struct walk_opts wo = {0};
+	/* by default the walker's own: it grows while it waits on the disk */
 	wo.threads = c->o->threads > 0 && c->o->threads <= MAX_WORKERS
 			     ? c->o->threads
 			     : 0;
-	if (wo.threads == 0)
-		wo.threads =
-			hln_ncpus() < MAX_WORKERS ? hln_ncpus() : MAX_WORKERS;
 	wo.one_fs = 1;
 	wo.same_mount = 1;
 	wo.skip_binds = 1;
@@ -230,7 +234,7 @@ static int collect_all(struct collect *c, char *const *paths, int n)
 			if (wrc < 0)
 				report(c, paths[i], -wrc);
 		} else if (sts[i].type == HLN_T_REG) {
-			rc = add_rec(c, 0, paths[i], &sts[i]);
+			rc = add_rec(c, 0, NULL, paths[i], &sts[i]);
 		}
 		/* symlinks and special files: never touched */
 		for (int w = 0; w < MAX_WORKERS; w++)
@@ -244,6 +248,7 @@ static int collect_all(struct collect *c, char *const *paths, int n)
 
 /* ---- group ---- */
 
+/* By file, the files of one size together, a file's lowest operand first. */
 static int cmp_rec(const void *a, const void *b)
 {
 	const struct rec *x = a, *y = b;
@@ -253,15 +258,13 @@ static int cmp_rec(const void *a, const void *b)
 		return x->size < y->size ? -1 : 1;
 	if (x->ino != y->ino)
 		return x->ino < y->ino ? -1 : 1;
-	/* by path before operand: the same name reached through two
-	 * operands ("hln dedupe b c b") sorts together, lowest operand
-	 * first, and is kept once */
-	int c = strcmp(x->path, y->path);
-	if (c)
-		return c;
-	if (x->op != y->op)
-		return x->op < y->op ? -1 : 1;
-	return 0;
+	return x->op < y->op ? -1 : x->op > y->op;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	const struct dupes_name *x = a, *y = b;
+	return strcmp(x->path, y->path);
 }
 
 /* A (dev, size) group of two or more inodes. */
@@ -276,6 +279,8 @@ struct engine {
 	pthread_mutex_t lock;
 	struct dupes_inode *inodes;
 	size_t ninodes;
+	struct dupes_name *names; /* of every inode, one array */
+	struct groups *store; /* the paths */
 	struct group *groups;
 	size_t ngroups;
 	atomic_size_t next; /* the next group to take */
@@ -286,14 +291,49 @@ struct engine {
 };
 
 /*
+ * The names of records V[K..M) (one inode) as full paths in the store,
+ * into D, bytewise, each once: the same name reached through two
+ * operands ("hln dedupe b c b") is one name, of the lowest operand.
+ * Returns 0 or -ENOMEM.
+ */
+static int inode_names(struct engine *g, struct dupes_inode *d,
+		       const struct rec *v, size_t k, size_t m, char **buf,
+		       size_t *cap)
+{
+	int rc = 0;
+	d->op = v[k].op; /* the lowest: the records sort by operand */
+	for (size_t x = k; x < m; x++) {
+		const char *p = v[x].dir ? groups_dir_path(v[x].dir, v[x].name,
+							   buf, cap)
+					 : v[x].name;
+		p = p ? groups_keep(g->store, 0, p) : NULL;
+		if (!p) {
+			rc = -ENOMEM;
+			continue;
+		}
+		d->names[d->nnames++].path = p;
+	}
+	if (d->nnames > 1)
+		qsort(d->names, d->nnames, sizeof *d->names, cmp_name);
+	uint32_t out = 0;
+	for (uint32_t i = 0; i < d->nnames; i++)
+		if (out == 0 ||
+		    strcmp(d->names[i].path, d->names[out - 1].path) != 0)
+			d->names[out++] = d->names[i];
+	d->nnames = out;
+	return rc;
+}
+
+/*
  * Turn the records into inodes, keeping only the sizes held by two or
- * more inodes of one filesystem.  Frees the records.
+ * more inodes of one filesystem, with their names as full paths.  Frees
+ * the records.
  */
 static int build(struct engine *g, struct rec *v, size_t n)
 {
 	if (n > 1)
 		qsort(v, n, sizeof *v, cmp_rec);
-	size_t ncand = 0, ngroups = 0;
+	size_t ncand = 0, ngroups = 0, nnames = 0;
 	for (size_t i = 0; i < n;) {
 		size_t j = i, inos = 0;
 		for (; j < n && v[j].dev == v[i].dev && v[j].size == v[i].size;
@@ -304,14 +344,22 @@ static int build(struct engine *g, struct rec *v, size_t n)
 		if (inos >= 2) {
 			ncand += inos;
 			ngroups++;
+			nnames += j - i;
 		}
 		i = j;
 	}
+	if (g->o->progress)
+		atomic_store(&g->o->progress->candidates, ncand);
 	g->inodes = calloc(ncand ? ncand : 1, sizeof *g->inodes);
 	g->groups = calloc(ngroups ? ngroups : 1, sizeof *g->groups);
-	if (!g->inodes || !g->groups)
+	g->names = calloc(nnames ? nnames : 1, sizeof *g->names);
+	if (!g->inodes || !g->groups || !g->names) {
+		free(v);
 		return -ENOMEM;
+	}
 	int rc = 0;
+	char *buf = NULL;
+	size_t cap = 0, at = 0;
 	for (size_t i = 0; i < n;) {
 		size_t j = i + 1, inos = 1;
 		for (; j < n && v[j].dev == v[i].dev && v[j].size == v[i].size;
@@ -319,8 +367,6 @@ static int build(struct engine *g, struct rec *v, size_t n)
 			if (v[j].ino != v[j - 1].ino)
 				inos++;
 		if (inos < 2) {
-			for (size_t k = i; k < j; k++)
-				free(v[k].path);
 			i = j;
 			continue;
 		}
@@ -336,36 +382,16 @@ static int build(struct engine *g, struct rec *v, size_t n)
 			d->ino = v[k].ino;
 			d->size = v[k].size;
 			d->nlink = v[k].nlink;
-			d->mode = v[k].mode;
-			d->uid = v[k].uid;
-			d->gid = v[k].gid;
-			d->mtime_sec = v[k].mtime_sec;
-			d->mtime_nsec = v[k].mtime_nsec;
-			d->op = v[k].op;
-			for (size_t x = k + 1; x < m; x++)
-				if (v[x].op < d->op)
-					d->op = v[x].op;
 			d->apart = -1;
-			d->names = calloc(m - k, sizeof *d->names);
-			if (!d->names)
+			d->names = g->names + at;
+			if (inode_names(g, d, v, k, m, &buf, &cap) < 0)
 				rc = -ENOMEM;
-			for (size_t x = k; x < m; x++) {
-				/* a name reached twice (or more): one
-				 * name; the sort put the copies together,
-				 * so the last name kept is the one to
-				 * compare with (v[x - 1] may be freed) */
-				if (d->names &&
-				    (d->nnames == 0 ||
-				     strcmp(v[x].path,
-					    d->names[d->nnames - 1].path)))
-					d->names[d->nnames++].path = v[x].path;
-				else
-					free(v[x].path);
-			}
+			at += d->nnames;
 			k = m;
 		}
 		i = j;
 	}
+	free(buf);
 	free(v);
 	return rc;
 }
@@ -373,13 +399,22 @@ static int build(struct engine *g, struct rec *v, size_t n)
 /* ---- resolve ---- */
 
 /* What one resolving thread owns. */
+/* A file kept open from its prefix hash to its comparison. */
+struct held {
+	struct dupes_inode *d;
+	struct hln_file *f;
+	struct hln_stat st; /* taken when it was opened */
+};
+
 struct worker {
 	struct engine *g;
 	unsigned char *kbuf, *buf; /* CHUNK each */
 	XXH3_state_t *xs;
-	uint64_t *keys; /* hash of each inode of the group */
 	struct dupes_inode **tmp;
 	size_t tmpcap;
+	/* a group of at most BATCH is opened once: its files are held */
+	struct held held[BATCH];
+	size_t nheld;
 };
 
 static void fail(struct engine *g, struct dupes_inode *d, const char *path,
@@ -394,8 +429,9 @@ static void fail(struct engine *g, struct dupes_inode *d, const char *path,
 		d->apart = DUPES_ERROR;
 }
 
-static int64_t read_full(struct hln_file *f, unsigned char *buf, size_t len,
-			 uint64_t off)
+/* Read LEN bytes at OFF (fewer at the end), counted in the progress. */
+static int64_t read_full(struct engine *g, struct hln_file *f,
+			 unsigned char *buf, size_t len, uint64_t off)
 {
 	size_t got = 0;
 	while (got < len) {
@@ -406,6 +442,9 @@ static int64_t read_full(struct hln_file *f, unsigned char *buf, size_t len,
 			break;
 		got += (size_t)n;
 	}
+	if (g->o->progress)
+		atomic_fetch_add_explicit(&g->o->progress->bytes, got,
+					  memory_order_relaxed);
 	return (int64_t)got;
 }
 
@@ -414,9 +453,18 @@ static int64_t read_full(struct hln_file *f, unsigned char *buf, size_t len,
  * holds it, a regular file of its size, and stat it into *ST.
  * Returns 0, -ECANCELED if it changed, or -errno (reported).
  */
-static int open_inode(struct engine *g, struct dupes_inode *d,
+static int open_inode(struct worker *w, struct dupes_inode *d,
 		      struct hln_file **f, struct hln_stat *st)
 {
+	for (size_t i = 0; i < w->nheld; i++) {
+		if (w->held[i].d == d) {
+			*f = w->held[i].f;
+			*st = w->held[i].st;
+			w->held[i] = w->held[--w->nheld];
+			return 0;
+		}
+	}
+	struct engine *g = w->g;
 	const char *path = d->names[0].path;
 	int rc = hln_file_open(path, HLN_OPEN_READ, f);
 	if (rc == 0) {
@@ -438,20 +486,31 @@ static int open_inode(struct engine *g, struct dupes_inode *d,
 	return rc;
 }
 
-/* A 64-bit hash of the first 4 KiB (PREFIX 0) or of all of D. */
+/* Close the files W holds. */
+static void release_held(struct worker *w)
+{
+	for (size_t i = 0; i < w->nheld; i++)
+		hln_file_close(w->held[i].f);
+	w->nheld = 0;
+}
+
+/*
+ * A 64-bit hash of the first 4 KiB (WHOLE 0) or of all of D; with HOLD,
+ * D stays open (held by W) for its comparison, while W has room.
+ */
 static int hash_inode(struct worker *w, struct dupes_inode *d, int whole,
-		      uint64_t *key)
+		      int hold, uint64_t *key)
 {
 	struct hln_file *f;
 	struct hln_stat st;
-	int rc = open_inode(w->g, d, &f, &st);
+	int rc = open_inode(w, d, &f, &st);
 	if (rc < 0)
 		return rc;
 	uint64_t len = whole ? d->size : (d->size < PREFIX ? d->size : PREFIX);
 	XXH3_128bits_reset(w->xs);
 	for (uint64_t off = 0; off < len;) {
 		size_t want = len - off < CHUNK ? (size_t)(len - off) : CHUNK;
-		int64_t got = read_full(f, w->buf, want, off);
+		int64_t got = read_full(w->g, f, w->buf, want, off);
 		if (got < 0) {
 			fail(w->g, d, d->names[0].path, (int)-got);
 			hln_file_close(f);
@@ -462,7 +521,10 @@ static int hash_inode(struct worker *w, struct dupes_inode *d, int whole,
 		XXH3_128bits_update(w->xs, w->buf, (size_t)got);
 		off += (uint64_t)got;
 	}
-	hln_file_close(f);
+	if (hold && w->nheld < BATCH)
+		w->held[w->nheld++] = (struct held){d, f, st};
+	else
+		hln_file_close(f);
 	XXH128_hash_t h = XXH3_128bits_digest(w->xs);
 	/*
 	 * Test builds: HLN_FAILPOINTS=hash_collide=*:EIO makes every file
@@ -896,7 +958,7 @@ static void compare_batch(struct worker *w, struct merge *m,
 	int same[BATCH];
 	for (size_t i = 0; i < n; i++) {
 		f[i] = NULL;
-		same[i] = open_inode(g, v[i], &f[i], &st[i]) == 0;
+		same[i] = open_inode(w, v[i], &f[i], &st[i]) == 0;
 	}
 	uint64_t size = m->k->size;
 	for (uint64_t off = 0; off < size;) {
@@ -906,7 +968,7 @@ static void compare_batch(struct worker *w, struct merge *m,
 			any |= same[i];
 		if (!any)
 			break;
-		int64_t got = read_full(m->kf, w->kbuf, want, off);
+		int64_t got = read_full(g, m->kf, w->kbuf, want, off);
 		if (got < 0 || (size_t)got != want) {
 			/*
 			 * The keeper is unreadable or shrank: nothing is
@@ -925,7 +987,7 @@ static void compare_batch(struct worker *w, struct merge *m,
 		for (size_t i = 0; i < n; i++) {
 			if (!same[i])
 				continue;
-			int64_t r = read_full(f[i], w->buf, want, off);
+			int64_t r = read_full(g, f[i], w->buf, want, off);
 			if (r < 0) {
 				fail(g, v[i], v[i]->names[0].path, (int)-r);
 				same[i] = 0;
@@ -977,19 +1039,26 @@ static void record_set(struct engine *g, struct merge *m)
 	pthread_mutex_unlock(&g->lock);
 }
 
+static void split(struct worker *w, struct dupes_inode **v, size_t n,
+		  int whole);
+
 /*
- * V holds N inodes whose hashes say they may be identical, the keeper
- * first.  Compare each with the keeper; those that differ try again
- * among themselves (only a forged collision gets there).
+ * V holds N inodes of one size that may be identical (their first 4 KiB
+ * hash alike, or they are two), the keeper first.  Each is compared with
+ * the keeper byte for byte, read once; those that differ are split by
+ * the hash of their whole content, unless HASHED says that was done
+ * (then only a forged collision gets there, and they are compared among
+ * themselves).
  */
-static void resolve(struct worker *w, struct dupes_inode **v, size_t n)
+static void resolve(struct worker *w, struct dupes_inode **v, size_t n,
+		    int hashed)
 {
 	struct dupes_inode *rest[BATCH];
 	while (n >= 2 && !hln_signal_pending()) {
 		struct merge m = {0};
 		struct hln_stat kst;
 		m.k = v[0];
-		if (open_inode(w->g, m.k, &m.kf, &kst) < 0) {
+		if (open_inode(w, m.k, &m.kf, &kst) < 0) {
 			v++, n--;
 			continue;
 		}
@@ -1019,6 +1088,11 @@ static void resolve(struct worker *w, struct dupes_inode **v, size_t n)
 			free(m.v);
 		}
 		n = left;
+		if (n >= 2 && !hashed) {
+			/* two or more other contents: one more read each */
+			split(w, v, n, 1);
+			return;
+		}
 	}
 }
 
@@ -1048,8 +1122,10 @@ static void split(struct worker *w, struct dupes_inode **v, size_t n, int whole)
 		return;
 	}
 	size_t m = 0;
+	/* a group that fits is opened once: held from here to its compare */
+	int hold = !whole && n <= BATCH;
 	for (size_t i = 0; i < n && !hln_signal_pending(); i++) {
-		if (hash_inode(w, v[i], whole, &k[m].key) == 0) {
+		if (hash_inode(w, v[i], whole, hold, &k[m].key) == 0) {
 			k[m].idx = i;
 			k[m++].d = v[i];
 		}
@@ -1058,17 +1134,18 @@ static void split(struct worker *w, struct dupes_inode **v, size_t n, int whole)
 		qsort(k, m, sizeof *k, cmp_keyed);
 	for (size_t i = 0; i < m; i++)
 		v[i] = k[i].d;
+	/* the first 4 KiB of a file no larger are all of it */
+	int hashed = whole || (m && v[0]->size <= PREFIX);
 	for (size_t i = 0; i < m;) {
 		size_t j = i + 1;
 		while (j < m && k[j].key == k[i].key)
 			j++;
-		/* a class of two is compared directly: one read each */
-		if (j - i > 2 && !whole && v[i]->size > PREFIX)
-			split(w, v + i, j - i, 1);
-		else if (j - i >= 2)
-			resolve(w, v + i, j - i);
+		if (j - i >= 2)
+			resolve(w, v + i, j - i, hashed);
 		i = j;
 	}
+	if (hold)
+		release_held(w); /* those alone in their class */
 	free(k);
 }
 
@@ -1089,7 +1166,7 @@ static void do_group(struct worker *w, const struct group *gr)
 		w->tmp[i] = &g->inodes[gr->start + i];
 	qsort(w->tmp, gr->n, sizeof *w->tmp, cmp_keeper);
 	if (gr->n == 2)
-		resolve(w, w->tmp, 2); /* two: compared directly, read once */
+		resolve(w, w->tmp, 2, 1); /* two: compared directly, once */
 	else
 		split(w, w->tmp, gr->n, 0);
 }
@@ -1239,6 +1316,39 @@ static void flush_dirs(struct engine *g)
 	free(dirs);
 }
 
+/*
+ * Every worker's records in one array: the largest part grows to hold
+ * them all, and each other part is freed once moved over (never all
+ * twice).  Returns the array (*N records) or NULL when out of memory
+ * (the parts are freed either way).
+ */
+static struct rec *merge_recs(struct collect *c, size_t *n)
+{
+	size_t total = 0;
+	int big = 0;
+	for (int w = 0; w < MAX_WORKERS; w++) {
+		total += c->part[w].n;
+		if (c->part[w].cap > c->part[big].cap)
+			big = w;
+	}
+	struct rec *all =
+		reallocarray(c->part[big].v, total ? total : 1, sizeof *all);
+	if (all)
+		c->part[big].v = NULL;
+	size_t k = all ? c->part[big].n : 0;
+	for (int w = 0; w < MAX_WORKERS; w++) {
+		if (all && w != big) {
+			memcpy(all + k, c->part[w].v,
+			       c->part[w].n * sizeof *all);
+			k += c->part[w].n;
+		}
+		free(c->part[w].v);
+		c->part[w].v = NULL;
+	}
+	*n = k;
+	return all;
+}
+
 int dupes_run(char *const *paths, int n, const struct dupes_opts *o,
 	      const struct dupes_ops *ops, void *ctx, struct dupes_result *r)
 {
@@ -1248,47 +1358,35 @@ int dupes_run(char *const *paths, int n, const struct dupes_opts *o,
 		ops = &none;
 	struct engine *g = calloc(1, sizeof *g);
 	struct collect *c = calloc(1, sizeof *c);
-	if (!g || !c) {
+	struct groups *store = groups_new(0);
+	if (!g || !c || !store) {
 		free(g);
 		free(c);
+		groups_free(store);
 		return -ENOMEM;
 	}
 	g->o = c->o = o;
 	g->ops = c->ops = ops;
 	g->ctx = c->ctx = ctx;
 	g->r = r;
+	g->store = c->store = store;
 	pthread_mutex_init(&g->lock, NULL);
 	c->lock = &g->lock;
 	int rc = collect_all(c, paths, n);
 	r->failed |= c->failed;
 
-	/* every worker's records in one array */
-	size_t total = 0;
-	for (int w = 0; w < MAX_WORKERS; w++)
-		total += c->part[w].n;
-	struct rec *all = malloc((total ? total : 1) * sizeof *all);
+	size_t k;
+	struct rec *all = merge_recs(c, &k);
+	free(c);
 	if (!all)
 		rc = -ENOMEM;
-	size_t k = 0;
-	for (int w = 0; w < MAX_WORKERS; w++) {
-		for (size_t i = 0; i < c->part[w].n; i++) {
-			if (all)
-				all[k++] = c->part[w].v[i];
-			else
-				free(c->part[w].v[i].path);
-		}
-		free(c->part[w].v);
-	}
-	free(c);
 	if (all && rc == 0 && !hln_signal_pending()) {
 		rc = build(g, all, k);
 		if (rc == 0)
 			rc = resolve_all(g);
 		if (!o->dry_run && !o->find_only && !o->reflink)
 			flush_dirs(g);
-	} else if (all) {
-		for (size_t i = 0; i < k; i++)
-			free(all[i].path);
+	} else {
 		free(all);
 	}
 	if (g->nomem && rc == 0)
@@ -1309,6 +1407,8 @@ int dupes_run(char *const *paths, int n, const struct dupes_opts *o,
 	/* the inodes stay, for the caller to print; freed with the result */
 	r->inodes = g->inodes;
 	r->ninodes = g->ninodes;
+	r->namev = g->names;
+	r->store = store;
 	free(g->groups);
 	free(g->nolink_devs);
 	pthread_mutex_destroy(&g->lock);
@@ -1321,12 +1421,8 @@ void dupes_result_free(struct dupes_result *r)
 	for (size_t i = 0; i < r->nlist; i++)
 		free(r->list[i].v);
 	free(r->list);
-	struct dupes_inode *v = r->inodes;
-	for (size_t i = 0; i < r->ninodes; i++) {
-		for (uint32_t j = 0; j < v[i].nnames; j++)
-			free(v[i].names[j].path);
-		free(v[i].names);
-	}
-	free(v);
+	free(r->inodes);
+	free(r->namev);
+	groups_free(r->store);
 	memset(r, 0, sizeof *r);
 }

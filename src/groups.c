@@ -177,11 +177,9 @@ int groups_add(struct groups *g, const struct walk_entry *e,
 		p->v = v;
 		p->cap = cap;
 	}
-	size_t len = strlen(e->name);
-	char *name = arena_alloc(p, len + 1, 1);
+	const char *name = groups_keep(g, e->worker, e->name);
 	if (!name)
 		return -ENOMEM;
-	memcpy(name, e->name, len + 1);
 	struct grec *r = &p->v[p->n++];
 	r->dev = st->dev;
 	r->ino = st->ino;
@@ -190,6 +188,15 @@ int groups_add(struct groups *g, const struct walk_entry *e,
 	r->name = name;
 	r->nlink = st->nlink > UINT32_MAX ? UINT32_MAX : (uint32_t)st->nlink;
 	return 0;
+}
+
+const char *groups_keep(struct groups *g, int worker, const char *name)
+{
+	size_t len = strlen(name);
+	char *r = arena_alloc(part_of(g, worker), len + 1, 1);
+	if (r)
+		memcpy(r, name, len + 1);
+	return r;
 }
 
 /* ---- walking ---- */
@@ -290,6 +297,12 @@ static char *path_build(const struct gdir *d, const char *name, char **buf,
 		memcpy(end, d->name, d->len);
 	}
 	return *buf;
+}
+
+const char *groups_dir_path(const void *dir, const char *name, char **buf,
+			    size_t *cap)
+{
+	return path_build(dir, name, buf, cap);
 }
 
 /*

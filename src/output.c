@@ -372,6 +372,15 @@ static void progress_draw(struct progress *p)
 			 "\r\033[K%llu entries, %llu directories",
 			 (unsigned long long)atomic_load(&p->n->entries),
 			 (unsigned long long)atomic_load(&p->n->dirs));
+	if (p->n->reads && n > 0 && (size_t)n < sizeof line) {
+		char read[16];
+		out_human(read, sizeof read, atomic_load(&p->n->bytes));
+		n += snprintf(
+			line + n, sizeof line - (size_t)n,
+			", %llu candidates, %s read",
+			(unsigned long long)atomic_load(&p->n->candidates),
+			read);
+	}
 	if (p->what && n > 0 && (size_t)n < sizeof line)
 		n += snprintf(line + n, sizeof line - (size_t)n, ", %llu %s",
 			      (unsigned long long)atomic_load(&p->n->found),

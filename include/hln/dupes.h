@@ -4,12 +4,14 @@
  *
  * Finding: the regular files under the operands are grouped by
  * (filesystem, size); a group of two is compared directly; larger groups
- * are split by a hash of the first 4 KiB, then by XXH3-128 of the whole
- * content (each candidate read once); then every file is compared byte
- * for byte with its set's keeper before any name changes, since a hash
- * alone can be forged.  Merging: every name of every other inode of a set
- * is swapped for a link to the keeper through replace.c, checking at the
- * swap that the name still holds the inode compared, unchanged; or, with
+ * are split by a hash of the first 4 KiB, and each class compared byte
+ * for byte with its keeper, every file read once; only what differs from
+ * the keeper is read again, split by XXH3-128 of the whole content and
+ * compared again.  No name changes before its file was compared byte for
+ * byte with the keeper, since a hash alone can be forged.  Merging: every name
+ * of every other inode of a set is swapped for a link to the keeper through
+ * replace.c, checking at the swap that the name still holds the inode compared,
+ * unchanged; or, with
  * --reflink, the data blocks are shared (FIDEDUPERANGE).
  */
 #ifndef HLN_DUPES_H
@@ -18,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct groups;
 struct walk_progress;
 
 /* Why an inode of a set was left apart (the keys of "skipped"). */
@@ -46,7 +49,7 @@ struct dupes_opts {
 
 /* One name of an inode, and what became of it. */
 struct dupes_name {
-	char *path;
+	const char *path; /* in the result's store */
 	const struct dupes_inode *to; /* the keeper it now names (or would
 					 with -n), NULL if unchanged */
 };
@@ -54,12 +57,9 @@ struct dupes_name {
 /* One inode of a set. */
 struct dupes_inode {
 	uint64_t dev, ino, size, nlink;
-	uint32_t mode, uid, gid;
-	int64_t mtime_sec;
-	int32_t mtime_nsec;
 	uint32_t op; /* index of the first operand that reached it */
 	uint32_t nnames; /* names seen under the operands */
-	struct dupes_name *names; /* operand order, then bytewise */
+	struct dupes_name *names; /* bytewise, each once */
 	int apart; /* -1, or the enum dupes_why it was left apart for */
 	int merged; /* 1 if it now shares the keeper's inode or blocks */
 	int already; /* --reflink: it shared all its blocks with the keeper
@@ -83,6 +83,8 @@ struct dupes_result {
 	size_t nlist;
 	struct dupes_inode *inodes; /* every candidate (owned) */
 	size_t ninodes;
+	struct dupes_name *namev; /* the names of them all (owned) */
+	struct groups *store; /* where their paths are kept (owned) */
 	int failed; /* some file could not be read or merged */
 	int signal; /* SIGINT/SIGTERM caught: stopped after the name in
 		       flight */

@@ -107,6 +107,22 @@ int groups_dir_enter(struct groups *g, const struct walk_dir *d, void **data);
 int groups_add(struct groups *g, const struct walk_entry *e,
 	       const struct hln_stat *st);
 
+/*
+ * For records of one's own (dedupe keeps its own, by size): a copy of
+ * NAME in the arena of G's part for WORKER (as walk_entry.worker), freed
+ * with G.  Thread-safe across different WORKER.  Returns the copy, or
+ * NULL when out of memory.
+ */
+const char *groups_keep(struct groups *g, int worker, const char *name);
+
+/*
+ * The full path of the name NAME in the directory DIR (what
+ * groups_dir_enter set as *DATA), built in *BUF of *CAP bytes as
+ * groups_path builds it.  Returns *BUF, or NULL when out of memory.
+ */
+const char *groups_dir_path(const void *dir, const char *name, char **buf,
+			    size_t *cap);
+
 /* ---- reading ---- */
 
 /*

@@ -39,6 +39,10 @@ struct walk_progress {
 	atomic_uint_fast64_t found; /* what the callbacks count: walk_found */
 	atomic_int counting; /* set by walk_tree while the counters are kept */
 	uint64_t start_ns; /* when the first walk began (hln_now_ns) */
+	/* what reads the files (dedupe), shown when READS is set */
+	int reads;
+	atomic_uint_fast64_t candidates; /* files that share a size */
+	atomic_uint_fast64_t bytes; /* bytes read to compare them */
 };
 
 /* One more found, from any thread; P may be NULL or not counting. */

@@ -631,6 +631,17 @@ check_dd() {
 	expect_no_err
 }
 
+@test "progress: the line shows the candidates and the bytes read to compare them" {
+	progress_tree
+	pattern t/a/x 100
+	pattern t/b/y 100
+	# the line is redrawn while the swap waits: the comparison is done
+	run --separate-stderr env HLN_TEST_HOOK="dedupe_swap:sleep 0.3" "$HLN_FP" dedupe --progress t
+	expect_status 0
+	expect_err_has "2 candidates, 200B read"
+	same_file t/a/x t/b/y
+}
+
 # ---- --reflink ---------------------------------------------------------------
 
 # dd_image DIR TYPE MIB: a loop-mounted Btrfs or XFS image on DIR

@@ -11,6 +11,7 @@
 #include "hln/dupes.h"
 #include "hln/platform.h"
 #include "hln/replace.h"
+#include "hln/walk.h"
 
 struct fixture {
 	char *dir;
@@ -171,6 +172,40 @@ static void test_find_sets(void **state)
 	dupes_result_free(&r);
 	/* nothing changed */
 	assert_int_not_equal(ino_of(f->dir, "a1"), ino_of(f->dir, "a2"));
+}
+
+/*
+ * Each candidate is read once: the first 4 KiB of every file of a size
+ * held by more than two, then every file of a set once in full as it is
+ * compared with the keeper (no second read for a hash); a set of two is
+ * compared directly.  The progress counts what was read.
+ */
+static void test_read_once(void **state)
+{
+	struct fixture *f = *state;
+	put(f->dir, "a1", 300000, 6, -1);
+	put(f->dir, "a2", 300000, 6, -1);
+	put(f->dir, "a3", 300000, 6, -1);
+	put(f->dir, "a4", 300000, 6, -1);
+	put(f->dir, "p1", 70000, 7, -1);
+	put(f->dir, "p2", 70000, 7, -1);
+	put(f->dir, "u1", 5000, 8, -1);
+	put(f->dir, "u2", 5000, 9, -1);
+	put(f->dir, "u3", 5000, 10, -1);
+	struct walk_progress counts = {.reads = 1};
+	struct dupes_opts o = defaults();
+	o.find_only = 1;
+	o.progress = &counts;
+	struct dupes_result r;
+	run(f->dir, &o, &r);
+	assert_int_equal(errors, 0);
+	assert_int_equal(r.sets, 2);
+	assert_int_equal(atomic_load(&counts.candidates), 9);
+	/* the prefixes of the four, each of them once; the pair once; the
+	 * prefixes of the three that differ */
+	assert_int_equal(atomic_load(&counts.bytes),
+			 4 * 4096 + 4 * 300000 + 2 * 70000 + 3 * 4096);
+	dupes_result_free(&r);
 }
 
 static void test_merge_and_keeper(void **state)
@@ -403,6 +438,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_size),
 		cmocka_unit_test_setup_teardown(test_find_sets, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_read_once, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_merge_and_keeper, setup,
 						teardown),
