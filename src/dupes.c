@@ -35,8 +35,11 @@
 
 #define MAX_WORKERS 64
 #define PREFIX 4096 /* bytes of the first hash */
-#define CHUNK (256 * 1024) /* bytes read at a time */
+#define CHUNK (128 * 1024) /* bytes read at a time */
 #define BATCH 32 /* files compared with one keeper at a time */
+#define SHRINK_STEP 16384 /* records given back at a time */
+#define COLD_READERS 32 /* readers when the walk waited on the disk */
+#define COLD_WAITS 512 /* blocked threads that tell a walk waited */
 
 /* ---- sizes ---- */
 
@@ -288,6 +291,7 @@ struct engine {
 	int nomem;
 	uint64_t *nolink_devs; /* --reflink: filesystems that cannot */
 	size_t nnolink;
+	int cold; /* the walk waited on the disk (walk_waited) */
 };
 
 /*
@@ -357,40 +361,52 @@ static int build(struct engine *g, struct rec *v, size_t n)
 		free(v);
 		return -ENOMEM;
 	}
+	/*
+	 * From the last group to the first, so that the records done with
+	 * are given back as the inodes are made: both are never held whole
+	 * at once.
+	 */
 	int rc = 0;
 	char *buf = NULL;
-	size_t cap = 0, at = 0;
-	for (size_t i = 0; i < n;) {
-		size_t j = i + 1, inos = 1;
-		for (; j < n && v[j].dev == v[i].dev && v[j].size == v[i].size;
-		     j++)
-			if (v[j].ino != v[j - 1].ino)
+	size_t cap = 0, ni = ncand, gi = ngroups, at = nnames, held = n;
+	for (size_t j = n; j > 0;) {
+		size_t i = j - 1, inos = 1;
+		for (; i > 0 && v[i - 1].dev == v[j - 1].dev &&
+		       v[i - 1].size == v[j - 1].size;
+		     i--)
+			if (v[i - 1].ino != v[i].ino)
 				inos++;
-		if (inos < 2) {
-			i = j;
-			continue;
+		if (inos >= 2) {
+			ni -= inos;
+			at -= j - i;
+			g->groups[--gi] = (struct group){ni, inos};
+			struct dupes_inode *d = &g->inodes[ni];
+			for (size_t k = i, slot = at; k < j; d++) {
+				size_t m = k + 1;
+				while (m < j && v[m].ino == v[k].ino)
+					m++;
+				d->dev = v[k].dev;
+				d->ino = v[k].ino;
+				d->size = v[k].size;
+				d->nlink = v[k].nlink;
+				d->apart = -1;
+				d->names = g->names + slot;
+				if (inode_names(g, d, v, k, m, &buf, &cap) < 0)
+					rc = -ENOMEM;
+				slot += m - k;
+				k = m;
+			}
 		}
-		struct group *gr = &g->groups[g->ngroups++];
-		gr->start = g->ninodes;
-		gr->n = inos;
-		for (size_t k = i; k < j;) {
-			size_t m = k + 1;
-			while (m < j && v[m].ino == v[k].ino)
-				m++;
-			struct dupes_inode *d = &g->inodes[g->ninodes++];
-			d->dev = v[k].dev;
-			d->ino = v[k].ino;
-			d->size = v[k].size;
-			d->nlink = v[k].nlink;
-			d->apart = -1;
-			d->names = g->names + at;
-			if (inode_names(g, d, v, k, m, &buf, &cap) < 0)
-				rc = -ENOMEM;
-			at += d->nnames;
-			k = m;
+		j = i;
+		if (held - j >= SHRINK_STEP) {
+			struct rec *less = realloc(v, (j ? j : 1) * sizeof *v);
+			if (less)
+				v = less;
+			held = j;
 		}
-		i = j;
 	}
+	g->ninodes = ncand;
+	g->ngroups = ngroups;
 	free(buf);
 	free(v);
 	return rc;
@@ -398,7 +414,6 @@ static int build(struct engine *g, struct rec *v, size_t n)
 
 /* ---- resolve ---- */
 
-/* What one resolving thread owns. */
 /* A file kept open from its prefix hash to its comparison. */
 struct held {
 	struct dupes_inode *d;
@@ -406,6 +421,7 @@ struct held {
 	struct hln_stat st; /* taken when it was opened */
 };
 
+/* What one resolving thread owns. */
 struct worker {
 	struct engine *g;
 	unsigned char *kbuf, *buf; /* CHUNK each */
@@ -1019,6 +1035,10 @@ static void compare_batch(struct worker *w, struct merge *m,
 
 static void record_set(struct engine *g, struct merge *m)
 {
+	/* exactly as long as the set: there may be many */
+	struct dupes_inode **fit = realloc(m->v, m->n * sizeof *fit);
+	if (fit)
+		m->v = fit;
 	struct dupes_set s = {m->v[0]->size, m->n, m->v};
 	pthread_mutex_lock(&g->lock);
 	struct dupes_result *r = g->r;
@@ -1192,6 +1212,9 @@ static int resolve_all(struct engine *g)
 		n = 2 * hln_ncpus();
 		if (n < 4)
 			n = 4;
+		/* the walk waited on the disk: the files are not cached */
+		if (g->cold)
+			n = COLD_READERS;
 	}
 	if (n > MAX_WORKERS)
 		n = MAX_WORKERS;
@@ -1317,6 +1340,19 @@ static void flush_dirs(struct engine *g)
 }
 
 /*
+ * Whether the walk, from usage A to B, waited on the disk: its threads
+ * blocked more often than they were preempted, many times (a cold cache;
+ * a machine busy with other work preempts them instead).  Where the
+ * system does not count switches, no.
+ */
+static int walk_waited(const struct hln_usage *a, const struct hln_usage *b)
+{
+	uint64_t waits = b->waits - a->waits;
+	return b->switches && waits >= COLD_WAITS &&
+	       waits > b->preempted - a->preempted;
+}
+
+/*
  * Every worker's records in one array: the largest part grows to hold
  * them all, and each other part is freed once moved over (never all
  * twice).  Returns the array (*N records) or NULL when out of memory
@@ -1337,7 +1373,7 @@ static struct rec *merge_recs(struct collect *c, size_t *n)
 		c->part[big].v = NULL;
 	size_t k = all ? c->part[big].n : 0;
 	for (int w = 0; w < MAX_WORKERS; w++) {
-		if (all && w != big) {
+		if (all && w != big && c->part[w].n) {
 			memcpy(all + k, c->part[w].v,
 			       c->part[w].n * sizeof *all);
 			k += c->part[w].n;
@@ -1372,7 +1408,11 @@ int dupes_run(char *const *paths, int n, const struct dupes_opts *o,
 	g->store = c->store = store;
 	pthread_mutex_init(&g->lock, NULL);
 	c->lock = &g->lock;
+	struct hln_usage u0, u1;
+	int known = hln_usage(&u0) == 0;
 	int rc = collect_all(c, paths, n);
+	known = known && hln_usage(&u1) == 0;
+	g->cold = known && walk_waited(&u0, &u1);
 	r->failed |= c->failed;
 
 	size_t k;

@@ -56,15 +56,16 @@ struct dupes_name {
 
 /* One inode of a set. */
 struct dupes_inode {
-	uint64_t dev, ino, size, nlink;
+	uint64_t dev, ino, size;
+	uint64_t shared; /* --reflink: bytes newly shared with the keeper */
+	struct dupes_name *names; /* bytewise, each once */
+	uint32_t nlink; /* its link count (at most UINT32_MAX) */
 	uint32_t op; /* index of the first operand that reached it */
 	uint32_t nnames; /* names seen under the operands */
-	struct dupes_name *names; /* bytewise, each once */
-	int apart; /* -1, or the enum dupes_why it was left apart for */
-	int merged; /* 1 if it now shares the keeper's inode or blocks */
-	int already; /* --reflink: it shared all its blocks with the keeper
-			before (not counted) */
-	uint64_t shared; /* --reflink: bytes newly shared with the keeper */
+	int8_t apart; /* -1, or the enum dupes_why it was left apart for */
+	int8_t merged; /* 1 if it now shares the keeper's inode or blocks */
+	int8_t already; /* --reflink: it shared all its blocks with the
+			   keeper before (not counted) */
 };
 
 /* A set of two or more inodes with the same bytes. */
