@@ -36,7 +36,8 @@
 #define MAX_WORKERS 64
 #define PREFIX 4096 /* bytes of the first hash */
 #define CHUNK (128 * 1024) /* bytes read at a time */
-#define BATCH 32 /* files compared with one keeper at a time */
+#define BATCH 32 /* files compared with one keeper at a time, at most */
+#define FD_BUDGET 384 /* files all the readers may hold open at once */
 #define SHRINK_STEP 16384 /* records given back at a time */
 #define COLD_READERS 32 /* readers when the walk waited on the disk */
 #define COLD_WAITS 512 /* blocked threads that tell a walk waited */
@@ -428,6 +429,7 @@ struct worker {
 	XXH3_state_t *xs;
 	struct dupes_inode **tmp;
 	size_t tmpcap;
+	size_t batch; /* files compared at a time (<= BATCH: FD_BUDGET) */
 	/* a group of at most BATCH is opened once: its files are held */
 	struct held held[BATCH];
 	size_t nheld;
@@ -464,6 +466,14 @@ static int64_t read_full(struct engine *g, struct hln_file *f,
 	return (int64_t)got;
 }
 
+/* Close the files W holds. */
+static void release_held(struct worker *w)
+{
+	for (size_t i = 0; i < w->nheld; i++)
+		hln_file_close(w->held[i].f);
+	w->nheld = 0;
+}
+
 /*
  * Open inode D by its first name for reading, check that the name still
  * holds it, a regular file of its size, and stat it into *ST.
@@ -483,6 +493,11 @@ static int open_inode(struct worker *w, struct dupes_inode *d,
 	struct engine *g = w->g;
 	const char *path = d->names[0].path;
 	int rc = hln_file_open(path, HLN_OPEN_READ, f);
+	if (rc == -EMFILE && w->nheld) {
+		/* the held files are opened again when their turn comes */
+		release_held(w);
+		rc = hln_file_open(path, HLN_OPEN_READ, f);
+	}
 	if (rc == 0) {
 		rc = hln_file_stat(*f, st);
 		if (rc == 0 && (st->type != HLN_T_REG || st->dev != d->dev ||
@@ -500,14 +515,6 @@ static int open_inode(struct worker *w, struct dupes_inode *d,
 	else if (rc < 0)
 		fail(g, d, path, -rc);
 	return rc;
-}
-
-/* Close the files W holds. */
-static void release_held(struct worker *w)
-{
-	for (size_t i = 0; i < w->nheld; i++)
-		hln_file_close(w->held[i].f);
-	w->nheld = 0;
 }
 
 /*
@@ -537,7 +544,7 @@ static int hash_inode(struct worker *w, struct dupes_inode *d, int whole,
 		XXH3_128bits_update(w->xs, w->buf, (size_t)got);
 		off += (uint64_t)got;
 	}
-	if (hold && w->nheld < BATCH)
+	if (hold && w->nheld < w->batch)
 		w->held[w->nheld++] = (struct held){d, f, st};
 	else
 		hln_file_close(f);
@@ -1092,8 +1099,8 @@ static void resolve(struct worker *w, struct dupes_inode **v, size_t n,
 		add_member(&m, m.k, &w->g->nomem);
 		struct dupes_inode *first = m.k;
 		size_t left = 0;
-		for (size_t i = 1; i < n; i += BATCH) {
-			size_t b = n - i < BATCH ? n - i : BATCH;
+		for (size_t i = 1; i < n; i += w->batch) {
+			size_t b = n - i < w->batch ? n - i : w->batch;
 			size_t nrest = 0;
 			compare_batch(w, &m, v + i, b, rest, &nrest);
 			/* the ones that differ go to the front, in order */
@@ -1143,7 +1150,7 @@ static void split(struct worker *w, struct dupes_inode **v, size_t n, int whole)
 	}
 	size_t m = 0;
 	/* a group that fits is opened once: held from here to its compare */
-	int hold = !whole && n <= BATCH;
+	int hold = !whole && n <= w->batch;
 	for (size_t i = 0; i < n && !hln_signal_pending(); i++) {
 		if (hash_inode(w, v[i], whole, hold, &k[m].key) == 0) {
 			k[m].idx = i;
@@ -1225,8 +1232,12 @@ static int resolve_all(struct engine *g)
 	int rc = 0, started = 0;
 	if (!ws || !tids)
 		rc = -ENOMEM;
+	/* (the keeper and a batch) open in each reader, within the budget */
+	size_t batch = (size_t)(FD_BUDGET / n - 1);
+	batch = batch < 2 ? 2 : batch > BATCH ? BATCH : batch;
 	for (int i = 0; i < n && rc == 0; i++) {
 		ws[i].g = g;
+		ws[i].batch = batch;
 		ws[i].kbuf = malloc(CHUNK);
 		ws[i].buf = malloc(CHUNK);
 		ws[i].xs = XXH3_createState();

@@ -461,6 +461,22 @@ assert d == [{"size": 300, "keep": "d/a b", "inodes": 2, "names": ["d/a b", "d/n
 	same_file d/b d/e
 }
 
+@test "few descriptors allowed: the files kept open are opened again, none fails" {
+	need_native "ulimit -n is the shell's"
+	mkdir d
+	pattern d/a 5000
+	pattern d/b 5000
+	local i
+	for ((i = 0; i < 24; i++)); do pattern "d/u$i" 5000 "$i"; done
+	# one size: the files stay open from the prefix hash to the
+	# comparison, more than the limit allows
+	run --separate-stderr bash -c 'ulimit -n 12 && exec "$@"' sh "$HLN" dedupe --bytes d
+	expect_status 0
+	expect_no_err
+	expect_out_has "sets: 1"
+	same_file d/a d/b
+}
+
 @test "a forged hash collision is caught by the byte comparison" {
 	need_fp
 	mkdir d
