@@ -24,20 +24,17 @@
 
 #define CMD "create"
 
-enum replace_mode { REPLACE_NEVER, REPLACE_FORCE, REPLACE_ASK };
-
 struct create_opts {
-	enum replace_mode replace;
-	int follow; /* -L: link what a symlink TARGET points to */
+	/*
+	 * The engine's options, parsed into it: -f/-i (replace), -L/-P
+	 * (follow_root), -n, -r, --reflink[=WHEN], --progress (progress_force)
+	 */
+	struct linktree_opts lo;
 	int no_target_dir; /* -T */
 	const char *target_dir;
-	int dry_run, verbose, recursive, batch, null;
-	int progress; /* >0 --progress, <0 --no-progress */
+	int verbose, batch, null;
 	int no_deref; /* --no-dereference: a LINK_NAME symlink to a directory
 			 is a name, not a directory to link into */
-	int reflink; /* --reflink: copy-on-write copies, not links */
-	enum copy_reflink when; /* --reflink=always (the default) or auto */
-	struct linktree_opts lo; /* the engine's, made of the above */
 	struct walk_progress walked; /* the progress of -r */
 	struct out *out; /* -v and -n lines */
 	pthread_mutex_t out_lock;
@@ -98,9 +95,9 @@ static void on_made(void *ctx, const char *dest, const char *src,
 	};
 	struct create_opts *o = ctx;
 	const char *note = notes[what];
-	if (what == LINKTREE_MAYBE && o->when == COPY_REFLINK_AUTO)
+	if (what == LINKTREE_MAYBE && o->lo.when == COPY_REFLINK_AUTO)
 		note = " (clone or copy)";
-	if (what == LINKTREE_ALREADY ? o->verbose : o->verbose || o->dry_run)
+	if (what == LINKTREE_ALREADY ? o->verbose : o->verbose || o->lo.dry_run)
 		say_link(o, dest, src, note);
 }
 
@@ -130,10 +127,10 @@ static void on_failed(void *ctx, const char *src, const char *dest,
 			"not a regular file: --reflink copies the data of regular files only");
 		break;
 	case LINKTREE_ERRNO:
-		if (src && o->reflink && err == -EOPNOTSUPP)
+		if (src && o->lo.reflink && err == -EOPNOTSUPP)
 			linkerr_no_clone(CMD, src, dest);
 		else if (src)
-			linkerr_report(CMD, src, dest, err, o->follow);
+			linkerr_report(CMD, src, dest, err, o->lo.follow_root);
 		else
 			msg_error(CMD, dest, "%s", msg_reason(-err));
 		break;
@@ -145,24 +142,14 @@ static int on_ask(void *ctx, const char *dest)
 	return ask_replace(ctx, dest);
 }
 
-/* The engine's options for O. */
-static void engine_opts(struct create_opts *o, struct linktree_opts *lo)
+/* What the engine reports to: O's callbacks and progress counters. */
+static void engine_report_to(struct create_opts *o)
 {
 	static const struct linktree_cb cb = {
 		.made = on_made, .failed = on_failed, .ask = on_ask};
-	memset(lo, 0, sizeof *lo);
-	lo->replace = o->replace == REPLACE_FORCE ? LINKTREE_FORCE
-		      : o->replace == REPLACE_ASK ? LINKTREE_ASK
-						  : LINKTREE_KEEP;
-	lo->follow_root = o->follow;
-	lo->reflink = o->reflink;
-	lo->when = o->when;
-	lo->dry_run = o->dry_run;
-	lo->recursive = o->recursive;
-	lo->progress = &o->walked;
-	lo->progress_force = o->progress;
-	lo->cb = &cb;
-	lo->ctx = o;
+	o->lo.progress = &o->walked;
+	o->lo.cb = &cb;
+	o->lo.ctx = o;
 }
 
 /* Make NAME (exactly that name) a link of TARGET, or with -r its tree. */
@@ -283,39 +270,40 @@ static int parse_options(int argc, char **argv, struct create_opts *o)
 	};
 	const struct opt_flag flags[] = {
 		{'T', &o->no_target_dir, 1},
-		{'n', &o->dry_run, 1},
+		{'n', &o->lo.dry_run, 1},
 		{'v', &o->verbose, 1},
-		{'r', &o->recursive, 1},
-		{'R', &o->recursive, 1},
+		{'r', &o->lo.recursive, 1},
+		{'R', &o->lo.recursive, 1},
 		{OPT_BATCH, &o->batch, 1},
 		{'0', &o->null, 1},
-		{'L', &o->follow, 1},
-		{'P', &o->follow, 0},
+		{'L', &o->lo.follow_root, 1},
+		{'P', &o->lo.follow_root, 0},
 		{OPT_NO_DEREF, &o->no_deref, 1},
 		{0, NULL, 0},
 	};
 	struct opt_parser p;
 	opt_init(&p, CMD, "fiLPTt:nvrR0s", longopts, cmd_create_help,
-		 (struct opt_shared){.progress = &o->progress, .flags = flags});
+		 (struct opt_shared){.progress = &o->lo.progress_force,
+				     .flags = flags});
 	int c;
 	while ((c = opt_next(&p, argc, argv)) > 0) {
 		switch (c) {
 		case 'f':
-			o->replace = REPLACE_FORCE;
+			o->lo.replace = LINKTREE_FORCE;
 			break;
 		case 'i':
-			o->replace = REPLACE_ASK;
+			o->lo.replace = LINKTREE_ASK;
 			break;
 		case 't':
 			o->target_dir = optarg;
 			break;
 		case OPT_REFLINK:
-			o->reflink = 1;
-			o->when = COPY_REFLINK_ALWAYS;
+			o->lo.reflink = 1;
+			o->lo.when = COPY_REFLINK_ALWAYS;
 			if (!optarg || strcmp(optarg, "always") == 0)
 				break;
 			if (strcmp(optarg, "auto") == 0) {
-				o->when = COPY_REFLINK_AUTO;
+				o->lo.when = COPY_REFLINK_AUTO;
 				break;
 			}
 			return msg_usage(
@@ -370,11 +358,11 @@ int cmd_create(int argc, char **argv, struct out *out)
 		rc = check_operands(&o, n, ops);
 	if (rc >= 0)
 		return rc;
-	engine_opts(&o, &o.lo);
+	engine_report_to(&o);
 	o.out = out;
 	out_begin(out, OUT_PLAIN, OUT_DOC_ARRAY);
 	pthread_mutex_init(&o.out_lock, NULL);
-	if (o.replace != REPLACE_NEVER || o.recursive || o.batch)
+	if (o.lo.replace != LINKTREE_KEEP || o.lo.recursive || o.batch)
 		hln_signals_catch();
 	int status = o.batch ? run_batch(&o) : run_operands(&o, n, ops);
 	int sig = interrupted();
