@@ -757,10 +757,47 @@ static int keeper_unchanged(struct merge *m)
 	       now.mtime_nsec == m->kst.mtime_nsec;
 }
 
+/* Whether NOW is the inode ST with its size and mtime (not its ctime). */
+static int same_bytes(const struct hln_stat *now, const struct hln_stat *st)
+{
+	return now->dev == st->dev && now->ino == st->ino &&
+	       now->size == st->size && now->mtime_sec == st->mtime_sec &&
+	       now->mtime_nsec == st->mtime_nsec;
+}
+
+/*
+ * The keeper reached its link limit: D (stat ST; NAME one of its names,
+ * still its own) becomes the keeper of the rest, opened again by NAME
+ * and checked unchanged.  Returns 0, or -ECANCELED / -errno: then the
+ * full keeper stays, and the next inode to meet its limit takes over.
+ */
+static int reopen_keeper(struct merge *m, struct dupes_inode *d,
+			 const char *name, const struct hln_stat *st)
+{
+	struct hln_file *f;
+	struct hln_stat now;
+	int rc = hln_file_open(name, HLN_OPEN_READ, &f);
+	if (rc < 0)
+		return rc;
+	rc = hln_file_stat(f, &now);
+	if (rc == 0 && (!same_bytes(&now, st) || now.type != HLN_T_REG))
+		rc = -ECANCELED;
+	if (rc < 0) {
+		hln_file_close(f);
+		return rc;
+	}
+	hln_file_close(m->kf);
+	m->kf = f;
+	m->k = d;
+	m->kst = now;
+	return 0;
+}
+
 /*
  * Merge D, open as *F with stat ST taken before its bytes were compared
- * and found equal to the keeper's, into the keeper.  *F may be taken
- * (EMLINK: D becomes the keeper of the rest).
+ * and found equal to the keeper's, into the keeper.  *F is closed (and
+ * set to NULL) before D's names are swapped (EMLINK: D, opened again,
+ * becomes the keeper of the rest).
  */
 static void merge_one(struct worker *w, struct merge *m, struct dupes_inode *d,
 		      struct hln_file **f, struct hln_stat *st)
@@ -792,6 +829,13 @@ static void merge_one(struct worker *w, struct merge *m, struct dupes_inode *d,
 		d->apart = DUPES_OUTSIDE;
 		return;
 	}
+	/*
+	 * D's handle is closed before its names are swapped: Windows (and
+	 * Wine) refuse to rename over a file that is open, and each swap
+	 * checks the name itself (inode, size, mtime, ctime).
+	 */
+	hln_file_close(*f);
+	*f = NULL;
 	uint32_t changed = 0;
 	for (uint32_t i = 0; i < d->nnames; i++) {
 		if (hln_signal_pending())
@@ -808,11 +852,9 @@ static void merge_one(struct worker *w, struct merge *m, struct dupes_inode *d,
 		int rc = link_name(m, d->names[i].path, st);
 		if (rc == -EMLINK) {
 			/* The keeper is full: D keeps the rest. */
-			hln_file_close(m->kf);
-			m->k = d;
-			m->kf = *f;
-			*f = NULL;
-			m->kst = *st;
+			if (reopen_keeper(m, d, d->names[i].path, st) < 0 &&
+			    !changed)
+				d->apart = DUPES_CHANGED;
 			break;
 		}
 		if (rc < 0) {
@@ -825,11 +867,14 @@ static void merge_one(struct worker *w, struct merge *m, struct dupes_inode *d,
 		}
 		d->names[i].to = m->k;
 		changed++;
-		/* D lost a name: its ctime moved; what else must not have. */
+		/*
+		 * D lost a name: its ctime moved; what else must not have
+		 * (asked of its next name, which the swap checks again).
+		 */
 		struct hln_stat now;
-		if (hln_file_stat(*f, &now) < 0 || now.size != st->size ||
-		    now.mtime_sec != st->mtime_sec ||
-		    now.mtime_nsec != st->mtime_nsec)
+		if (i + 1 == d->nnames ||
+		    hln_stat_path(d->names[i + 1].path, 0, &now) < 0 ||
+		    !same_bytes(&now, st))
 			break;
 		*st = now;
 	}
