@@ -37,13 +37,16 @@ static void on_error(void *ctx, const char *path, int err)
 
 static void on_no_reflink(void *ctx, const char *path)
 {
-	char mnt[4096];
+	char mnt[4096], fs[64];
 	(void)ctx;
 	if (hln_mount_point(path, mnt, sizeof mnt) < 0)
 		snprintf(mnt, sizeof mnt, "%s", path);
+	if (hln_fs_type(path, fs, sizeof fs) < 0)
+		snprintf(fs, sizeof fs, "this filesystem");
 	msg_error(
 		CMD, mnt,
-		"this filesystem cannot share data blocks (--reflink needs Btrfs, XFS or another filesystem with reflinks); nothing changed on it");
+		"%s cannot share data blocks (--reflink needs Btrfs, XFS, ReFS or another filesystem with reflinks); nothing changed on it",
+		fs);
 }
 
 static void quoted(struct out *out, const char *name)

@@ -492,11 +492,14 @@ static int open_inode(struct worker *w, struct dupes_inode *d,
 	}
 	struct engine *g = w->g;
 	const char *path = d->names[0].path;
-	int rc = hln_file_open(path, HLN_OPEN_READ, f);
+	/* --reflink: shared later, so kept from other writers from now on */
+	int how = g->o->reflink && !g->o->find_only ? HLN_OPEN_DEDUPE
+						    : HLN_OPEN_READ;
+	int rc = hln_file_open(path, how, f);
 	if (rc == -EMFILE && w->nheld) {
 		/* the held files are opened again when their turn comes */
 		release_held(w);
-		rc = hln_file_open(path, HLN_OPEN_READ, f);
+		rc = hln_file_open(path, how, f);
 	}
 	if (rc == 0) {
 		rc = hln_file_stat(*f, st);

@@ -325,10 +325,15 @@ struct hln_file;
  * How hln_file_open opens PATH.  HLN_OPEN_READ: read only, no final
  * symlink, O_NOATIME where permitted, never blocking on a fifo.
  * HLN_OPEN_CREATE: a new file, read-write, O_CREAT|O_EXCL|O_NOFOLLOW, mode
- * 0600.
+ * 0600.  HLN_OPEN_DEDUPE: as HLN_OPEN_READ, for hln_file_dedupe: on
+ * Windows nobody else may write the file while it is open (the open
+ * fails with -EBUSY while someone has it open to write), and the handle
+ * may share blocks into it; elsewhere just HLN_OPEN_READ (FIDEDUPERANGE
+ * locks the files itself).
  */
 #define HLN_OPEN_READ 1
 #define HLN_OPEN_CREATE 2
+#define HLN_OPEN_DEDUPE 3
 
 /*
  * Open PATH as HOW says (failpoint "open").  Returns 0 with *OUT set, or
@@ -378,9 +383,11 @@ int hln_file_stat(struct hln_file *f, struct hln_stat *st);
 int hln_file_space(struct hln_file *f, uint64_t *used, uint64_t *avail);
 
 /*
- * Make DST share all the data blocks of SRC copy-on-write (FICLONE;
- * failpoint "clone").  Returns 0, -EOPNOTSUPP where the filesystem or OS
- * cannot clone these files, or another -errno (-ENOSPC, -EIO, ...).
+ * Make DST share all the data blocks of SRC copy-on-write (Linux FICLONE;
+ * Windows FSCTL_DUPLICATE_EXTENTS_TO_FILE where the volume says
+ * FILE_SUPPORTS_BLOCK_REFCOUNTING; failpoint "clone").  Returns 0,
+ * -EOPNOTSUPP where the filesystem or OS cannot clone these files, or
+ * another -errno (-ENOSPC, -EIO, ...).
  */
 int hln_file_clone(struct hln_file *dst, struct hln_file *src);
 
@@ -487,12 +494,18 @@ int hln_file_close(struct hln_file *f);
  * HLN_DEDUPE_MAX_DEST, LEN <= HLN_DEDUPE_MAX_LEN) share the data blocks
  * of the same range of SRC, where the kernel, having locked both files,
  * finds the bytes identical (Linux FIDEDUPERANGE; failpoint "dedupe").
- * DONE[i] gets the bytes shared for DST[i] (each checked: less than LEN
- * if the kernel shared less), or -ECANCELED when its bytes differ (it
- * changed since the caller compared it), or its -errno.  Returns 0 when the
- * call was made (see DONE), -EOPNOTSUPP where the filesystem or the OS cannot
- * share blocks (nothing changed), or another -errno.  LEN 0 asks only whether
- * the filesystem can.
+ * Windows (FSCTL_DUPLICATE_EXTENTS_TO_FILE on ReFS and Dev Drives)
+ * cannot compare: there SRC and every DST must be open HLN_OPEN_DEDUPE
+ * since before the caller compared their bytes (nobody else could write
+ * them since), OFF a multiple of the cluster size, and each DST's times
+ * are restored.  DONE[i] gets the bytes shared for DST[i] (each checked:
+ * less than LEN if the kernel shared less), or -ECANCELED when its bytes
+ * (Windows: its size) differ (it changed since the caller compared it),
+ * or its -errno (Windows: -EACCES for a read-only DST, -EBADF for one not
+ * open HLN_OPEN_DEDUPE).  Returns 0 when the call was made (see DONE),
+ * -EOPNOTSUPP where the filesystem or the OS cannot share blocks (nothing
+ * changed), or another -errno (-EINVAL: Windows, SRC not open
+ * HLN_OPEN_DEDUPE).  LEN 0 asks only whether the filesystem can.
  */
 int hln_file_dedupe(struct hln_file *src, uint64_t off, uint64_t len,
 		    struct hln_file *const *dst, size_t n, int64_t *done);

@@ -1,7 +1,8 @@
 /*
- * file.c - open files (struct hln_file): what break and create --reflink
- * do with them: read, write with holes, clone (ReFS block cloning), free
- * space, metadata and the pseudo-xattrs that carry attributes and DACL.
+ * file.c - open files (struct hln_file): what break, create --reflink and
+ * dedupe do with them: read, write with holes, clone and share blocks
+ * (ReFS block cloning), free space, metadata and the pseudo-xattrs that
+ * carry attributes and DACL.
  */
 #include "internal.h"
 
@@ -14,7 +15,31 @@ struct hln_file {
 	HANDLE h;
 	uint64_t size;
 	int sparse;
+	int how; /* HLN_OPEN_* it was opened with */
+	int writable; /* HLN_OPEN_DEDUPE: its data may be written here */
 };
+
+/*
+ * HLN_OPEN_DEDUPE: nobody else may write the file while it is open (no
+ * FILE_SHARE_WRITE; opening fails while someone has it open to write),
+ * so that bytes compared stay the bytes shared.  The handle itself may
+ * write data (FSCTL_DUPLICATE_EXTENTS_TO_FILE needs it on the destination)
+ * and attributes (its times are restored); a file that cannot be opened
+ * so (read-only) is opened to read only, and can be a source only.
+ */
+static HANDLE open_locked(const wchar_t *w, int *writable)
+{
+	DWORD flags = FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_SEQUENTIAL_SCAN;
+	DWORD share = FILE_SHARE_READ | FILE_SHARE_DELETE;
+	HANDLE h = CreateFileW(
+		w, GENERIC_READ | FILE_WRITE_DATA | FILE_WRITE_ATTRIBUTES,
+		share, NULL, OPEN_EXISTING, flags, NULL);
+	*writable = h != INVALID_HANDLE_VALUE;
+	if (h == INVALID_HANDLE_VALUE && GetLastError() == ERROR_ACCESS_DENIED)
+		h = CreateFileW(w, GENERIC_READ, share, NULL, OPEN_EXISTING,
+				flags, NULL);
+	return h;
+}
 
 int hln_file_open(const char *path, int how, struct hln_file **out)
 {
@@ -40,6 +65,8 @@ int hln_file_openat(struct hln_dir *d, const char *name, int how,
 			SHARE_ALL, NULL, CREATE_NEW,
 			FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT,
 			NULL);
+	} else if (how == HLN_OPEN_DEDUPE) {
+		f->h = open_locked(w, &f->writable);
 	} else {
 		f->h = CreateFileW(w, GENERIC_READ, SHARE_ALL, NULL,
 				   OPEN_EXISTING,
@@ -53,6 +80,7 @@ int hln_file_openat(struct hln_dir *d, const char *name, int how,
 		free(f);
 		return rc;
 	}
+	f->how = how;
 	FILE_ATTRIBUTE_TAG_INFO ti;
 	if (how != HLN_OPEN_CREATE &&
 	    GetFileInformationByHandleEx(f->h, FileAttributeTagInfo, &ti,
@@ -112,11 +140,11 @@ typedef LONG(WINAPI *query_volume_fn)(HANDLE, struct io_status *, void *, ULONG,
 				      int);
 
 /*
- * The free space of the handle's own volume, for the caller (quotas
- * included): no path needed, so no limit on its length.  Returns 0, or
- * -ENOSYS where ntdll does not answer.
+ * The sizes of the handle's own volume (free space for the caller, quotas
+ * included; the cluster size): no path needed, so no limit on its length.
+ * Returns 0, or -ENOSYS where ntdll does not answer.
  */
-static int space_by_handle(HANDLE h, uint64_t *avail)
+static int volume_sizes(HANDLE h, struct fs_full_size *fs)
 {
 	HMODULE nt = GetModuleHandleW(L"ntdll.dll");
 	query_volume_fn q =
@@ -124,12 +152,19 @@ static int space_by_handle(HANDLE h, uint64_t *avail)
 			     nt, "NtQueryVolumeInformationFile")
 		   : NULL;
 	struct io_status io;
-	struct fs_full_size fs;
-	if (!q || q(h, &io, &fs, sizeof fs, FS_FULL_SIZE_INFORMATION) < 0)
+	if (!q || q(h, &io, fs, sizeof *fs, FS_FULL_SIZE_INFORMATION) < 0)
 		return -ENOSYS;
-	*avail = (uint64_t)fs.caller_avail.QuadPart * fs.sectors_per_unit *
-		 fs.bytes_per_sector;
 	return 0;
+}
+
+static int space_by_handle(HANDLE h, uint64_t *avail)
+{
+	struct fs_full_size fs;
+	int rc = volume_sizes(h, &fs);
+	if (rc == 0)
+		*avail = (uint64_t)fs.caller_avail.QuadPart *
+			 fs.sectors_per_unit * fs.bytes_per_sector;
+	return rc;
 }
 
 /* Free space as the caller's quota sees it, on F's volume. */
@@ -197,8 +232,16 @@ int hln_file_space(struct hln_file *f, uint64_t *used, uint64_t *avail)
 #define FSCTL_GET_INTEGRITY_INFORMATION                                        \
 	CTL_CODE(FILE_DEVICE_FILE_SYSTEM, 159, METHOD_BUFFERED, FILE_ANY_ACCESS)
 #endif
+#ifndef FSCTL_SET_INTEGRITY_INFORMATION
+#define FSCTL_SET_INTEGRITY_INFORMATION                                        \
+	CTL_CODE(FILE_DEVICE_FILE_SYSTEM, 160, METHOD_BUFFERED,                \
+		 FILE_READ_DATA | FILE_WRITE_DATA)
+#endif
+#ifndef FILE_SUPPORTS_BLOCK_REFCOUNTING
+#define FILE_SUPPORTS_BLOCK_REFCOUNTING 0x08000000
+#endif
 
-/* winioctl.h of mingw-w64 lacks these two (ReFS block cloning). */
+/* winioctl.h of mingw-w64 lacks these (ReFS block cloning). */
 struct dup_extents {
 	HANDLE src;
 	LARGE_INTEGER src_off, dst_off, count;
@@ -207,6 +250,11 @@ struct dup_extents {
 struct integrity_info {
 	WORD algorithm, reserved;
 	DWORD flags, chunk_size, cluster_size;
+};
+
+struct integrity_set {
+	WORD algorithm, reserved;
+	DWORD flags;
 };
 
 static int make_sparse(struct hln_file *f)
@@ -230,62 +278,202 @@ static int set_size(HANDLE h, uint64_t size)
 		       : win_last_error();
 }
 
+/* What a failed FSCTL_DUPLICATE_EXTENTS_TO_FILE says, as an errno. */
+static int clone_error(DWORD e)
+{
+	switch (e) {
+	case ERROR_INVALID_FUNCTION:
+	case ERROR_NOT_SUPPORTED:
+	case ERROR_INVALID_PARAMETER:
+	case ERROR_NOT_SAME_DEVICE:
+	case ERROR_CALL_NOT_IMPLEMENTED:
+		return -EOPNOTSUPP;
+	default:
+		return -win_errno(e);
+	}
+}
+
 /*
- * ReFS (and Dev Drives) share blocks between files with
- * FSCTL_DUPLICATE_EXTENTS_TO_FILE, by whole clusters: the size is rounded
- * up to one, which the end of file then cuts.  FSCTL_GET_INTEGRITY_
- * INFORMATION tells the cluster size, and fails on NTFS, before DST is
- * touched.
+ * Whether the volume of H shares blocks between files: ReFS and Dev
+ * Drives say so with FILE_SUPPORTS_BLOCK_REFCOUNTING (NTFS, FAT and
+ * every volume under Wine do not).  Its cluster size, the unit of a
+ * clone, into *CLUSTER.  Returns 0, -EOPNOTSUPP, or -errno.
+ */
+static int clone_support(HANDLE h, uint64_t *cluster)
+{
+	DWORD flags = 0;
+	if (!GetVolumeInformationByHandleW(h, NULL, 0, NULL, NULL, &flags, NULL,
+					   0))
+		return clone_error(GetLastError());
+	if (!(flags & FILE_SUPPORTS_BLOCK_REFCOUNTING))
+		return -EOPNOTSUPP;
+	struct fs_full_size fs;
+	if (volume_sizes(h, &fs) < 0)
+		return -EOPNOTSUPP;
+	*cluster = (uint64_t)fs.sectors_per_unit * fs.bytes_per_sector;
+	return *cluster ? 0 : -EOPNOTSUPP;
+}
+
+/*
+ * Make the LEN bytes at OFF of DST share the blocks of the same range of
+ * SRC (FSCTL_DUPLICATE_EXTENTS_TO_FILE), in cluster-aligned calls of
+ * under 4 GiB each.  OFF is a multiple of the cluster size CL; LEN is
+ * rounded up to one: a range that ends at the end of both files takes
+ * their last cluster whole, which the end of file cuts.  Returns 0,
+ * -EOPNOTSUPP where these files cannot share blocks, or -errno.
+ */
+static int clone_range(HANDLE dst, HANDLE src, uint64_t off, uint64_t len,
+		       uint64_t cl)
+{
+	uint64_t end = off + (len + cl - 1) / cl * cl;
+	uint64_t chunk = (0xFFFFFFFFu / cl) * cl;
+	for (; off < end; off += chunk) {
+		struct dup_extents de;
+		DWORD got;
+		de.src = src;
+		de.src_off.QuadPart = (LONGLONG)off;
+		de.dst_off.QuadPart = (LONGLONG)off;
+		de.count.QuadPart =
+			(LONGLONG)(end - off < chunk ? end - off : chunk);
+		if (!DeviceIoControl(dst, FSCTL_DUPLICATE_EXTENTS_TO_FILE, &de,
+				     sizeof de, NULL, 0, &got, NULL))
+			return clone_error(GetLastError());
+	}
+	return 0;
+}
+
+/*
+ * Blocks are shared only between files with the same integrity-stream
+ * setting: the new, empty DST takes SRC's (ReFS; elsewhere nothing to
+ * match).
+ */
+static void match_integrity(HANDLE dst, HANDLE src)
+{
+	struct integrity_info si, di;
+	DWORD got;
+	if (!DeviceIoControl(src, FSCTL_GET_INTEGRITY_INFORMATION, NULL, 0, &si,
+			     sizeof si, &got, NULL) ||
+	    !DeviceIoControl(dst, FSCTL_GET_INTEGRITY_INFORMATION, NULL, 0, &di,
+			     sizeof di, &got, NULL) ||
+	    (si.algorithm == di.algorithm && si.flags == di.flags))
+		return;
+	struct integrity_set set = {si.algorithm, 0, si.flags};
+	DeviceIoControl(dst, FSCTL_SET_INTEGRITY_INFORMATION, &set, sizeof set,
+			NULL, 0, &got, NULL);
+}
+
+/*
+ * The new file DST becomes a clone of SRC: the end of file set first (a
+ * clone may not extend a file), then every cluster shared.
  */
 int hln_file_clone(struct hln_file *dst, struct hln_file *src)
 {
 	HLN_FAILPOINT("clone");
-	struct integrity_info ii;
+	uint64_t cl;
+	int rc = clone_support(src->h, &cl);
+	if (rc < 0)
+		return rc;
 	FILE_STANDARD_INFO si;
 	FILE_BASIC_INFO bi;
-	DWORD got;
-	if (!DeviceIoControl(src->h, FSCTL_GET_INTEGRITY_INFORMATION, NULL, 0,
-			     &ii, sizeof ii, &got, NULL) ||
-	    !ii.cluster_size)
-		return -EOPNOTSUPP;
 	if (!GetFileInformationByHandleEx(src->h, FileStandardInfo, &si,
 					  sizeof si) ||
 	    !GetFileInformationByHandleEx(src->h, FileBasicInfo, &bi,
 					  sizeof bi))
 		return win_last_error();
-	int rc = 0;
+	match_integrity(dst->h, src->h);
 	if (bi.FileAttributes & FILE_ATTRIBUTE_SPARSE_FILE)
 		rc = make_sparse(dst);
 	uint64_t size = (uint64_t)si.EndOfFile.QuadPart;
 	if (rc == 0)
 		rc = set_size(dst->h, size);
-	uint64_t cl = ii.cluster_size;
-	uint64_t all = (size + cl - 1) / cl * cl;
-	/* Under 4 GiB per call. */
-	uint64_t chunk = (0xFFFFFFFFu / cl) * cl;
-	for (uint64_t off = 0; rc == 0 && off < all; off += chunk) {
-		struct dup_extents de;
-		de.src = src->h;
-		de.src_off.QuadPart = (LONGLONG)off;
-		de.dst_off.QuadPart = (LONGLONG)off;
-		de.count.QuadPart =
-			(LONGLONG)(all - off < chunk ? all - off : chunk);
-		if (!DeviceIoControl(dst->h, FSCTL_DUPLICATE_EXTENTS_TO_FILE,
-				     &de, sizeof de, NULL, 0, &got, NULL)) {
-			DWORD e = GetLastError();
-			rc = (e == ERROR_INVALID_FUNCTION ||
-			      e == ERROR_NOT_SUPPORTED ||
-			      e == ERROR_INVALID_PARAMETER)
-				     ? -EOPNOTSUPP
-				     : -win_errno(e);
-		}
-	}
+	if (rc == 0)
+		rc = clone_range(dst->h, src->h, 0, size, cl);
 	if (rc < 0) {
 		set_size(dst->h, 0); /* a clean start for the byte copy */
 		return rc;
 	}
 	dst->size = size;
 	return 0;
+}
+
+/*
+ * One destination of hln_file_dedupe: its size checked, made sparse where
+ * SRC is (a clone from a sparse file needs it), the range cloned, and the
+ * times it had put back.  Returns LEN, or -errno.
+ */
+static int64_t dedupe_one(struct hln_file *dst, struct hln_file *src,
+			  uint64_t off, uint64_t len, uint64_t cl)
+{
+	FILE_STANDARD_INFO ss, ds;
+	FILE_BASIC_INFO sb, keep;
+	if (dst->how != HLN_OPEN_DEDUPE)
+		return -EBADF;
+	if (!dst->writable)
+		return -EACCES;
+	if (!GetFileInformationByHandleEx(src->h, FileStandardInfo, &ss,
+					  sizeof ss) ||
+	    !GetFileInformationByHandleEx(src->h, FileBasicInfo, &sb,
+					  sizeof sb) ||
+	    !GetFileInformationByHandleEx(dst->h, FileStandardInfo, &ds,
+					  sizeof ds) ||
+	    !GetFileInformationByHandleEx(dst->h, FileBasicInfo, &keep,
+					  sizeof keep))
+		return win_last_error();
+	uint64_t size = (uint64_t)ss.EndOfFile.QuadPart;
+	if ((uint64_t)ds.EndOfFile.QuadPart != size)
+		return -ECANCELED;
+	if (off + len > size || off % cl)
+		return -EINVAL;
+	int rc = 0;
+	if ((sb.FileAttributes & FILE_ATTRIBUTE_SPARSE_FILE) &&
+	    !(keep.FileAttributes & FILE_ATTRIBUTE_SPARSE_FILE))
+		rc = make_sparse(dst);
+	if (rc == 0)
+		rc = clone_range(dst->h, src->h, off, len, cl);
+	/* Times as they were (FileAttributes 0: left as they are). */
+	keep.FileAttributes = 0;
+	if (!SetFileInformationByHandle(dst->h, FileBasicInfo, &keep,
+					sizeof keep) &&
+	    rc == 0)
+		rc = win_last_error();
+	return rc < 0 ? rc : (int64_t)len;
+}
+
+/*
+ * Windows cannot compare and share in one call as FIDEDUPERANGE does:
+ * FSCTL_DUPLICATE_EXTENTS_TO_FILE shares whatever it is given.  So both
+ * files must be open HLN_OPEN_DEDUPE, which keeps every other writer out
+ * from before the caller's byte comparison to the close: the bytes
+ * compared are the bytes shared.
+ */
+int hln_file_dedupe(struct hln_file *src, uint64_t off, uint64_t len,
+		    struct hln_file *const *dst, size_t n, int64_t *done)
+{
+	HLN_FAILPOINT("dedupe");
+	uint64_t cl;
+	int rc = clone_support(src->h, &cl);
+	if (rc < 0 || len == 0)
+		return rc;
+	if (src->how != HLN_OPEN_DEDUPE || n > HLN_DEDUPE_MAX_DEST)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		done[i] = dedupe_one(dst[i], src, off, len, cl);
+	return 0;
+}
+
+/* Windows does not say where a file's clusters lie on ReFS's shared ones. */
+int hln_file_same_extents(struct hln_file *a, struct hln_file *b)
+{
+	HLN_FAILPOINT("extents");
+	(void)a, (void)b;
+	return -ENOSYS;
+}
+
+/* FILE_FLAG_SEQUENTIAL_SCAN, given at the open, is the advice here. */
+int hln_file_advise(struct hln_file *f, uint64_t off, uint64_t len, int how)
+{
+	(void)f, (void)off, (void)len, (void)how;
+	return -ENOSYS;
 }
 
 /* Windows copies ranges only between paths (CopyFileEx): read, write. */

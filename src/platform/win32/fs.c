@@ -699,31 +699,6 @@ out:
 	free(w);
 	return rc;
 }
-/*
- * FSCTL_DUPLICATE_EXTENTS_TO_FILE shares blocks without comparing them;
- * dedupe's Windows path is not there yet: no filesystem can share here.
- */
-int hln_file_dedupe(struct hln_file *src, uint64_t off, uint64_t len,
-		    struct hln_file *const *dst, size_t n, int64_t *done)
-{
-	HLN_FAILPOINT("dedupe");
-	(void)src, (void)off, (void)len, (void)dst, (void)n, (void)done;
-	return -EOPNOTSUPP;
-}
-
-int hln_file_same_extents(struct hln_file *a, struct hln_file *b)
-{
-	HLN_FAILPOINT("extents");
-	(void)a, (void)b;
-	return -ENOSYS;
-}
-
-int hln_file_advise(struct hln_file *f, uint64_t off, uint64_t len, int how)
-{
-	(void)f, (void)off, (void)len, (void)how;
-	return -ENOSYS;
-}
-
 /* NTFS cannot swap two names in one step. */
 int hln_exchange(struct hln_dir *d, const char *a, const char *b)
 {
