@@ -855,8 +855,11 @@ static void merge_one(struct worker *w, struct merge *m, struct dupes_inode *d,
 		int rc = link_name(m, d->names[i].path, st);
 		if (rc == -EMLINK) {
 			/* The keeper is full: D keeps the rest. */
-			if (reopen_keeper(m, d, d->names[i].path, st) < 0 &&
-			    !changed)
+			rc = reopen_keeper(m, d, d->names[i].path, st);
+			if (rc < 0 && rc != -ECANCELED)
+				fail(g, changed ? NULL : d, d->names[i].path,
+				     -rc);
+			else if (rc < 0 && !changed)
 				d->apart = DUPES_CHANGED;
 			break;
 		}

@@ -470,6 +470,32 @@ assert d == [{"size": 300, "keep": "d/a b", "inodes": 2, "names": ["d/a b", "d/n
 	same_file d/a d/b
 }
 
+@test "EMLINK: a next keeper that cannot be opened again is reported; the rest still merge" {
+	need_fp
+	mkdir d
+	pattern d/a 500
+	pattern d/b 500
+	pattern d/c 500
+	# with the keeper full at once, the hand-over's open is the run's last
+	HLN_FAILPOINT_TRACE=$BATS_TEST_TMPDIR/trace HLN_FAILPOINTS=link=1:EMLINK "$HLN_FP" dedupe d >/dev/null ||
+		fail "the hand-over run failed"
+	local n
+	n=$(tr -d '\r' <"$BATS_TEST_TMPDIR/trace" | grep -c '^open$')
+	rm -rf d
+	mkdir d
+	pattern d/a 500
+	pattern d/b 500
+	pattern d/c 500
+	fprun "link=1:EMLINK,open=$n:EIO" dedupe d
+	expect_status 1
+	expect_err_has "d/b"
+	expect_out_has "skipped: 1 (metadata 0, outside 0, changed 0, error 1)"
+	# the full keeper a stayed the keeper: c still became one of its names
+	same_file d/a d/c
+	expect_nlink d/b 1
+	no_temp_left
+}
+
 @test "a forged hash collision is caught by the byte comparison" {
 	need_fp
 	mkdir d
