@@ -25,18 +25,6 @@ meta() { stat -c '%a %u %g %s %X.%x %Y.%y' -- "$1"; }
 # used_kib DIR: KiB used on DIR's filesystem
 used_kib() { df -k --output=used "$1" | tail -n 1 | tr -d ' '; }
 
-# mount_image DIR TYPE MIB: a sparse image of TYPE (btrfs, xfs) on DIR
-mount_image() {
-	need_root
-	local img=$BATS_TEST_TMPDIR/.img.$2
-	truncate -s "${3}M" "$img"
-	case $2 in
-	btrfs) mkfs.btrfs -q "$img" >/dev/null 2>&1 || skip "mkfs.btrfs failed" ;;
-	xfs) mkfs.xfs -q -m reflink=1 "$img" >/dev/null 2>&1 || skip "mkfs.xfs failed" ;;
-	esac
-	mount_fs "$1" -o loop "$img"
-}
-
 # shared_extents FILE: number of extents filefrag -v marks "shared"
 shared_extents() { filefrag -v -- "$1" | grep -c shared || true; }
 

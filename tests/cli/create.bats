@@ -1275,15 +1275,8 @@ deep_cd() {
 
 # mount_cow DIR btrfs|xfs: a fresh loop-mounted image of that filesystem.
 mount_cow() {
-	need_root
 	need_native "Wine's drive is not a Linux mount"
-	local img=$BATS_TEST_TMPDIR/.img.$2.$RANDOM
-	truncate -s 400M "$img"
-	case $2 in
-	btrfs) mkfs.btrfs -q -f "$img" >/dev/null 2>&1 || skip "mkfs.btrfs failed" ;;
-	xfs) mkfs.xfs -q -f -m reflink=1 "$img" >/dev/null 2>&1 || skip "mkfs.xfs failed" ;;
-	esac
-	mount_fs "$1" -o loop "$img"
+	mount_image "$1" "$2" 400
 }
 
 # shared FILE: filefrag -v shows extents of FILE shared with another file.

@@ -681,16 +681,9 @@ check_dd() {
 
 # dd_image DIR TYPE MIB: a loop-mounted Btrfs or XFS image on DIR
 dd_image() {
-	need_root
 	need_native "Wine cannot mount, and has no FIDEDUPERANGE"
 	need_linux_path "FIDEDUPERANGE is Linux's"
-	local img=$BATS_TEST_TMPDIR/.img.dedupe.$2
-	truncate -s "${3}M" "$img"
-	case $2 in
-	btrfs) mkfs.btrfs -q "$img" >/dev/null 2>&1 || skip "mkfs.btrfs failed" ;;
-	xfs) mkfs.xfs -q -m reflink=1 "$img" >/dev/null 2>&1 || skip "mkfs.xfs failed" ;;
-	esac
-	mount_fs "$1" -o loop "$img"
+	mount_image "$@"
 }
 
 reflink_on() {

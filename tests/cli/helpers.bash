@@ -281,6 +281,21 @@ mount_ext4() {
 	mount_fs "$1" -o loop "$img"
 }
 
+# mount_image DIR TYPE MIB: a fresh sparse image of TYPE (btrfs, xfs) of
+# MIB MiB, loop-mounted on DIR (XFS with reflinks); skips, saying why, where
+# that cannot be done.
+mount_image() {
+	need_root
+	command -v "mkfs.$2" >/dev/null || skip "mkfs.$2 is missing"
+	local img=$BATS_TEST_TMPDIR/.img.$2.$RANDOM
+	truncate -s "${3}M" "$img"
+	case $2 in
+	btrfs) mkfs.btrfs -q -f "$img" >/dev/null 2>&1 || skip "mkfs.btrfs failed" ;;
+	xfs) mkfs.xfs -q -f -m reflink=1 "$img" >/dev/null 2>&1 || skip "mkfs.xfs failed" ;;
+	esac
+	mount_fs "$1" -o loop "$img"
+}
+
 unmount_all() {
 	local list=$BATS_TEST_TMPDIR/.mounts m
 	[ -f "$list" ] || return 0
