@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "hln.h"
+#include "hln/inotab.h"
 #include "hln/linktree.h"
 #include "hln/path.h"
 #include "hln/platform.h"
@@ -117,13 +118,11 @@ void made_free(struct made *m)
 
 /* ---- the tree ---- */
 
-/* -r --reflink: the copy of each source inode with several names. */
+/*
+ * -r --reflink: the copy of each source inode with several names, in the
+ * map's entries (their copy and state).
+ */
 enum copy_state { COPY_MAKING, COPY_MADE, COPY_FAILED };
-struct inomap_entry {
-	uint64_t dev, ino;
-	char *dest; /* NULL: an empty slot */
-	enum copy_state state; /* MAKING: its other names wait for it */
-};
 
 struct tree {
 	const struct linktree_opts *o;
@@ -131,8 +130,7 @@ struct tree {
 	struct walk_status status;
 	pthread_mutex_t lock; /* of the map */
 	pthread_cond_t made; /* a copy of the map is made, or failed */
-	struct inomap_entry *map;
-	size_t cap, count;
+	struct inotab map;
 	/* -r --reflink: the directories made, flushed at the end */
 	pthread_mutex_t dirs_lock;
 	char **made_dirs;
@@ -141,39 +139,19 @@ struct tree {
 	atomic_uint_fast64_t clone_dev;
 };
 
-/* The slot of (DEV, INO) in T's map: its own, or the empty one for it. */
-static struct inomap_entry *map_slot(struct tree *t, uint64_t dev, uint64_t ino)
-{
-	size_t i = (size_t)((dev * 0x9E3779B97F4A7C15ull) ^ ino) & (t->cap - 1);
-	while (t->map[i].dest && (t->map[i].dev != dev || t->map[i].ino != ino))
-		i = (i + 1) & (t->cap - 1);
-	return &t->map[i];
-}
-
 /* Note DEST as the copy of (DEV, INO), being made.  0 or -ENOMEM. */
 static int map_add(struct tree *t, uint64_t dev, uint64_t ino, const char *dest)
 {
-	if ((t->count + 1) * 2 > t->cap) {
-		struct inomap_entry *old = t->map;
-		size_t oldcap = t->cap, cap = t->cap ? t->cap * 2 : 64;
-		t->map = calloc(cap, sizeof *t->map);
-		if (!t->map) {
-			t->map = old;
-			return -ENOMEM;
-		}
-		t->cap = cap;
-		for (size_t i = 0; i < oldcap; i++)
-			if (old[i].dest)
-				*map_slot(t, old[i].dev, old[i].ino) = old[i];
-		free(old);
-	}
-	struct inomap_entry *e = map_slot(t, dev, ino);
-	if (!(e->dest = strdup(dest)))
+	char *copy = strdup(dest);
+	int isnew;
+	struct inotab_entry *e =
+		copy ? inotab_get(&t->map, dev, ino, &isnew) : NULL;
+	if (!e) {
+		free(copy);
 		return -ENOMEM;
-	e->dev = dev;
-	e->ino = ino;
+	}
+	e->copy = copy;
 	e->state = COPY_MAKING;
-	t->count++;
 	return 0;
 }
 
@@ -709,25 +687,25 @@ static int clone_linked(struct tree *t, const struct walk_entry *e,
 			const struct hln_stat *st, enum linktree_made *what)
 {
 	pthread_mutex_lock(&t->lock);
-	struct inomap_entry *m;
+	struct inotab_entry *m;
 	for (;;) {
-		m = t->cap ? map_slot(t, st->dev, st->ino) : NULL;
-		if (!m || !m->dest || m->state != COPY_MAKING)
+		m = inotab_find(&t->map, st->dev, st->ino);
+		if (!m || m->state != COPY_MAKING)
 			break;
 		pthread_cond_wait(&t->made, &t->lock);
 	}
 	int rc = 0;
-	if (m && m->dest && m->state == COPY_MADE) {
-		const char *made = m->dest; /* freed at the end of the walk */
+	if (m && m->state == COPY_MADE) {
+		const char *made = m->copy; /* freed at the end of the walk */
 		pthread_mutex_unlock(&t->lock);
 		*what = LINKTREE_LINKED;
 		return link_copy(t, made, c, e->name, dp);
 	}
-	if (m && m->dest) { /* it failed: this name's copy is the one */
+	if (m) { /* it failed: this name's copy is the one */
 		char *mine = strdup(dp);
 		if (mine) {
-			free(m->dest);
-			m->dest = mine;
+			free(m->copy);
+			m->copy = mine;
 			m->state = COPY_MAKING;
 		}
 		rc = mine ? 0 : -ENOMEM;
@@ -739,7 +717,7 @@ static int clone_linked(struct tree *t, const struct walk_entry *e,
 		return rc;
 	rc = clone_file(t, e, c, f, st, NULL, what);
 	pthread_mutex_lock(&t->lock);
-	map_slot(t, st->dev, st->ino)->state =
+	inotab_find(&t->map, st->dev, st->ino)->state =
 		rc == 0 ? COPY_MADE : COPY_FAILED;
 	pthread_cond_broadcast(&t->made);
 	pthread_mutex_unlock(&t->lock);
@@ -866,6 +844,7 @@ int linktree_make(const char *src, const char *dest,
 		  const struct linktree_opts *o)
 {
 	struct tree t = {.o = o, .dest = dest};
+	inotab_init(&t.map);
 	pthread_mutex_init(&t.lock, NULL);
 	pthread_mutex_init(&t.dirs_lock, NULL);
 	pthread_cond_init(&t.made, NULL);
@@ -893,9 +872,10 @@ int linktree_make(const char *src, const char *dest,
 		fail(&t, src, dest, LINKTREE_ERRNO, rc);
 	if (o->reflink && !o->dry_run)
 		flush_made_dirs(&t, src, dest);
-	for (size_t i = 0; i < t.cap; i++)
-		free(t.map[i].dest);
-	free(t.map);
+	size_t pos = 0;
+	for (struct inotab_entry *e; (e = inotab_next(&t.map, &pos));)
+		free(e->copy);
+	inotab_free(&t.map);
 	pthread_mutex_destroy(&t.lock);
 	pthread_mutex_destroy(&t.dirs_lock);
 	pthread_cond_destroy(&t.made);

@@ -8,12 +8,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* 32 bytes: the table holds one per multiply-linked inode of a tree. */
+/*
+ * 32 bytes: the table holds one per multiply-linked inode of a tree.  The
+ * value is what its user keeps of the file: count -r's tally (summary.c)
+ * or create -r --reflink's copy (linktree.c).
+ */
 struct inotab_entry {
 	uint64_t dev, ino;
-	uint64_t size; /* the file's size */
-	uint32_t nlink; /* the file's link count */
-	uint32_t names; /* names of it seen so far */
+	union {
+		struct {
+			uint64_t size; /* the file's size */
+			uint32_t nlink; /* the file's link count */
+			uint32_t names; /* names of it seen so far */
+		};
+		struct {
+			char *copy; /* the path of its copy (malloc'd) */
+			int state; /* how far the copy is */
+		};
+	};
 };
 
 struct inotab {
