@@ -277,35 +277,34 @@ int hln_dir_statat(struct hln_dir *d, const char *name, int flags,
 	return rc;
 }
 
-int hln_dir_linkat(struct hln_dir *sd, const char *sname, struct hln_dir *dd,
-		   const char *dname)
+int win_two_at(const struct hln_dir *sd, const char *sname,
+	       const struct hln_dir *dd, const char *dname, enum win_two op)
 {
-	HLN_FAILPOINT("link");
 	wchar_t *ws, *wd = NULL;
-	int rc = join(sd, sname, &ws);
+	int rc = win_at_wide(sd, sname, &ws);
 	if (rc < 0)
 		return rc;
-	rc = join(dd, dname, &wd);
+	rc = win_at_wide(dd, dname, &wd);
 	if (rc == 0)
-		rc = win_link_wide(ws, wd, 0);
+		rc = op == WIN_RENAME
+			     ? win_rename_wide(ws, wd)
+			     : win_link_wide(ws, wd, op == WIN_LINK_FOLLOW);
 	free(ws);
 	free(wd);
 	return rc;
 }
 
+int hln_dir_linkat(struct hln_dir *sd, const char *sname, struct hln_dir *dd,
+		   const char *dname)
+{
+	HLN_FAILPOINT("link");
+	return win_two_at(sd, sname, dd, dname, WIN_LINK);
+}
+
 int hln_dir_renameat(struct hln_dir *d, const char *from, const char *to)
 {
 	HLN_FAILPOINT("rename");
-	wchar_t *wf, *wt = NULL;
-	int rc = win_at_wide(d, from, &wf);
-	if (rc < 0)
-		return rc;
-	rc = win_at_wide(d, to, &wt);
-	if (rc == 0)
-		rc = win_rename_wide(wf, wt);
-	free(wf);
-	free(wt);
-	return rc;
+	return win_two_at(d, from, d, to, WIN_RENAME);
 }
 
 int hln_dir_unlinkat(struct hln_dir *d, const char *name)
@@ -320,12 +319,13 @@ int hln_dir_unlinkat(struct hln_dir *d, const char *name)
 	return rc;
 }
 
+/* D NULL: NAME is a path (hln_mkdir).  The mode has no Windows meaning. */
 int hln_dir_mkdirat(struct hln_dir *d, const char *name, uint32_t mode)
 {
 	HLN_FAILPOINT("mkdir");
 	(void)mode;
 	wchar_t *w;
-	int rc = join(d, name, &w);
+	int rc = win_at_wide(d, name, &w);
 	if (rc < 0)
 		return rc;
 	rc = CreateDirectoryW(w, NULL) ? 0 : win_last_error();

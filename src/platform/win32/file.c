@@ -257,6 +257,20 @@ struct integrity_set {
 	DWORD flags;
 };
 
+/* H's end of file in *SIZE, whether it is sparse in *SPARSE; 0 or -errno. */
+static int size_sparse(HANDLE h, uint64_t *size, int *sparse)
+{
+	FILE_STANDARD_INFO si;
+	FILE_BASIC_INFO bi;
+	if (!GetFileInformationByHandleEx(h, FileStandardInfo, &si,
+					  sizeof si) ||
+	    !GetFileInformationByHandleEx(h, FileBasicInfo, &bi, sizeof bi))
+		return win_last_error();
+	*size = (uint64_t)si.EndOfFile.QuadPart;
+	*sparse = (bi.FileAttributes & FILE_ATTRIBUTE_SPARSE_FILE) != 0;
+	return 0;
+}
+
 static int make_sparse(struct hln_file *f)
 {
 	FILE_SET_SPARSE_BUFFER sb = {TRUE};
@@ -373,17 +387,14 @@ int hln_file_clone(struct hln_file *dst, struct hln_file *src)
 	int rc = clone_support(src->h, &cl);
 	if (rc < 0)
 		return rc;
-	FILE_STANDARD_INFO si;
-	FILE_BASIC_INFO bi;
-	if (!GetFileInformationByHandleEx(src->h, FileStandardInfo, &si,
-					  sizeof si) ||
-	    !GetFileInformationByHandleEx(src->h, FileBasicInfo, &bi,
-					  sizeof bi))
-		return win_last_error();
+	uint64_t size;
+	int sparse;
+	rc = size_sparse(src->h, &size, &sparse);
+	if (rc < 0)
+		return rc;
 	match_integrity(dst->h, src->h);
-	if (bi.FileAttributes & FILE_ATTRIBUTE_SPARSE_FILE)
+	if (sparse)
 		rc = make_sparse(dst);
-	uint64_t size = (uint64_t)si.EndOfFile.QuadPart;
 	if (rc == 0)
 		rc = set_size(dst->h, size);
 	if (rc == 0)
@@ -404,29 +415,27 @@ int hln_file_clone(struct hln_file *dst, struct hln_file *src)
 static int64_t dedupe_one(struct hln_file *dst, struct hln_file *src,
 			  uint64_t off, uint64_t len, uint64_t cl)
 {
-	FILE_STANDARD_INFO ss, ds;
-	FILE_BASIC_INFO sb, keep;
+	FILE_STANDARD_INFO ds;
+	FILE_BASIC_INFO keep;
 	if (dst->how != HLN_OPEN_DEDUPE)
 		return -EBADF;
 	if (!dst->writable)
 		return -EACCES;
-	if (!GetFileInformationByHandleEx(src->h, FileStandardInfo, &ss,
-					  sizeof ss) ||
-	    !GetFileInformationByHandleEx(src->h, FileBasicInfo, &sb,
-					  sizeof sb) ||
-	    !GetFileInformationByHandleEx(dst->h, FileStandardInfo, &ds,
+	uint64_t size;
+	int sparse;
+	int rc = size_sparse(src->h, &size, &sparse);
+	if (rc < 0)
+		return rc;
+	if (!GetFileInformationByHandleEx(dst->h, FileStandardInfo, &ds,
 					  sizeof ds) ||
 	    !GetFileInformationByHandleEx(dst->h, FileBasicInfo, &keep,
 					  sizeof keep))
 		return win_last_error();
-	uint64_t size = (uint64_t)ss.EndOfFile.QuadPart;
 	if ((uint64_t)ds.EndOfFile.QuadPart != size)
 		return -ECANCELED;
 	if (off + len > size || off % cl)
 		return -EINVAL;
-	int rc = 0;
-	if ((sb.FileAttributes & FILE_ATTRIBUTE_SPARSE_FILE) &&
-	    !(keep.FileAttributes & FILE_ATTRIBUTE_SPARSE_FILE))
+	if (sparse && !(keep.FileAttributes & FILE_ATTRIBUTE_SPARSE_FILE))
 		rc = make_sparse(dst);
 	if (rc == 0)
 		rc = clone_range(dst->h, src->h, off, len, cl);
@@ -550,16 +559,13 @@ int64_t hln_file_write(struct hln_file *f, const void *buf, size_t len,
 int64_t hln_file_seek_data(struct hln_file *f, uint64_t off, int hole)
 {
 	HLN_FAILPOINT("seek");
-	FILE_STANDARD_INFO si;
-	FILE_BASIC_INFO bi;
-	if (!GetFileInformationByHandleEx(f->h, FileBasicInfo, &bi,
-					  sizeof bi) ||
-	    !GetFileInformationByHandleEx(f->h, FileStandardInfo, &si,
-					  sizeof si))
-		return win_last_error();
-	if (!(bi.FileAttributes & FILE_ATTRIBUTE_SPARSE_FILE))
+	uint64_t size;
+	int sparse;
+	int rc = size_sparse(f->h, &size, &sparse);
+	if (rc < 0)
+		return rc;
+	if (!sparse)
 		return -ENOSYS;
-	uint64_t size = (uint64_t)si.EndOfFile.QuadPart;
 	if (off >= size)
 		return -ENXIO;
 	uint64_t pos = off;

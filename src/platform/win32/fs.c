@@ -124,16 +124,10 @@ int win_stat_wide(const wchar_t *w, int flags, struct hln_stat *st)
 	return rc;
 }
 
+/* The path functions are the hln_dir_* ones with no directory. */
 int hln_stat_path(const char *path, int flags, struct hln_stat *st)
 {
-	HLN_FAILPOINT("stat");
-	wchar_t *w;
-	int rc = win_path_to_wide(path, &w);
-	if (rc < 0)
-		return rc;
-	rc = win_stat_wide(w, flags, st);
-	free(w);
-	return rc;
+	return hln_dir_statat(NULL, path, flags, st);
 }
 
 /*
@@ -259,16 +253,8 @@ int win_link_wide(const wchar_t *target, const wchar_t *newpath, int follow)
 int hln_link(const char *target, const char *newpath, int flags)
 {
 	HLN_FAILPOINT("link");
-	wchar_t *wt, *wn = NULL;
-	int rc = win_path_to_wide(target, &wt);
-	if (rc < 0)
-		return rc;
-	rc = win_path_to_wide(newpath, &wn);
-	if (rc == 0)
-		rc = win_link_wide(wt, wn, flags & HLN_FOLLOW);
-	free(wt);
-	free(wn);
-	return rc;
+	return win_two_at(NULL, target, NULL, newpath,
+			  flags & HLN_FOLLOW ? WIN_LINK_FOLLOW : WIN_LINK);
 }
 
 /*
@@ -323,17 +309,7 @@ int win_rename_wide(const wchar_t *wf, const wchar_t *wt)
 
 int hln_rename(const char *from, const char *to)
 {
-	HLN_FAILPOINT("rename");
-	wchar_t *wf, *wt = NULL;
-	int rc = win_path_to_wide(from, &wf);
-	if (rc < 0)
-		return rc;
-	rc = win_path_to_wide(to, &wt);
-	if (rc == 0)
-		rc = win_rename_wide(wf, wt);
-	free(wf);
-	free(wt);
-	return rc;
+	return hln_dir_renameat(NULL, from, to);
 }
 
 int win_set_attributes(HANDLE h, DWORD attr)
@@ -403,30 +379,12 @@ int win_unlink_wide(const wchar_t *w)
 	return rc;
 }
 
-int hln_unlink(const char *path)
-{
-	HLN_FAILPOINT("unlink");
-	wchar_t *w;
-	int rc = win_path_to_wide(path, &w);
-	if (rc < 0)
-		return rc;
-	rc = win_unlink_wide(w);
-	free(w);
-	return rc;
-}
+int hln_unlink(const char *path) { return hln_dir_unlinkat(NULL, path); }
 
 /* The mode of a new directory has no Windows meaning: ACLs inherit. */
 int hln_mkdir(const char *path, uint32_t mode)
 {
-	HLN_FAILPOINT("mkdir");
-	(void)mode;
-	wchar_t *w;
-	int rc = win_path_to_wide(path, &w);
-	if (rc < 0)
-		return rc;
-	rc = CreateDirectoryW(w, NULL) ? 0 : win_last_error();
-	free(w);
-	return rc;
+	return hln_dir_mkdirat(NULL, path, mode);
 }
 
 /* What FSCTL_GET_REPARSE_POINT returns (ntifs.h, not in winnt.h). */
@@ -526,14 +484,7 @@ out:
 
 int hln_readlink(const char *path, char *buf, size_t size)
 {
-	HLN_FAILPOINT("readlink");
-	wchar_t *w;
-	int rc = win_path_to_wide(path, &w);
-	if (rc < 0)
-		return rc;
-	rc = win_readlink_wide(w, buf, size);
-	free(w);
-	return rc;
+	return hln_dir_readlinkat(NULL, path, buf, size);
 }
 
 /*

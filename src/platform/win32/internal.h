@@ -174,6 +174,21 @@ int win_readlink_wide(const wchar_t *w, char *buf, size_t size);
  */
 int win_at_wide(const struct hln_dir *d, const char *name, wchar_t **out);
 
+/* What win_two_at does with its two names. */
+enum win_two {
+	WIN_LINK, /* a hard link of the first as the second */
+	WIN_LINK_FOLLOW, /* the same, of the first's final target */
+	WIN_RENAME /* the first renamed to the second */
+};
+
+/*
+ * OP on SNAME in SD and DNAME in DD (either NULL: the name is a path):
+ * hln_dir_linkat, hln_link, hln_dir_renameat and hln_rename.  Returns 0,
+ * or -errno as win_link_wide and win_rename_wide.
+ */
+int win_two_at(const struct hln_dir *sd, const char *sname,
+	       const struct hln_dir *dd, const char *dname, enum win_two op);
+
 /* ---- file.c ---- */
 
 /*
