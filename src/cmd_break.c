@@ -320,21 +320,18 @@ enum { OPT_REFLINK = OPT_OWN };
 
 int cmd_break(int argc, char **argv, struct out *out)
 {
-	static const struct option longopts[] = {
-		{"reflink", optional_argument, NULL, OPT_REFLINK},
-		{NULL, 0, NULL, 0},
+	static const struct opt_def defs[] = {
+		OPT_CASE(OPT_REFLINK, "reflink", optional_argument),
+		OPT_END,
 	};
 	struct break_opts o = {.reflink = COPY_REFLINK_AUTO};
-	const struct opt_flag flags[] = {
-		{'r', &o.recursive, 1}, {'R', &o.recursive, 1},
-		{'n', &o.dry_run, 1},   {'v', &o.verbose, 1},
-		{0, NULL, 0},
-	};
 	struct opt_parser p;
-	opt_init(&p, CMD, "rRnvj", longopts, cmd_break_help,
+	opt_init(&p, CMD, defs, cmd_break_help,
 		 (struct opt_shared){.progress = &o.progress,
-				     .format = &o.format,
-				     .flags = flags});
+				     .json = &o.format,
+				     .recursive = &o.recursive,
+				     .dry_run = &o.dry_run,
+				     .verbose = &o.verbose});
 	p.missing = "missing file operand";
 	int c;
 	while ((c = opt_next(&p, argc, argv)) > 0) {

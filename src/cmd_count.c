@@ -185,25 +185,19 @@ enum { OPT_BYTES = OPT_OWN };
 
 int cmd_count(int argc, char **argv, struct out *out)
 {
-	static const struct option longopts[] = {
-		{"bytes", no_argument, NULL, OPT_BYTES},
-		{"one-file-system", no_argument, NULL, 'x'},
-		{NULL, 0, NULL, 0},
-	};
 	struct count_opts o = {.follow = 1};
-	const struct opt_flag flags[] = {
-		{'r', &o.recursive, 1},
-		{'R', &o.recursive, 1},
-		{OPT_BYTES, &o.bytes, 1},
-		{'x', &o.one_fs, 1},
-		{0, NULL, 0},
+	const struct opt_def defs[] = {
+		OPT_SET(OPT_BYTES, "bytes", &o.bytes, 1),
+		OPT_SET('x', "one-file-system", &o.one_fs, 1),
+		OPT_END,
 	};
 	struct opt_parser p;
-	opt_init(&p, CMD, "rRj0LPx", longopts, cmd_count_help,
+	opt_init(&p, CMD, defs, cmd_count_help,
 		 (struct opt_shared){.progress = &o.progress,
 				     .follow = &o.follow,
-				     .format = &o.format,
-				     .flags = flags});
+				     .json = &o.format,
+				     .nul = &o.format,
+				     .recursive = &o.recursive});
 	p.missing = "missing file operand";
 	int rc = opt_parse(&p, argc, argv);
 	if (rc >= 0)

@@ -254,37 +254,26 @@ enum { OPT_BATCH = OPT_OWN, OPT_NO_DEREF, OPT_REFLINK };
 /* The options of ARGV into O.  Returns -1 to go on, or the exit status. */
 static int parse_options(int argc, char **argv, struct create_opts *o)
 {
-	static const struct option longopts[] = {
-		{"force", no_argument, NULL, 'f'},
-		{"interactive", no_argument, NULL, 'i'},
-		{"logical", no_argument, NULL, 'L'},
-		{"physical", no_argument, NULL, 'P'},
-		{"no-target-directory", no_argument, NULL, 'T'},
-		{"target-directory", required_argument, NULL, 't'},
-		{"batch", no_argument, NULL, OPT_BATCH},
-		{"null", no_argument, NULL, '0'},
-		{"symbolic", no_argument, NULL, 's'},
-		{"no-dereference", no_argument, NULL, OPT_NO_DEREF},
-		{"reflink", optional_argument, NULL, OPT_REFLINK},
-		{NULL, 0, NULL, 0},
-	};
-	const struct opt_flag flags[] = {
-		{'T', &o->no_target_dir, 1},
-		{'n', &o->lo.dry_run, 1},
-		{'v', &o->verbose, 1},
-		{'r', &o->lo.recursive, 1},
-		{'R', &o->lo.recursive, 1},
-		{OPT_BATCH, &o->batch, 1},
-		{'0', &o->null, 1},
-		{'L', &o->lo.follow_root, 1},
-		{'P', &o->lo.follow_root, 0},
-		{OPT_NO_DEREF, &o->no_deref, 1},
-		{0, NULL, 0},
+	const struct opt_def defs[] = {
+		OPT_CASE('f', "force", no_argument),
+		OPT_CASE('i', "interactive", no_argument),
+		OPT_SET('L', "logical", &o->lo.follow_root, 1),
+		OPT_SET('P', "physical", &o->lo.follow_root, 0),
+		OPT_SET('T', "no-target-directory", &o->no_target_dir, 1),
+		OPT_STR('t', "target-directory", &o->target_dir),
+		OPT_SET(OPT_BATCH, "batch", &o->batch, 1),
+		OPT_SET('0', "null", &o->null, 1),
+		OPT_CASE('s', "symbolic", no_argument),
+		OPT_SET(OPT_NO_DEREF, "no-dereference", &o->no_deref, 1),
+		OPT_CASE(OPT_REFLINK, "reflink", optional_argument),
+		OPT_END,
 	};
 	struct opt_parser p;
-	opt_init(&p, CMD, "fiLPTt:nvrR0s", longopts, cmd_create_help,
+	opt_init(&p, CMD, defs, cmd_create_help,
 		 (struct opt_shared){.progress = &o->lo.progress_force,
-				     .flags = flags});
+				     .recursive = &o->lo.recursive,
+				     .dry_run = &o->lo.dry_run,
+				     .verbose = &o->verbose});
 	int c;
 	while ((c = opt_next(&p, argc, argv)) > 0) {
 		switch (c) {
@@ -293,9 +282,6 @@ static int parse_options(int argc, char **argv, struct create_opts *o)
 			break;
 		case 'i':
 			o->lo.replace = LINKTREE_ASK;
-			break;
-		case 't':
-			o->target_dir = optarg;
 			break;
 		case OPT_REFLINK:
 			o->lo.reflink = 1;

@@ -227,38 +227,28 @@ enum {
 /* Parse ARGV into O.  Returns -1 to go on, else the exit status. */
 static int parse(struct dedupe_opts *o, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"list", no_argument, NULL, OPT_LIST},
-		{"reflink", no_argument, NULL, OPT_REFLINK},
-		{"min-size", required_argument, NULL, OPT_MIN},
-		{"max-size", required_argument, NULL, OPT_MAX},
-		{"exclude", required_argument, NULL, OPT_EXCLUDE},
-		{"ignore-owner", no_argument, NULL, OPT_IGN_OWNER},
-		{"ignore-mode", no_argument, NULL, OPT_IGN_MODE},
-		{"ignore-xattrs", no_argument, NULL, OPT_IGN_XATTRS},
-		{"content-only", no_argument, NULL, 'c'},
-		{"same-time", no_argument, NULL, OPT_SAME_TIME},
-		{"bytes", no_argument, NULL, OPT_BYTES},
-		{NULL, 0, NULL, 0},
-	};
 	struct dupes_opts *d = &o->d;
-	const struct opt_flag flags[] = {
-		{'n', &d->dry_run, 1},
-		{'v', &o->verbose, 1},
-		{OPT_LIST, &o->list, 1},
-		{OPT_REFLINK, &d->reflink, 1},
-		{OPT_IGN_OWNER, &d->ignore_owner, 1},
-		{OPT_IGN_MODE, &d->ignore_mode, 1},
-		{OPT_IGN_XATTRS, &d->ignore_xattrs, 1},
-		{OPT_SAME_TIME, &d->same_time, 1},
-		{OPT_BYTES, &o->bytes, 1},
-		{0, NULL, 0},
+	const struct opt_def defs[] = {
+		OPT_SET(OPT_LIST, "list", &o->list, 1),
+		OPT_SET(OPT_REFLINK, "reflink", &d->reflink, 1),
+		OPT_CASE(OPT_MIN, "min-size", required_argument),
+		OPT_CASE(OPT_MAX, "max-size", required_argument),
+		OPT_CASE(OPT_EXCLUDE, "exclude", required_argument),
+		OPT_SET(OPT_IGN_OWNER, "ignore-owner", &d->ignore_owner, 1),
+		OPT_SET(OPT_IGN_MODE, "ignore-mode", &d->ignore_mode, 1),
+		OPT_SET(OPT_IGN_XATTRS, "ignore-xattrs", &d->ignore_xattrs, 1),
+		OPT_CASE('c', "content-only", no_argument),
+		OPT_SET(OPT_SAME_TIME, "same-time", &d->same_time, 1),
+		OPT_SET(OPT_BYTES, "bytes", &o->bytes, 1),
+		OPT_END,
 	};
 	struct opt_parser p;
-	opt_init(&p, CMD, "nvj0c", longopts, cmd_dedupe_help,
+	opt_init(&p, CMD, defs, cmd_dedupe_help,
 		 (struct opt_shared){.progress = &o->progress,
-				     .format = &o->format,
-				     .flags = flags});
+				     .json = &o->format,
+				     .nul = &o->format,
+				     .dry_run = &d->dry_run,
+				     .verbose = &o->verbose});
 	p.missing = "missing operand";
 	int c;
 	while ((c = opt_next(&p, argc, argv)) > 0) {

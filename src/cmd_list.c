@@ -349,21 +349,19 @@ enum { OPT_ROOT = OPT_OWN };
 
 int cmd_list(int argc, char **argv, struct out *out)
 {
-	static const struct option longopts[] = {
-		{"root", required_argument, NULL, OPT_ROOT},
-		{NULL, 0, NULL, 0},
-	};
 	struct list_opts o = {.follow = 1};
 	enum out_format fmt = OUT_PLAIN;
-	const struct opt_flag flags[] = {{'v', &o.verbose, 1}, {0, NULL, 0}};
-	const struct opt_arg args[] = {{OPT_ROOT, &o.root}, {0, NULL}};
+	const struct opt_def defs[] = {
+		OPT_STR(OPT_ROOT, "root", &o.root),
+		OPT_END,
+	};
 	struct opt_parser p;
-	opt_init(&p, CMD, "0jLPv", longopts, cmd_list_help,
+	opt_init(&p, CMD, defs, cmd_list_help,
 		 (struct opt_shared){.progress = &o.progress,
 				     .follow = &o.follow,
-				     .format = &fmt,
-				     .flags = flags,
-				     .args = args});
+				     .json = &fmt,
+				     .nul = &fmt,
+				     .verbose = &o.verbose});
 	p.missing = "missing file operand";
 	int rc = opt_parse(&p, argc, argv);
 	if (rc >= 0)

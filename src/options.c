@@ -1,5 +1,5 @@
 /*
- * options.c - the options every command shares; see hln/options.h.
+ * options.c - the options of the commands; see hln/options.h.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -8,130 +8,123 @@
 #include "hln/message.h"
 #include "hln/options.h"
 
-/* The shared long options; all but the first three only where taken. */
-static const struct option shared_longopts[] = {
-	{"progress", no_argument, NULL, OPT_PROGRESS},
-	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
-	{"help", no_argument, NULL, 'h'},
-	{"dereference", no_argument, NULL, 'L'},
-	{"no-dereference", no_argument, NULL, 'P'},
-	{"json", no_argument, NULL, 'j'},
-	{"null", no_argument, NULL, '0'},
-	{"recursive", no_argument, NULL, 'r'},
-	{"dry-run", no_argument, NULL, 'n'},
-	{"verbose", no_argument, NULL, 'v'},
+/* The shared options, in the order their long names are added. */
+static const struct opt_def shared[] = {
+	OPT_CASE(OPT_PROGRESS, "progress", no_argument),
+	OPT_CASE(OPT_NO_PROGRESS, "no-progress", no_argument),
+	OPT_CASE('h', "help", no_argument),
+	OPT_CASE('L', "dereference", no_argument),
+	OPT_CASE('P', "no-dereference", no_argument),
+	OPT_CASE('j', "json", no_argument),
+	OPT_CASE('0', "null", no_argument),
+	OPT_CASE('r', "recursive", no_argument),
+	OPT_CASE('R', NULL, no_argument),
+	OPT_CASE('n', "dry-run", no_argument),
+	OPT_CASE('v', "verbose", no_argument),
+	OPT_END,
 };
 
-/* Whether TO's flag options set something for the option C. */
-static int is_flag(const struct opt_shared *to, int c)
+/*
+ * Whether the command of TO takes the shared option C: 1 or 0; with SET,
+ * taken into its field too.  The one place that knows them.
+ */
+static int shared_option(const struct opt_shared *to, int c, int set)
 {
-	for (const struct opt_flag *f = to->flags; f && f->c; f++)
-		if (f->c == c)
-			return 1;
-	return 0;
-}
-
-/* Whether the command of P takes the shared long option L. */
-static int takes(const struct opt_parser *p, const struct option *l)
-{
-	switch (l->val) {
+	switch (c) {
+	case OPT_PROGRESS:
+	case OPT_NO_PROGRESS:
+		if (set && to->progress)
+			*to->progress = c == OPT_PROGRESS ? 1 : -1;
+		return to->progress != NULL;
+	case 'h':
+		return 1; /* said by opt_next */
 	case 'L':
 	case 'P':
-		return p->to.follow && strchr(p->shortopts, l->val);
+		if (set && to->follow)
+			*to->follow = c == 'L';
+		return to->follow != NULL;
 	case 'j':
-	case '0':
-		return p->to.format && strchr(p->shortopts, l->val);
-	case 'r':
-	case 'n':
-	case 'v':
-		return is_flag(&p->to, l->val) && strchr(p->shortopts, l->val);
+	case '0': {
+		enum out_format *format = c == 'j' ? to->json : to->nul;
+		if (set && format)
+			*format = c == 'j' ? OUT_JSON : OUT_NUL;
+		return format != NULL;
+	}
 	default:
-		return 1;
+		break;
+	}
+	/* the rest only set a flag of the command's */
+	int *flag = c == 'r' || c == 'R' ? to->recursive
+		    : c == 'n'           ? to->dry_run
+		    : c == 'v'           ? to->verbose
+					 : NULL;
+	if (set && flag)
+		*flag = 1;
+	return flag != NULL;
+}
+
+/* Add the option D to P's getopt tables (abort when they are full). */
+static void add(struct opt_parser *p, const struct opt_def *d)
+{
+	if (d->id < 0x100) {
+		size_t n = strlen(p->shortopts);
+		if (n + 4 > sizeof p->shortopts)
+			abort();
+		p->shortopts[n++] = (char)d->id;
+		if (d->has_arg != no_argument)
+			p->shortopts[n++] = ':';
+		if (d->has_arg == optional_argument)
+			p->shortopts[n++] = ':';
+		p->shortopts[n] = '\0';
+	}
+	if (d->name) {
+		size_t k = 0;
+		while (p->longopts[k].name)
+			k++;
+		if (k >= OPT_MAX_LONG)
+			abort();
+		p->longopts[k] =
+			(struct option){d->name, d->has_arg, NULL, d->id};
 	}
 }
 
-/* Whether the first N of LONGOPTS name NAME already. */
-static int listed(const struct option *longopts, size_t n, const char *name)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(longopts[i].name, name) == 0)
-			return 1;
-	return 0;
-}
-
-void opt_init(struct opt_parser *p, const char *cmd, const char *shortopts,
-	      const struct option *longopts, void (*help)(void),
-	      struct opt_shared to)
+void opt_init(struct opt_parser *p, const char *cmd, const struct opt_def *defs,
+	      void (*help)(void), struct opt_shared to)
 {
 	memset(p, 0, sizeof *p);
 	p->cmd = cmd;
 	p->help = help;
+	p->defs = defs;
 	p->to = to;
 	/* ':' first: a missing argument is told from an unknown option */
-	size_t n = strlen(shortopts);
-	if (n + 3 > sizeof p->shortopts)
-		abort();
 	p->shortopts[0] = ':';
-	memcpy(p->shortopts + 1, shortopts, n);
-	memcpy(p->shortopts + 1 + n, "h", 2);
-	size_t k = 0;
-	for (const struct option *l = longopts; l->name; l++) {
-		if (k >= OPT_MAX_LONG)
-			abort();
-		p->longopts[k++] = *l;
-	}
-	for (size_t i = 0; i < sizeof shared_longopts / sizeof *shared_longopts;
-	     i++) {
-		if (!takes(p, &shared_longopts[i]) ||
-		    listed(p->longopts, k, shared_longopts[i].name))
-			continue;
-		if (k >= OPT_MAX_LONG)
-			abort();
-		p->longopts[k++] = shared_longopts[i];
-	}
-	/* p->longopts[k] stays the zero entry that ends the table */
+	for (const struct opt_def *d = defs; d->id; d++)
+		add(p, d);
+	for (const struct opt_def *d = shared; d->id; d++)
+		if (shared_option(&to, d->id, 0))
+			add(p, d);
+	/* p->longopts ends with the zero entry that memset left */
 	opterr = 0;
 	optind = 0;
 }
 
-/* Take C if it is a shared option.  Returns 1 if taken, else 0. */
-static int take_shared(struct opt_parser *p, int c)
+/* The command's own option C in P's table, or NULL. */
+static const struct opt_def *own(const struct opt_parser *p, int c)
 {
-	const struct opt_shared *to = &p->to;
-	for (const struct opt_flag *f = to->flags; f && f->c; f++) {
-		if (f->c == c) {
-			*f->to = f->value;
-			return 1;
-		}
-	}
-	for (const struct opt_arg *a = to->args; a && a->c; a++) {
-		if (a->c == c) {
-			*a->to = optarg;
-			return 1;
-		}
-	}
-	switch (c) {
-	case OPT_PROGRESS:
-	case OPT_NO_PROGRESS:
-		if (!to->progress)
-			return 0;
-		*to->progress = c == OPT_PROGRESS ? 1 : -1;
-		return 1;
-	case 'L':
-	case 'P':
-		if (!to->follow)
-			return 0;
-		*to->follow = c == 'L';
-		return 1;
-	case '0':
-	case 'j':
-		if (!to->format)
-			return 0;
-		*to->format = c == 'j' ? OUT_JSON : OUT_NUL;
-		return 1;
-	default:
-		return 0;
-	}
+	for (const struct opt_def *d = p->defs; d->id; d++)
+		if (d->id == c)
+			return d;
+	return NULL;
+}
+
+/* Take the own option D if its table says where it goes: 1, else 0. */
+static int take_own(const struct opt_def *d)
+{
+	if (d->flag)
+		*d->flag = d->value;
+	else if (d->arg)
+		*d->arg = optarg;
+	return d->flag || d->arg;
 }
 
 int opt_next(struct opt_parser *p, int argc, char **argv)
@@ -145,8 +138,11 @@ int opt_next(struct opt_parser *p, int argc, char **argv)
 		}
 		if (c == -1)
 			return 0;
-		if (take_shared(p, c))
+		const struct opt_def *d = own(p, c);
+		if (d && take_own(d))
 			continue;
+		if (d)
+			return c;
 		if (c == 'h') {
 			p->help();
 			p->status = HLN_EXIT_OK;
@@ -157,7 +153,7 @@ int opt_next(struct opt_parser *p, int argc, char **argv)
 						   p->longopts);
 			return -1;
 		}
-		return c;
+		shared_option(&p->to, c, 1); /* getopt knows no other */
 	}
 }
 

@@ -1,8 +1,9 @@
 /*
- * hln/options.h - the options every command shares, parsed in one place:
- * --progress, --no-progress, -h/--help always; -L/-P, -0/-j for the
- * commands that take them.  A command lists its own options and sees only
- * those; unknown options and missing arguments are said here.
+ * hln/options.h - the options of the commands, parsed in one place: a
+ * command declares its own as data (struct opt_def) and says which of the
+ * shared ones it takes (struct opt_shared: --progress, -L/-P, -j/-0, -r,
+ * -n, -v; -h/--help always); it sees only those of its own that no table
+ * takes.  Unknown options and missing arguments are said here.
  */
 #ifndef HLN_OPTIONS_H
 #define HLN_OPTIONS_H
@@ -17,48 +18,74 @@ enum { OPT_PROGRESS = 0x100, OPT_NO_PROGRESS, OPT_OWN = 0x110 };
 
 #define OPT_MAX_LONG 40 /* long options of one command, shared included */
 
-/* An option that only sets a flag: getopt's C sets *TO to VALUE. */
-struct opt_flag {
-	int c;
-	int *to;
+/*
+ * One option of a command's own, as data.  ID is its getopt value: its
+ * short letter, or (long only) OPT_OWN and up; NAME its long name (NULL:
+ * short only); HAS_ARG no_argument, required_argument or
+ * optional_argument.  Where it goes: FLAG set, *FLAG = VALUE for each use;
+ * ARG set, *ARG = its argument (the last one wins); neither, opt_next
+ * returns ID to the command (optarg holding its argument).  A table of
+ * them is written with the macros below (as git's parse-options tables
+ * are) and ends with OPT_END.
+ */
+struct opt_def {
+	int id;
+	const char *name;
+	int has_arg;
+	int *flag;
 	int value;
+	const char **arg;
 };
+
+/* An option without argument that sets *FLAG = VALUE. */
+#define OPT_SET(id, name, flag, value)                                         \
+	{                                                                      \
+		(id), (name), no_argument, (flag), (value), NULL               \
+	}
+/* An option whose argument is kept in *ARG. */
+#define OPT_STR(id, name, arg)                                                 \
+	{                                                                      \
+		(id), (name), required_argument, NULL, 0, (arg)                \
+	}
+/* An option returned to the command's own switch. */
+#define OPT_CASE(id, name, has_arg)                                            \
+	{                                                                      \
+		(id), (name), (has_arg), NULL, 0, NULL                         \
+	}
+#define OPT_END                                                                \
+	{                                                                      \
+		0, NULL, 0, NULL, 0, NULL                                      \
+	}
 
 /*
- * Where the shared options go: each pointer the command sets makes its
- * options taken here (NULL: the command does not take them).
- *   progress: --progress 1, --no-progress -1 (always taken)
- *   follow:   -L/--dereference 1, -P/--no-dereference 0
- *   format:   -0/--null OUT_NUL, -j/--json OUT_JSON, the last wins
- * -L, -P, -0 and -j only when the command's short options list them (their
- * long names are added then; a command whose -L has another long name,
- * create's --logical, takes it as a flag instead).
- *   flags:    the command's own options that only set a flag, ended by
- *             {0} (they are taken here, not returned to it); the long
- *             names of -r (--recursive), -n (--dry-run) and -v
- *             (--verbose) are added for a command whose short options
- *             and flags list them
- *   args:     the command's own options that only keep their argument,
- *             ended by {0} (taken here too)
- * A long name the command lists itself is not added again.
+ * The options every command may share, written once here: each pointer
+ * the command sets makes them taken into it (NULL: not an option of that
+ * command), short and long names both.
+ *   progress:  --progress 1, --no-progress -1 (set by every command)
+ *   follow:    -L/--dereference 1, -P/--no-dereference 0
+ *   json, nul: -j/--json OUT_JSON, -0/--null OUT_NUL (the same field
+ *              for both: the last wins)
+ *   recursive: -r, -R, --recursive 1
+ *   dry_run:   -n, --dry-run 1
+ *   verbose:   -v, --verbose 1
+ * -h/--help is every command's.  A command whose -L, -P or -0 means
+ * something else (create's --logical, --physical, --null) declares it
+ * among its own instead.
  */
-/* An option that only keeps its argument: getopt's C sets *TO to optarg. */
-struct opt_arg {
-	int c;
-	const char **to;
-};
-
 struct opt_shared {
 	int *progress;
 	int *follow;
-	enum out_format *format;
-	const struct opt_flag *flags;
-	const struct opt_arg *args;
+	enum out_format *json;
+	enum out_format *nul;
+	int *recursive;
+	int *dry_run;
+	int *verbose;
 };
 
 struct opt_parser {
 	const char *cmd;
 	void (*help)(void);
+	const struct opt_def *defs;
 	struct opt_shared to;
 	char shortopts[64];
 	struct option longopts[OPT_MAX_LONG + 1];
@@ -67,17 +94,13 @@ struct opt_parser {
 };
 
 /*
- * Set P up for the command CMD: SHORTOPTS and LONGOPTS are its options
- * (without --progress, --no-progress, -h, --help and the long names of
- * the shared options TO takes, which are added),
- * LONGOPTS ended by a zero entry; HELP prints its help; TO says where the
- * shared options go.  Resets getopt (optind), so one process may parse
- * twice (the unit tests).  A table too long for P is a programming error
- * (abort).
+ * Set P up for the command CMD: DEFS are its own options (to OPT_END),
+ * TO the shared ones it takes, HELP prints its help.  Resets getopt
+ * (optind), so one process may parse twice (the unit tests).  A table
+ * too long for P is a programming error (abort).
  */
-void opt_init(struct opt_parser *p, const char *cmd, const char *shortopts,
-	      const struct option *longopts, void (*help)(void),
-	      struct opt_shared to);
+void opt_init(struct opt_parser *p, const char *cmd, const struct opt_def *defs,
+	      void (*help)(void), struct opt_shared to);
 
 /*
  * The next option of the command's own (its getopt value, > 0; optarg
@@ -91,11 +114,11 @@ void opt_init(struct opt_parser *p, const char *cmd, const char *shortopts,
 int opt_next(struct opt_parser *p, int argc, char **argv);
 
 /*
- * Every option, for a command whose options are all taken by P's tables
- * (flags, args and the shared ones): opt_next to the end.  Returns -1 to
- * go on (optind is the first operand), or the exit status as opt_next
- * leaves it in P->status.  An option the tables do not take is a
- * programming error (abort).
+ * Every option, for a command whose options are all taken by P (its own
+ * flags and arguments, and the shared ones): opt_next to the end.  Returns -1
+ * to go on (optind is the first operand), or the exit status as opt_next leaves
+ * it in P->status.  An option the tables do not take is a programming error
+ * (abort).
  */
 int opt_parse(struct opt_parser *p, int argc, char **argv);
 

@@ -14,11 +14,16 @@ static void help(void) { helped++; }
 
 enum { OPT_ROOT = OPT_OWN };
 
-static const struct option own[] = {
-	{"root", required_argument, NULL, OPT_ROOT},
-	{"verbose", no_argument, NULL, 'v'},
-	{NULL, 0, NULL, 0},
+/* Options returned to the command: --root; -v/--verbose. */
+static const struct opt_def own[] = {
+	OPT_CASE(OPT_ROOT, "root", required_argument),
+	OPT_END,
 };
+static const struct opt_def own_v[] = {
+	OPT_CASE('v', "verbose", no_argument),
+	OPT_END,
+};
+static const struct opt_def none[] = {OPT_END};
 
 struct fields {
 	int progress, follow;
@@ -28,22 +33,22 @@ struct fields {
 };
 
 /*
- * Parse ARGV (NULL-terminated) into F (-v a flag option); returns
- * opt_next's last answer.
+ * Parse ARGV (NULL-terminated) into F (-v the shared flag option);
+ * returns opt_next's last answer.
  */
 static int parse(char **argv, struct fields *f, struct opt_parser *p)
 {
-	const struct opt_flag flags[] = {{'v', &f->verbose, 1}, {0, NULL, 0}};
 	int argc = 0;
 	while (argv[argc])
 		argc++;
 	memset(f, 0, sizeof *f);
 	f->follow = 1;
-	opt_init(p, "test", "v0jLP", own, help,
+	opt_init(p, "test", own, help,
 		 (struct opt_shared){.progress = &f->progress,
 				     .follow = &f->follow,
-				     .format = &f->format,
-				     .flags = flags});
+				     .json = &f->format,
+				     .nul = &f->format,
+				     .verbose = &f->verbose});
 	int c;
 	while ((c = opt_next(p, argc, argv)) > 0) {
 		if (c == OPT_ROOT)
@@ -102,63 +107,59 @@ static void test_not_shared(void **state)
 	char *argv[] = {"test", "-L", NULL};
 	int progress = 0;
 	struct opt_parser p;
-	opt_init(&p, "test", "v", own + 1, help,
+	opt_init(&p, "test", own_v, help,
 		 (struct opt_shared){.progress = &progress});
 	assert_int_equal(opt_next(&p, 2, argv), -1);
 	assert_int_equal(p.status, HLN_EXIT_USAGE);
 	/* nor its long names */
 	char *argv2[] = {"test", "--dereference", "--json", NULL};
-	opt_init(&p, "test", "v", own + 1, help,
+	opt_init(&p, "test", own_v, help,
 		 (struct opt_shared){.progress = &progress});
 	assert_int_equal(opt_next(&p, 3, argv2), -1);
 	assert_int_equal(p.status, HLN_EXIT_USAGE);
 }
 
 /*
- * The long names of -r, -n and -v come with the flags that take them:
+ * The long names of -r, -n and -v come with the fields that take them:
  * --recursive, --dry-run, --verbose, and "--verb" as getopt_long
- * abbreviates; unknown for a command whose flags do not take them.
+ * abbreviates; unknown for a command that does not take them.
  */
 static void test_flag_long_names(void **state)
 {
 	(void)state;
-	static const struct option none[] = {{NULL, 0, NULL, 0}};
 	char *argv[] = {"test", "--recursive", "--dry-run", "--verb", NULL};
 	int r = 0, n = 0, v = 0;
-	const struct opt_flag flags[] = {
-		{'r', &r, 1}, {'n', &n, 1}, {'v', &v, 1}, {0, NULL, 0}};
 	struct opt_parser p;
-	opt_init(&p, "test", "rnv", none, help,
-		 (struct opt_shared){.flags = flags});
+	opt_init(&p, "test", none, help,
+		 (struct opt_shared){
+			 .recursive = &r, .dry_run = &n, .verbose = &v});
 	assert_int_equal(opt_next(&p, 4, argv), 0);
 	assert_int_equal(r + n + v, 3);
 	char *argv2[] = {"test", "--dry-run", NULL};
-	opt_init(&p, "test", "rv", none, help,
-		 (struct opt_shared){.flags = flags});
+	opt_init(&p, "test", none, help,
+		 (struct opt_shared){.recursive = &r, .verbose = &v});
 	assert_int_equal(opt_next(&p, 2, argv2), -1);
 	assert_int_equal(p.status, HLN_EXIT_USAGE);
 }
 
-/* opt_arg: the argument kept, the last one wins; opt_parse to the end. */
+/* OPT_STR: the argument kept, the last one wins; opt_parse to the end. */
 static void test_args_and_parse(void **state)
 {
 	(void)state;
 	char *argv[] = {"test", "--root=/a", "x", "--root", "/b", "-v", NULL};
 	const char *root = NULL;
 	int v = 0;
-	const struct opt_flag flags[] = {{'v', &v, 1}, {0, NULL, 0}};
-	const struct opt_arg args[] = {{OPT_ROOT, &root}, {0, NULL}};
+	const struct opt_def defs[] = {OPT_STR(OPT_ROOT, "root", &root),
+				       OPT_END};
 	struct opt_parser p;
-	opt_init(&p, "test", "v", own, help,
-		 (struct opt_shared){.flags = flags, .args = args});
+	opt_init(&p, "test", defs, help, (struct opt_shared){.verbose = &v});
 	assert_int_equal(opt_parse(&p, 6, argv), -1);
 	assert_string_equal(root, "/b");
 	assert_int_equal(v, 1);
 	assert_string_equal(argv[optind], "x");
 	/* a usage error: its exit status */
 	char *argv2[] = {"test", "--root", NULL};
-	opt_init(&p, "test", "v", own, help,
-		 (struct opt_shared){.flags = flags, .args = args});
+	opt_init(&p, "test", defs, help, (struct opt_shared){.verbose = &v});
 	assert_int_equal(opt_parse(&p, 2, argv2), HLN_EXIT_USAGE);
 }
 
@@ -207,14 +208,14 @@ static void test_missing_operand(void **state)
 	struct opt_parser p;
 	assert_int_equal(parse(argv, &f, &p), 0); /* not asked: fine */
 	int verbose = 0;
-	opt_init(&p, "test", "v", own + 1, help,
+	opt_init(&p, "test", own_v, help,
 		 (struct opt_shared){.progress = &verbose});
 	p.missing = "missing file operand";
 	assert_int_equal(opt_next(&p, 2, argv), 'v');
 	assert_int_equal(opt_next(&p, 2, argv), -1);
 	assert_int_equal(p.status, HLN_EXIT_USAGE);
 	char *argv2[] = {"test", "-v", "x", NULL};
-	opt_init(&p, "test", "v", own + 1, help,
+	opt_init(&p, "test", own_v, help,
 		 (struct opt_shared){.progress = &verbose});
 	p.missing = "missing file operand";
 	assert_int_equal(opt_next(&p, 3, argv2), 'v');
