@@ -39,7 +39,7 @@ else
 btrfs-progs xfsprogs e2fsprogs acl attr util-linux python3 gcc-mingw-w64-x86-64
 wine shellcheck cppcheck clang-format clang-14 libclang-rt-14-dev
 libfuzzer-14-dev git debhelper dpkg-dev lintian man-db bash-completion tmux zip
-unzip debootstrap zsh fish"
+unzip debootstrap zsh fish jdupes rdfind fdupes duperemove"
 fi
 missing=
 for p in $pkgs; do
