@@ -279,7 +279,7 @@ build/man/hln.1: man/hln.1 man/stamp.sh VERSION CHANGES
 	@mkdir -p $(@D)
 	sh man/stamp.sh <man/hln.1 >$@.tmp && mv -f $@.tmp $@
 
-bench: hln
+bench: deps hln
 	@sh bench/run.sh "$(CURDIR)/hln"
 
 install: hln build/man/hln.1
