@@ -79,21 +79,9 @@ int dupes_parse_size(const char *s, uint64_t *out)
 
 /* ---- collect ---- */
 
-/*
- * One name of a regular file, as the walk met it: its directory stored
- * once (in the store, as groups.c stores them) and its name there.
- */
-struct rec {
-	uint64_t dev, ino, size;
-	uint32_t nlink; /* at most UINT32_MAX: only compared */
-	uint32_t op;
-	const void *dir; /* groups_dir_enter's, or NULL for an operand */
-	const char *name; /* in the store, or the operand itself */
-};
-
+/* One worker's records (groups_rec_add's). */
 struct recs {
-	_Alignas(64) struct rec *v;
-	size_t n, cap;
+	_Alignas(64) struct groups_recs r;
 	int nomem;
 };
 
@@ -126,33 +114,16 @@ static int excluded(const struct dupes_opts *o, const char *name)
 }
 
 /* Add the name NAME in DIR (NULL: NAME is an operand, kept as given). */
-static int add_rec(struct collect *c, int w, const void *dir, const char *name,
-		   const struct hln_stat *st)
+static int add_rec(struct collect *c, int w, const struct gdir *dir,
+		   const char *name, const struct hln_stat *st)
 {
 	if (st->size < c->o->min_size || st->size > c->o->max_size)
 		return 0;
-	struct recs *p = &c->part[w];
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? 2 * p->cap : 256;
-		struct rec *v = reallocarray(p->v, cap, sizeof *v);
-		if (!v)
-			return -ENOMEM;
-		p->v = v;
-		p->cap = cap;
-	}
-	if (dir) {
-		name = groups_keep(c->store, w, name);
-		if (!name)
-			return -ENOMEM;
-	}
-	struct rec *r = &p->v[p->n++];
-	r->dev = st->dev;
-	r->ino = st->ino;
-	r->size = st->size;
-	r->nlink = st->nlink > UINT32_MAX ? UINT32_MAX : (uint32_t)st->nlink;
+	struct groups_rec *r =
+		groups_rec_add(c->store, w, &c->part[w].r, dir, name, st);
+	if (!r)
+		return -ENOMEM;
 	r->op = c->op;
-	r->dir = dir;
-	r->name = name;
 	return 0;
 }
 
@@ -255,7 +226,7 @@ static int collect_all(struct collect *c, char *const *paths, int n)
 /* By file, the files of one size together, a file's lowest operand first. */
 static int cmp_rec(const void *a, const void *b)
 {
-	const struct rec *x = a, *y = b;
+	const struct groups_rec *x = a, *y = b;
 	if (x->dev != y->dev)
 		return x->dev < y->dev ? -1 : 1;
 	if (x->size != y->size)
@@ -302,8 +273,8 @@ struct engine {
  * Returns 0 or -ENOMEM.
  */
 static int inode_names(struct engine *g, struct dupes_inode *d,
-		       const struct rec *v, size_t k, size_t m, char **buf,
-		       size_t *cap)
+		       const struct groups_rec *v, size_t k, size_t m,
+		       char **buf, size_t *cap)
 {
 	int rc = 0;
 	d->op = v[k].op; /* the lowest: the records sort by operand */
@@ -334,7 +305,7 @@ static int inode_names(struct engine *g, struct dupes_inode *d,
  * more inodes of one filesystem, with their names as full paths.  Frees
  * the records.
  */
-static int build(struct engine *g, struct rec *v, size_t n)
+static int build(struct engine *g, struct groups_rec *v, size_t n)
 {
 	if (n > 1)
 		qsort(v, n, sizeof *v, cmp_rec);
@@ -400,7 +371,8 @@ static int build(struct engine *g, struct rec *v, size_t n)
 		}
 		j = i;
 		if (held - j >= SHRINK_STEP) {
-			struct rec *less = realloc(v, (j ? j : 1) * sizeof *v);
+			struct groups_rec *less =
+				realloc(v, (j ? j : 1) * sizeof *v);
 			if (less)
 				v = less;
 			held = j;
@@ -1420,28 +1392,28 @@ static int walk_waited(const struct hln_usage *a, const struct hln_usage *b)
  * twice).  Returns the array (*N records) or NULL when out of memory
  * (the parts are freed either way).
  */
-static struct rec *merge_recs(struct collect *c, size_t *n)
+static struct groups_rec *merge_recs(struct collect *c, size_t *n)
 {
 	size_t total = 0;
 	int big = 0;
 	for (int w = 0; w < MAX_WORKERS; w++) {
-		total += c->part[w].n;
-		if (c->part[w].cap > c->part[big].cap)
+		total += c->part[w].r.n;
+		if (c->part[w].r.cap > c->part[big].r.cap)
 			big = w;
 	}
-	struct rec *all =
-		reallocarray(c->part[big].v, total ? total : 1, sizeof *all);
+	struct groups_rec *all =
+		reallocarray(c->part[big].r.v, total ? total : 1, sizeof *all);
 	if (all)
-		c->part[big].v = NULL;
-	size_t k = all ? c->part[big].n : 0;
+		c->part[big].r.v = NULL;
+	size_t k = all ? c->part[big].r.n : 0;
 	for (int w = 0; w < MAX_WORKERS; w++) {
-		if (all && w != big && c->part[w].n) {
-			memcpy(all + k, c->part[w].v,
-			       c->part[w].n * sizeof *all);
-			k += c->part[w].n;
+		if (all && w != big && c->part[w].r.n) {
+			memcpy(all + k, c->part[w].r.v,
+			       c->part[w].r.n * sizeof *all);
+			k += c->part[w].r.n;
 		}
-		free(c->part[w].v);
-		c->part[w].v = NULL;
+		free(c->part[w].r.v);
+		c->part[w].r.v = NULL;
 	}
 	*n = k;
 	return all;
@@ -1478,7 +1450,7 @@ int dupes_run(char *const *paths, int n, const struct dupes_opts *o,
 	r->failed |= c->failed;
 
 	size_t k;
-	struct rec *all = merge_recs(c, &k);
+	struct groups_rec *all = merge_recs(c, &k);
 	free(c);
 	if (!all)
 		rc = -ENOMEM;

@@ -26,14 +26,6 @@ struct gdir {
 	char name[]; /* a root: the root as given, less one trailing '/' */
 };
 
-/* One name collected. */
-struct grec {
-	uint64_t dev, ino, size;
-	const struct gdir *dir;
-	const char *name; /* in the arena */
-	uint32_t nlink;
-};
-
 /* A block of the arena. */
 struct chunk {
 	struct chunk *next;
@@ -45,8 +37,7 @@ struct chunk {
 
 /* What one worker collects. */
 struct part {
-	_Alignas(64) struct grec *v; /* a cache line each */
-	size_t n, cap;
+	_Alignas(64) struct groups_recs recs; /* a cache line each */
 	struct chunk *chunks;
 	char *pos; /* free space in the newest chunk */
 	size_t left;
@@ -56,7 +47,7 @@ struct groups {
 	int flags;
 	int sorted;
 	struct part part[MAX_PARTS];
-	struct grec *v; /* every record, once sorted */
+	struct groups_rec *v; /* every record, once sorted */
 	size_t n;
 	size_t *grp; /* the groups, sorted: where their names start in v */
 	size_t ngroups;
@@ -75,7 +66,7 @@ struct groups *groups_new(int flags)
 
 static void part_free(struct part *p)
 {
-	free(p->v);
+	free(p->recs.v);
 	for (struct chunk *c = p->chunks, *next; c; c = next) {
 		next = c->next;
 		free(c);
@@ -168,26 +159,10 @@ int groups_add(struct groups *g, const struct walk_entry *e,
 		return 1;
 	if (!e->dirdata)
 		return -EINVAL;
-	struct part *p = part_of(g, e->worker);
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 256;
-		struct grec *v = reallocarray(p->v, cap, sizeof *v);
-		if (!v)
-			return -ENOMEM;
-		p->v = v;
-		p->cap = cap;
-	}
-	const char *name = groups_keep(g, e->worker, e->name);
-	if (!name)
-		return -ENOMEM;
-	struct grec *r = &p->v[p->n++];
-	r->dev = st->dev;
-	r->ino = st->ino;
-	r->size = st->size;
-	r->dir = e->dirdata;
-	r->name = name;
-	r->nlink = st->nlink > UINT32_MAX ? UINT32_MAX : (uint32_t)st->nlink;
-	return 0;
+	return groups_rec_add(g, e->worker, &part_of(g, e->worker)->recs,
+			      e->dirdata, e->name, st)
+		       ? 0
+		       : -ENOMEM;
 }
 
 const char *groups_keep(struct groups *g, int worker, const char *name)
@@ -197,6 +172,31 @@ const char *groups_keep(struct groups *g, int worker, const char *name)
 	if (r)
 		memcpy(r, name, len + 1);
 	return r;
+}
+
+struct groups_rec *groups_rec_add(struct groups *g, int worker,
+				  struct groups_recs *r, const struct gdir *dir,
+				  const char *name, const struct hln_stat *st)
+{
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 256;
+		struct groups_rec *v = reallocarray(r->v, cap, sizeof *v);
+		if (!v)
+			return NULL;
+		r->v = v;
+		r->cap = cap;
+	}
+	if (dir && !(name = groups_keep(g, worker, name)))
+		return NULL;
+	struct groups_rec *rec = &r->v[r->n++];
+	rec->dev = st->dev;
+	rec->ino = st->ino;
+	rec->size = st->size;
+	rec->dir = dir;
+	rec->name = name;
+	rec->nlink = st->nlink > UINT32_MAX ? UINT32_MAX : (uint32_t)st->nlink;
+	rec->op = 0;
+	return rec;
 }
 
 /* ---- walking ---- */
@@ -323,8 +323,8 @@ static int cmp_component(const char *x, int tx, const char *y, int ty)
 }
 
 /* Compare, bytewise, the paths of names A and B. */
-static int cmp_path(struct groups *g, const struct grec *a,
-		    const struct grec *b)
+static int cmp_path(struct groups *g, const struct groups_rec *a,
+		    const struct groups_rec *b)
 {
 	if (a->dir == b->dir)
 		return strcmp(a->name, b->name);
@@ -432,7 +432,7 @@ static void sort_in_place(struct groups *g, void *base, size_t n, size_t size,
 /* Records by file, then by path. */
 static int cmp_rec(struct groups *g, const void *x, const void *y)
 {
-	const struct grec *a = x, *b = y;
+	const struct groups_rec *a = x, *b = y;
 	if (a->dev != b->dev)
 		return a->dev < b->dev ? -1 : 1;
 	if (a->ino != b->ino)
@@ -470,35 +470,39 @@ static int merge_parts(struct groups *g)
 {
 	size_t n = 0, big = 0;
 	for (int i = 0; i < MAX_PARTS; i++) {
-		n += g->part[i].n;
-		if (g->part[i].cap > g->part[big].cap)
+		n += g->part[i].recs.n;
+		if (g->part[i].recs.cap > g->part[big].recs.cap)
 			big = (size_t)i;
 	}
 	struct part *b = &g->part[big];
-	struct grec *v = b->v;
-	if (n > b->cap || !v) {
-		v = reallocarray(b->v, n ? n : 1, sizeof *v);
+	struct groups_rec *v = b->recs.v;
+	if (n > b->recs.cap || !v) {
+		v = reallocarray(b->recs.v, n ? n : 1, sizeof *v);
 		if (!v)
 			return -ENOMEM;
 	}
-	b->v = NULL;
-	size_t at = b->n;
-	b->n = b->cap = 0;
+	b->recs.v = NULL;
+	size_t at = b->recs.n;
+	b->recs.n = b->recs.cap = 0;
 	for (int i = 0; i < MAX_PARTS; i++) {
 		struct part *p = &g->part[i];
-		while (p->n) {
-			size_t k = p->n < MERGE_STEP ? p->n : MERGE_STEP;
-			memcpy(v + at, p->v + p->n - k, k * sizeof *v);
+		while (p->recs.n) {
+			size_t k =
+				p->recs.n < MERGE_STEP ? p->recs.n : MERGE_STEP;
+			memcpy(v + at, p->recs.v + p->recs.n - k,
+			       k * sizeof *v);
 			at += k;
-			p->n -= k;
-			struct grec *less =
-				p->n ? realloc(p->v, p->n * sizeof *v) : NULL;
+			p->recs.n -= k;
+			struct groups_rec *less =
+				p->recs.n ? realloc(p->recs.v,
+						    p->recs.n * sizeof *v)
+					  : NULL;
 			if (less)
-				p->v = less;
+				p->recs.v = less;
 		}
-		free(p->v);
-		p->v = NULL;
-		p->cap = 0;
+		free(p->recs.v);
+		p->recs.v = NULL;
+		p->recs.cap = 0;
 	}
 	g->v = v;
 	g->n = n;
@@ -532,7 +536,8 @@ long groups_sort(struct groups *g, size_t min_names)
 			ngroups++;
 	}
 	if (out < g->n) { /* what can no longer form a group goes */
-		struct grec *v = reallocarray(g->v, out ? out : 1, sizeof *v);
+		struct groups_rec *v =
+			reallocarray(g->v, out ? out : 1, sizeof *v);
 		if (v)
 			g->v = v;
 	}
@@ -554,7 +559,7 @@ const struct name_group *groups_at(const struct groups *g, size_t i,
 				   struct name_group *buf)
 {
 	size_t first = g->grp[i];
-	const struct grec *r = &g->v[first];
+	const struct groups_rec *r = &g->v[first];
 	*buf = (struct name_group){.dev = r->dev,
 				   .ino = r->ino,
 				   .size = r->size,
@@ -569,7 +574,7 @@ const struct name_group *groups_at(const struct groups *g, size_t i,
 const char *groups_path(const struct groups *g, const struct name_group *gr,
 			size_t k, char **buf, size_t *cap)
 {
-	const struct grec *r = &g->v[gr->first + k];
+	const struct groups_rec *r = &g->v[gr->first + k];
 	return path_build(r->dir, r->name, buf, cap);
 }
 

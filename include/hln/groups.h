@@ -22,6 +22,25 @@
 #include "hln/walk.h"
 
 struct groups;
+struct gdir; /* a directory as groups_dir_enter recorded it */
+
+/*
+ * One name of a file, as groups collects them and dedupe its own (by
+ * size): the file's identity from its stat, its directory and its name.
+ */
+struct groups_rec {
+	uint64_t dev, ino, size;
+	const struct gdir *dir; /* NULL: an operand (dedupe's), as given */
+	const char *name; /* in the arena, or the operand itself */
+	uint32_t nlink; /* at most UINT32_MAX: only compared */
+	uint32_t op; /* dedupe's: the operand it was found under */
+};
+
+/* Records of one worker: V holds N of them, with room for CAP. */
+struct groups_recs {
+	struct groups_rec *v;
+	size_t n, cap;
+};
 
 /* What groups_new keeps. */
 enum groups_flags {
@@ -114,6 +133,17 @@ int groups_add(struct groups *g, const struct walk_entry *e,
  * NULL when out of memory.
  */
 const char *groups_keep(struct groups *g, int worker, const char *name);
+
+/*
+ * Append to R (one worker's, WORKER as walk_entry.worker) the name NAME in
+ * the directory DIR of the file whose stat is ST, op 0: NAME is kept in
+ * G's arena (groups_keep) unless DIR is NULL, when the caller keeps it.
+ * groups_add's records, and dedupe's own.  Thread-safe across different
+ * WORKER.  Returns the record, or NULL when out of memory.
+ */
+struct groups_rec *groups_rec_add(struct groups *g, int worker,
+				  struct groups_recs *r, const struct gdir *dir,
+				  const char *name, const struct hln_stat *st);
 
 /*
  * The full path of the name NAME in the directory DIR (what
