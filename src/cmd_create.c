@@ -126,6 +126,12 @@ static void on_failed(void *ctx, const char *src, const char *dest,
 			CMD, src,
 			"not a regular file: --reflink copies the data of regular files only");
 		break;
+	case LINKTREE_NOT_REVEALED:
+		msg_error(
+			CMD, dest,
+			"not made: the copy could not be renamed into place (%s); it is left complete in '%s'",
+			msg_reason(-err), msg_name(src, hln_isatty(2)));
+		break;
 	case LINKTREE_ERRNO:
 		if (src && o->lo.reflink && err == -EOPNOTSUPP)
 			linkerr_no_clone(CMD, src, dest);

@@ -475,6 +475,28 @@ static int place_new(struct replace_tmp *t, const char *name)
 	return rc;
 }
 
+/*
+ * COPY_UNSEEN: the copy made as NAME itself in DIR, a directory nobody
+ * sees until its tree is complete: on failure NAME is removed again.
+ */
+static int copy_unseen(struct hln_file *src, const struct hln_stat *st,
+		       struct hln_dir *dir, const char *name,
+		       enum copy_reflink reflink, int flags,
+		       struct copy_result *r)
+{
+	struct replace_tmp t = {.dir = dir};
+	int rc = hln_file_createat(dir, name, st->mode, &t.f);
+	if (rc < 0)
+		return rc;
+	rc = fill_copy(&t, src, st, reflink, 0, flags, r);
+	int rc2 = hln_file_close(t.f);
+	if (rc == 0)
+		rc = rc2;
+	if (rc < 0)
+		hln_dir_unlinkat(dir, name);
+	return rc;
+}
+
 int copy_to_name(struct hln_file *src, const struct hln_stat *st,
 		 struct hln_dir *dir, const char *name,
 		 enum copy_reflink reflink, const struct hln_stat *expect,
@@ -482,6 +504,8 @@ int copy_to_name(struct hln_file *src, const struct hln_stat *st,
 {
 	memset(r, 0, sizeof *r);
 	r->attempts = 1;
+	if ((flags & COPY_UNSEEN) && !expect)
+		return copy_unseen(src, st, dir, name, reflink, flags, r);
 	struct replace_tmp t;
 	int rc = replace_tmp_create_at(dir, name, st->mode, &t);
 	if (rc < 0)

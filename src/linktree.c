@@ -126,7 +126,13 @@ enum copy_state { COPY_MAKING, COPY_MADE, COPY_FAILED };
 
 struct tree {
 	const struct linktree_opts *o;
-	const char *dest;
+	const char *dest; /* where the copy is made */
+	/*
+	 * -r --reflink into a new name: DEST is a ".hln-" name beside it,
+	 * renamed to SHOWN (the name asked for, the one messages give) once
+	 * the copy is complete; else NULL.
+	 */
+	const char *shown;
 	struct walk_status status;
 	pthread_mutex_t lock; /* of the map */
 	pthread_cond_t made; /* a copy of the map is made, or failed */
@@ -177,11 +183,35 @@ static char *dest_path(const struct tree *t, const char *path, size_t rootlen)
 	return p;
 }
 
+/*
+ * PATH as the user will see it: below t->shown where the copy is made
+ * under a hidden name (malloc'd), else NULL (PATH itself is meant).
+ */
+static char *shown_path(const struct tree *t, const char *path)
+{
+	size_t dl = t->shown && path ? strlen(t->dest) : 0;
+	if (!dl || strncmp(path, t->dest, dl) != 0)
+		return NULL;
+	return path[dl] ? path_join_dup(t->shown, path + dl + 1)
+			: strdup(t->shown);
+}
+
 static void fail(struct tree *t, const char *src, const char *dest,
 		 enum linktree_fail why, int err)
 {
-	t->o->cb->failed(t->o->ctx, src, dest, why, err);
+	char *shown = shown_path(t, dest);
+	t->o->cb->failed(t->o->ctx, src, shown ? shown : dest, why, err);
+	free(shown);
 	walk_fail(&t->status);
+}
+
+/* The made() callback, with DEST as the user will see it. */
+static void report_made(const struct tree *t, const char *dest, const char *src,
+			enum linktree_made what)
+{
+	char *shown = shown_path(t, dest);
+	t->o->cb->made(t->o->ctx, shown ? shown : dest, src, what);
+	free(shown);
 }
 
 /* ---- copies (reflink) ---- */
@@ -541,6 +571,22 @@ static void flush_made_dirs(struct tree *t, const char *src, const char *dest)
 		free(t->made_dirs[i]);
 	}
 	free(t->made_dirs);
+	/*
+	 * The copy made under a hidden name comes into view, whole; where
+	 * the walk never entered the source (nothing was made), the hidden
+	 * directory goes, as no DEST would have been made.
+	 */
+	if (t->shown && t->ndirs == 0) {
+		hln_rmdir(t->dest);
+		return;
+	}
+	int moved = t->shown ? hln_rename_dir_new(t->dest, t->shown) : 0;
+	if (moved < 0) {
+		t->o->cb->failed(t->o->ctx, t->dest, t->shown,
+				 LINKTREE_NOT_REVEALED, moved);
+		walk_fail(&t->status);
+		return;
+	}
 	char *parent = path_dir_dup(dest);
 	int rc = parent ? hln_dir_sync(NULL, parent) : -ENOMEM;
 	free(parent);
@@ -569,7 +615,7 @@ static int on_existing(struct tree *t, const struct walk_entry *e,
 	if (!text && !o->reflink &&
 	    hln_dir_statat(e->dir, e->name, 0, &ss) == 0 && ss.dev == ds.dev &&
 	    ss.ino == ds.ino) {
-		o->cb->made(o->ctx, dp, e->path, LINKTREE_ALREADY);
+		report_made(t, dp, e->path, LINKTREE_ALREADY);
 		return 0;
 	}
 	if (ds.type == HLN_T_DIR) {
@@ -657,6 +703,9 @@ static int clone_file(struct tree *t, const struct walk_entry *e,
 		      enum linktree_made *what)
 {
 	int flags = COPY_LAZY;
+	if (t->shown)
+		flags |=
+			COPY_UNSEEN; /* nobody sees the tree until it is done */
 	if (atomic_load_explicit(&c->bare, memory_order_relaxed))
 		flags |= COPY_BARE;
 	if (atomic_load_explicit(&t->clone_dev, memory_order_relaxed) ==
@@ -792,7 +841,7 @@ static int tree_entry(void *ctx, const struct walk_entry *e)
 	int rc = 0;
 	enum linktree_made what = LINKTREE_LINKED;
 	if (o->dry_run) {
-		o->cb->made(o->ctx, dp, e->path,
+		report_made(t, dp, e->path,
 			    e->type == HLN_T_LNK ? LINKTREE_LINKED
 						 : dry_what(o));
 		goto out;
@@ -813,7 +862,7 @@ static int tree_entry(void *ctx, const struct walk_entry *e)
 		if (o->made && made_add(o->made, c->dev, c->ino, e->name) < 0)
 			rc = -ENOMEM;
 		walk_found(o->progress);
-		o->cb->made(o->ctx, dp, e->path, what);
+		report_made(t, dp, e->path, what);
 	} else if (rc < 0) {
 		fail(t, e->path, dp, LINKTREE_ERRNO, rc);
 	}
@@ -840,6 +889,35 @@ static int dest_within(const char *dest, const struct hln_stat *src)
 	return in;
 }
 
+/*
+ * -r --reflink to DEST, a name that does not exist yet: the copy is made
+ * in a new directory under a ".hln-" name beside it, renamed to DEST when
+ * complete (flush_made_dirs), so its files can be made under their own
+ * names with no temporary each (COPY_UNSEEN), and a crash leaves DEST
+ * absent or whole.  Returns that directory's path (malloc'd), or NULL
+ * where DEST exists or none can be made there (then the copy is made at
+ * DEST itself, file by file, and any error is said for DEST as before).
+ */
+static char *hidden_root(const char *dest)
+{
+	struct hln_stat st;
+	if (hln_stat_path(dest, 0, &st) != -ENOENT)
+		return NULL;
+	size_t size = strlen(dest) + 64;
+	char *p = malloc(size);
+	int rc = p ? -EEXIST : -ENOMEM;
+	for (int tries = 0; tries < 8 && rc == -EEXIST; tries++) {
+		rc = replace_tmpname(dest, p, size);
+		if (rc == 0)
+			rc = hln_mkdir(p, 0700);
+	}
+	if (rc < 0) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
 int linktree_make(const char *src, const char *dest,
 		  const struct linktree_opts *o)
 {
@@ -857,6 +935,12 @@ int linktree_make(const char *src, const char *dest,
 	if (dest_within(dest, &ss)) {
 		fail(&t, src, dest, LINKTREE_INTO_ITSELF, 0);
 		return HLN_EXIT_FAIL;
+	}
+	char *hidden = NULL;
+	if (o->reflink && !o->dry_run && ss.type == HLN_T_DIR &&
+	    (hidden = hidden_root(dest))) {
+		t.dest = hidden;
+		t.shown = dest;
 	}
 	struct walk_opts wo = {0};
 	wo.follow_root = o->follow_root;
@@ -876,6 +960,7 @@ int linktree_make(const char *src, const char *dest,
 	for (struct inotab_entry *e; (e = inotab_next(&t.map, &pos));)
 		free(e->copy);
 	inotab_free(&t.map);
+	free(hidden);
 	pthread_mutex_destroy(&t.lock);
 	pthread_mutex_destroy(&t.dirs_lock);
 	pthread_cond_destroy(&t.made);

@@ -100,8 +100,15 @@ int copy_break(struct hln_dir *dir, const char *name, enum copy_reflink reflink,
  * (R->bare said so), so this one's are not listed to remove what it
  * inherited.  COPY_CLONES: a clone of a file of SRC's filesystem worked
  * before, so an empty SRC needs no clone call (it is reported cloned).
- * The new file is made with SRC's permission bits where it has no name
- * (O_TMPFILE), so that no chmod follows where the umask kept them.
+ * COPY_UNSEEN (with EXPECT NULL): DIR is in a tree nobody can see until
+ * it is complete (create -r --reflink builds a new tree under a ".hln-"
+ * name and renames it into place at the end), so the copy is made as
+ * NAME itself (O_CREAT|O_EXCL), with no temporary and no link: where a
+ * crash cuts it, the whole tree is still hidden.  On failure NAME is
+ * removed again.
+ * The new file is made with SRC's permission bits (O_TMPFILE, or
+ * COPY_UNSEEN's create), so that no chmod follows where the umask kept
+ * them.
  * Fills R.
  * Returns 0, or -errno: -EOPNOTSUPP (COPY_REFLINK_ALWAYS where cloning is
  * impossible), -EEXIST, -ECANCELED (NAME no longer held EXPECT), -EINTR
@@ -111,6 +118,7 @@ int copy_break(struct hln_dir *dir, const char *name, enum copy_reflink reflink,
 #define COPY_LAZY 1
 #define COPY_BARE 2
 #define COPY_CLONES 4
+#define COPY_UNSEEN 8
 int copy_to_name(struct hln_file *src, const struct hln_stat *st,
 		 struct hln_dir *dir, const char *name,
 		 enum copy_reflink reflink, const struct hln_stat *expect,

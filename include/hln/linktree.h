@@ -63,7 +63,10 @@ enum linktree_fail {
 	LINKTREE_JUST_MADE, /* the name was made earlier in this run */
 	LINKTREE_INTO_ITSELF, /* DEST is inside SRC */
 	LINKTREE_SAME_FILE, /* -f a a, or a clone of a name of itself */
-	LINKTREE_NOT_REGULAR /* reflink: SRC is no regular file to copy */
+	LINKTREE_NOT_REGULAR, /* reflink: SRC is no regular file to copy */
+	LINKTREE_NOT_REVEALED /* reflink -r: the copy, complete under the
+				 hidden name SRC, could not be renamed to
+				 DEST (ERR says why); it is left there */
 };
 
 /* What became of a name, for made(). */

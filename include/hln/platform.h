@@ -78,6 +78,22 @@ int hln_link(const char *target, const char *newpath, int flags);
  */
 int hln_rename(const char *from, const char *to);
 
+/*
+ * Rename the directory FROM to TO, which must not exist: whatever TO is
+ * when the call runs is never replaced (Linux renameat2 RENAME_NOREPLACE;
+ * elsewhere rename(2), which moves a directory over nothing but an empty
+ * directory; Windows MoveFileExW without replacing; failpoint "rename").
+ * Returns 0, or -errno: -EEXIST (TO exists), -ENOTEMPTY, -ENOTDIR,
+ * -ENOENT, -EACCES, -EXDEV, ...
+ */
+int hln_rename_dir_new(const char *from, const char *to);
+
+/*
+ * Remove the empty directory PATH (failpoint "rmdir").  Returns 0 or
+ * -errno: -ENOTEMPTY, -ENOENT, -ENOTDIR, -EACCES, -EBUSY, ...
+ */
+int hln_rmdir(const char *path);
+
 /* Remove the non-directory name PATH.  Returns 0 or -errno. */
 int hln_unlink(const char *path);
 
@@ -360,6 +376,16 @@ int hln_file_openat(struct hln_dir *d, const char *name, int how,
  */
 int hln_file_tmpfile(struct hln_dir *d, const char *dir, uint32_t mode,
 		     struct hln_file **out);
+
+/*
+ * Create the new file NAME in D (D NULL: NAME is a path), read-write,
+ * with the permission bits MODE & 0777 less the umask (Windows: none);
+ * NAME must not exist, and a final symlink is not followed (failpoint
+ * "create").  Returns 0 with *OUT set, or -errno: -EEXIST, -ENOENT,
+ * -EACCES, -ENOSPC, -EDQUOT, -EROFS, ...
+ */
+int hln_file_createat(struct hln_dir *d, const char *name, uint32_t mode,
+		      struct hln_file **out);
 
 /*
  * Give the unnamed file F (from hln_file_tmpfile) the name NAME in D (D

@@ -128,4 +128,11 @@ int fast_advise(int fd, uint64_t off, uint64_t len, int how);
 /* renameat2 RENAME_EXCHANGE of A and B in DIRFD: 0, -ENOSYS, -errno. */
 int fast_exchange(int dirfd, const char *a, const char *b);
 
+/*
+ * Rename A to B (relative to DIRFD) where B does not exist, never
+ * replacing it (renameat2 RENAME_NOREPLACE).  0, -ENOSYS where the OS or
+ * the filesystem cannot promise that, or -errno.
+ */
+int fast_rename_new(int dirfd, const char *a, const char *b);
+
 #endif

@@ -522,6 +522,15 @@ int fast_exchange(int dirfd, const char *a, const char *b)
 	return -errno;
 }
 
+int fast_rename_new(int dirfd, const char *a, const char *b)
+{
+	if (renameat2(dirfd, a, dirfd, b, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)
+		return -ENOSYS;
+	return -errno;
+}
+
 /* ---- sharing blocks (dedupe --reflink) ---- */
 
 int fast_dedupe(int src, uint64_t off, uint64_t len, const int *dst, size_t n,

@@ -110,6 +110,22 @@ int hln_rename(const char *from, const char *to)
 	return rename(from, to) < 0 ? NEG_ERRNO() : 0;
 }
 
+int hln_rename_dir_new(const char *from, const char *to)
+{
+	HLN_FAILPOINT("rename");
+	int rc = fast_rename_new(AT_FDCWD, from, to);
+	if (rc != -ENOSYS)
+		return rc;
+	/* rename(2) moves a directory over an empty directory only. */
+	return rename(from, to) < 0 ? NEG_ERRNO() : 0;
+}
+
+int hln_rmdir(const char *path)
+{
+	HLN_FAILPOINT("rmdir");
+	return rmdir(path) < 0 ? NEG_ERRNO() : 0;
+}
+
 int hln_unlink(const char *path)
 {
 	HLN_FAILPOINT("unlink");
@@ -708,6 +724,18 @@ int hln_file_tmpfile(struct hln_dir *d, const char *dir, uint32_t mode,
 	int fd = fast_tmpfile(fd_of(d), dir, mode & 0777);
 	if (fd < 0)
 		return fd;
+	return file_from_fd(fd, out);
+}
+
+int hln_file_createat(struct hln_dir *d, const char *name, uint32_t mode,
+		      struct hln_file **out)
+{
+	HLN_FAILPOINT("create");
+	int fd = openat(fd_of(d), name,
+			O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			(mode_t)(mode & 0777));
+	if (fd < 0)
+		return NEG_ERRNO();
 	return file_from_fd(fd, out);
 }
 

@@ -1634,6 +1634,82 @@ used_kib() { sync -f "$1" && df -k --output=used "$1" | tail -n 1; }
 	done
 }
 
+@test "-r --reflink: the copy is made under a hidden name and appears whole, never part-made" {
+	need_linux_path "the portable path cannot clone"
+	mount_cow m btrfs
+	local d i
+	for d in $(seq 40); do
+		mkdir -p "m/src/$d"
+		for i in $(seq 50); do
+			printf 'file %s %s\n' "$d" "$i" >"m/src/$d/$i"
+		done
+	done
+	"$HLN" create -r --reflink --no-progress m/src m/dst &
+	local pid=$! seen=
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ -d m/dst ]; then
+			seen=$(find m/dst -type f | wc -l)
+			break
+		fi
+	done
+	wait "$pid" || fail "create -r --reflink failed"
+	# seen empty: it was all done before the loop looked
+	[ -z "$seen" ] || [ "$seen" = 2000 ] || fail "m/dst appeared with $seen of 2000 files"
+	diff -r m/src m/dst || fail "not the copy"
+	no_temp_left m
+	# an existing DEST (-T) is merged into as before, file by file
+	rm m/dst/1/1
+	hrun create -r -T --reflink --no-progress m/src m/dst
+	expect_status 1
+	expect_err_has "m/dst/1/2: already exists; use -f to replace it"
+	expect_content m/dst/1/1 "file 1 1"
+	no_temp_left m
+}
+
+@test "-r --reflink: a failure at any step leaves no .hln- but the whole copy it names" {
+	need_linux_path "the portable path cannot clone"
+	need_fp
+	mount_cow m btrfs
+	mkdir -p m/src/d
+	mkfile m/src/a data
+	mkfile m/src/d/b more
+	ln m/src/a m/src/d/a2
+	ln -s a m/src/l
+	local -A calls=()
+	local -a specs=()
+	local op spec left f
+	HLN_FAILPOINT_TRACE=$PWD/trace "$HLN_FP" create -r --reflink --no-progress m/src m/dst
+	diff -r --no-dereference m/src m/dst || fail "the traced run is not the copy"
+	grep -qx create trace || fail "no file made under its own name: $(sort -u trace)"
+	! grep -qx tmpfile trace || fail "a temporary file was made in the hidden tree"
+	while IFS= read -r op; do
+		calls[$op]=$((${calls[$op]:-0} + 1))
+		specs+=("$op=${calls[$op]}:EIO")
+	done <trace
+	[ "${#specs[@]}" -ge 10 ] || fail "only ${#specs[@]} calls traced"
+	for spec in "${specs[@]}"; do
+		rm -rf m/dst
+		fprun "$spec" create -r --reflink --no-progress m/src m/dst
+		left=$(find m -maxdepth 1 -name '.hln-*')
+		if [ "$status" -eq 0 ]; then
+			diff -r --no-dereference m/src m/dst || fail "$spec: exit 0 but not the copy"
+		else
+			expect_status 1
+			if [ -n "$left" ]; then
+				expect_err_has "it is left complete in"
+				diff -r --no-dereference m/src "$left" || fail "$spec: what is left is not the copy"
+				rm -rf "$left"
+			fi
+			if [ -d m/dst ]; then
+				while IFS= read -r f; do
+					cmp "m/src/$f" "m/dst/$f" || fail "$spec: $f half-made"
+				done < <(cd m/dst && find . -type f)
+			fi
+		fi
+		no_temp_left m
+	done
+}
+
 @test "--reflink where the suite runs: a clone, or the refusal naming the filesystem; auto copies" {
 	mkfile a "some data"
 	hrun create --reflink a b

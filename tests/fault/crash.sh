@@ -173,7 +173,8 @@ judge() {
 	{
 		n = $1; base = n; sub(/.*\//, "", base)
 		cnt[$2]++; nl[$2] = $3; who[$2] = n
-		if (base ~ /^\.hln-/) {
+		# a .hln- name, or a name in a tree made under one
+		if (n ~ /(^|\/)\.hln-/) {
 			left++; lname[n] = $2
 			next
 		}

@@ -7,9 +7,11 @@
  */
 #include "unit.h"
 
+#include <dirent.h>
 #include <sys/time.h>
 
 #include "hln.h"
+#include "hln/copy.h"
 #include "hln/linktree.h"
 #include "hln/platform.h"
 
@@ -324,13 +326,64 @@ static void test_mkdir_fails(void **state)
 	chmod("dst/sub/deep", 0755);
 }
 
+/* Whether the current directory holds a name starting with ".hln-". */
+static int hidden_left(void)
+{
+	DIR *d = opendir(".");
+	assert_non_null(d);
+	struct dirent *e;
+	int found = 0;
+	while ((e = readdir(d)))
+		found |= strncmp(e->d_name, ".hln-", 5) == 0;
+	closedir(d);
+	return found;
+}
+
+/*
+ * --reflink to a new name: the copy is made under a hidden name and
+ * renamed into place; messages name DEST; where that rename fails, the
+ * complete copy is left and said.
+ */
+static void test_reflink_new(void **state)
+{
+	struct fixture *f = *state;
+	make_src();
+	f->o.reflink = 1;
+	f->o.when = COPY_REFLINK_AUTO;
+	assert_int_equal(linktree_make("src", "dst", &f->o), HLN_EXIT_OK);
+	assert_int_equal(f->seen.failed, 0);
+	assert_int_equal(f->seen.already, 3); /* f, g, h cloned or copied */
+	assert_int_equal(f->seen.linked, 1); /* the symlink */
+	assert_false(hidden_left());
+	char buf[8];
+	assert_string_equal(unit_read_file("dst/sub/deep/h", buf, sizeof buf),
+			    "h");
+	assert_true(unit_ino("src/f") != unit_ino("dst/f"));
+	struct stat a, b;
+	assert_int_equal(stat("src/sub", &a), 0);
+	assert_int_equal(stat("dst/sub", &b), 0);
+	assert_int_equal(b.st_mode & 07777, 0750);
+	assert_int_equal(b.st_mtim.tv_nsec, a.st_mtim.tv_nsec);
+	reset(f);
+	assert_int_equal(unit_failpoints("rename=1:EACCES"), 0);
+	assert_int_equal(linktree_make("src", "dst2", &f->o), HLN_EXIT_FAIL);
+	unit_failpoints_off();
+	assert_int_equal(f->seen.why, LINKTREE_NOT_REVEALED);
+	assert_int_equal(f->seen.err, -EACCES);
+	assert_string_equal(f->seen.dest, "dst2");
+	assert_true(hidden_left());
+	assert_int_equal(access("dst2", F_OK), -1);
+	chmod("src/sub/deep", 0755);
+	chmod("dst/sub/deep", 0755);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_replicate), T(test_existing),    T(test_just_made),
 		T(test_made_set),  T(test_dry_run),     T(test_deep),
-		T(test_refused),   T(test_mkdir_fails),
+		T(test_refused),   T(test_mkdir_fails), T(test_reflink_new),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -108,6 +108,15 @@ int hln_file_tmpfile(struct hln_dir *d, const char *dir, uint32_t mode,
 	return -ENOSYS;
 }
 
+int hln_file_createat(struct hln_dir *d, const char *name, uint32_t mode,
+		      struct hln_file **out)
+{
+	HLN_FAILPOINT("create");
+	(void)mode; /* no permission bits: the read-only attribute comes with
+		       the metadata */
+	return hln_file_openat(d, name, HLN_OPEN_CREATE, out);
+}
+
 int hln_file_link(struct hln_file *f, struct hln_dir *d, const char *name)
 {
 	HLN_FAILPOINT("link");

@@ -312,6 +312,36 @@ int hln_rename(const char *from, const char *to)
 	return hln_dir_renameat(NULL, from, to);
 }
 
+int hln_rename_dir_new(const char *from, const char *to)
+{
+	HLN_FAILPOINT("rename");
+	wchar_t *wf, *wt = NULL;
+	int rc = win_path_to_wide(from, &wf);
+	if (rc < 0)
+		return rc;
+	rc = win_path_to_wide(to, &wt);
+	/* Without MOVEFILE_REPLACE_EXISTING an existing TO is never replaced.
+	 */
+	if (rc == 0 && !MoveFileExW(wf, wt, MOVEFILE_WRITE_THROUGH))
+		rc = win_last_error();
+	free(wf);
+	free(wt);
+	return rc;
+}
+
+int hln_rmdir(const char *path)
+{
+	HLN_FAILPOINT("rmdir");
+	wchar_t *w;
+	int rc = win_path_to_wide(path, &w);
+	if (rc < 0)
+		return rc;
+	if (!RemoveDirectoryW(w))
+		rc = win_last_error();
+	free(w);
+	return rc;
+}
+
 int win_set_attributes(HANDLE h, DWORD attr)
 {
 	/* Zero times mean "leave as is"; zero attributes would too. */
