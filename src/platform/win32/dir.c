@@ -285,7 +285,12 @@ int win_two_at(const struct hln_dir *sd, const char *sname,
 	if (rc < 0)
 		return rc;
 	rc = win_at_wide(dd, dname, &wd);
-	if (rc == 0)
+	/* Without MOVEFILE_REPLACE_EXISTING an existing second is kept. */
+	if (rc == 0 && op == WIN_RENAME_NEW)
+		rc = MoveFileExW(ws, wd, MOVEFILE_WRITE_THROUGH)
+			     ? 0
+			     : win_last_error();
+	else if (rc == 0)
 		rc = op == WIN_RENAME
 			     ? win_rename_wide(ws, wd)
 			     : win_link_wide(ws, wd, op == WIN_LINK_FOLLOW);

@@ -315,18 +315,7 @@ int hln_rename(const char *from, const char *to)
 int hln_rename_dir_new(const char *from, const char *to)
 {
 	HLN_FAILPOINT("rename");
-	wchar_t *wf, *wt = NULL;
-	int rc = win_path_to_wide(from, &wf);
-	if (rc < 0)
-		return rc;
-	rc = win_path_to_wide(to, &wt);
-	/* Without MOVEFILE_REPLACE_EXISTING an existing TO is never replaced.
-	 */
-	if (rc == 0 && !MoveFileExW(wf, wt, MOVEFILE_WRITE_THROUGH))
-		rc = win_last_error();
-	free(wf);
-	free(wt);
-	return rc;
+	return win_two_at(NULL, from, NULL, to, WIN_RENAME_NEW);
 }
 
 int hln_rmdir(const char *path)

@@ -178,12 +178,14 @@ int win_at_wide(const struct hln_dir *d, const char *name, wchar_t **out);
 enum win_two {
 	WIN_LINK, /* a hard link of the first as the second */
 	WIN_LINK_FOLLOW, /* the same, of the first's final target */
-	WIN_RENAME /* the first renamed to the second */
+	WIN_RENAME, /* the first renamed to the second */
+	WIN_RENAME_NEW /* the same, where the second must not exist */
 };
 
 /*
  * OP on SNAME in SD and DNAME in DD (either NULL: the name is a path):
- * hln_dir_linkat, hln_link, hln_dir_renameat and hln_rename.  Returns 0,
+ * hln_dir_linkat, hln_link, hln_dir_renameat, hln_rename and
+ * hln_rename_dir_new.  Returns 0,
  * or -errno as win_link_wide and win_rename_wide.
  */
 int win_two_at(const struct hln_dir *sd, const char *sname,
