@@ -512,23 +512,25 @@ int fast_xattr_remove(int fd, const char *name)
 	return xattr_rc(fremovexattr(fd, name) < 0 ? -1 : 0);
 }
 
-int fast_exchange(int dirfd, const char *a, const char *b)
+/* renameat2 with FLAGS in DIRFD; -ENOSYS where it or they are missing. */
+static int rename2(int dirfd, const char *a, const char *b, unsigned flags)
 {
-	if (renameat2(dirfd, a, dirfd, b, RENAME_EXCHANGE) == 0)
+	if (renameat2(dirfd, a, dirfd, b, flags) == 0)
 		return 0;
-	/* No renameat2, or a filesystem that cannot exchange. */
+	/* No renameat2, or a filesystem without the flag. */
 	if (errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)
 		return -ENOSYS;
 	return -errno;
 }
 
+int fast_exchange(int dirfd, const char *a, const char *b)
+{
+	return rename2(dirfd, a, b, RENAME_EXCHANGE);
+}
+
 int fast_rename_new(int dirfd, const char *a, const char *b)
 {
-	if (renameat2(dirfd, a, dirfd, b, RENAME_NOREPLACE) == 0)
-		return 0;
-	if (errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)
-		return -ENOSYS;
-	return -errno;
+	return rename2(dirfd, a, b, RENAME_NOREPLACE);
 }
 
 /* ---- sharing blocks (dedupe --reflink) ---- */
