@@ -13,7 +13,9 @@
  * by one, split them by a prefix hash, compare each file byte for byte
  * with its keeper (read once; XXH3-128 only for what differs), and merge
  * what matched while both files are still open, so that what is linked
- * is what was compared.
+ * is what was compared.  --reflink on Linux, a file of one
+ * FIDEDUPERANGE call whose keeper's blocks nobody shares: the kernel's
+ * comparison, under its locks, is the only one (reflink_mode).
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -555,6 +557,8 @@ struct merge {
 	struct dupes_inode **v; /* the set so far, keeper first */
 	size_t n, cap;
 	int stop; /* the keeper changed: leave the rest apart */
+	int own; /* --reflink: no other file shares the keeper's blocks */
+	int kcmp; /* --reflink: the kernel compares, in one call a file */
 };
 
 static int same_meta(const struct dupes_opts *o, const struct hln_stat *a,
@@ -911,13 +915,50 @@ static int reflink_ok(struct engine *g, struct dupes_inode *k,
 }
 
 /*
+ * One answer of hln_file_dedupe for D (open as F): GOT bytes shared, or
+ * -errno.  Under M->kcmp the kernel's comparison is the only one: a file
+ * that differs goes to *REST, one found equal joins the set.  Returns
+ * whether D stays in the calls.
+ */
+static int reflink_answer(struct engine *g, struct merge *m,
+			  struct dupes_inode *d, struct hln_file *f,
+			  int64_t got, struct dupes_inode **rest, size_t *nrest)
+{
+	struct hln_stat now;
+	if (got == -ECANCELED && m->kcmp) {
+		rest[(*nrest)++] = d; /* not the keeper's bytes */
+		return 0;
+	}
+	if (got == -ECANCELED ||
+	    (got == -EINVAL && m->kcmp && hln_file_stat(f, &now) == 0 &&
+	     now.size != d->size)) {
+		/* it changed since our comparison (or since its open) */
+		if (!d->shared)
+			d->apart = DUPES_CHANGED;
+		return 0;
+	}
+	if (got < 0) {
+		fail(g, d->shared ? NULL : d, d->names[0].path, (int)-got);
+		return 0;
+	}
+	if (m->kcmp)
+		add_member(m, d, &g->nomem);
+	/* checked: a short answer is what it is */
+	d->shared += (uint64_t)got;
+	return 1;
+}
+
+/*
  * Share the keeper's blocks with each of the N files F[i] found equal
- * (SAME[i]), HLN_DEDUPE_MAX_LEN bytes a call; the kernel compares the
- * ranges again under its locks, so a file changed since is left alone.
+ * (SAME[i]; under M->kcmp, opened: the kernel compares them, and those
+ * that differ go to *REST), HLN_DEDUPE_MAX_LEN bytes and at most
+ * HLN_DEDUPE_MAX_DEST files a call; the kernel compares the ranges
+ * (again) under its locks, so a file changed since is left alone.
  */
 static void reflink_batch(struct worker *w, struct merge *m,
 			  struct dupes_inode **v, struct hln_file **f,
-			  const int *same, size_t n)
+			  const int *same, size_t n, struct dupes_inode **rest,
+			  size_t *nrest)
 {
 	struct engine *g = w->g;
 	struct hln_file *dst[BATCH];
@@ -927,12 +968,14 @@ static void reflink_batch(struct worker *w, struct merge *m,
 	for (size_t i = 0; i < n; i++) {
 		if (!same[i])
 			continue;
-		add_member(m, v[i], &g->nomem);
+		if (!m->kcmp)
+			add_member(m, v[i], &g->nomem);
 		if (m->stop) {
 			v[i]->apart = DUPES_CHANGED;
 			continue;
 		}
-		if (hln_file_same_extents(m->kf, f[i]) >= 1) {
+		/* blocks nobody shares are not shared with the keeper yet */
+		if (!m->own && hln_file_same_extents(m->kf, f[i]) >= 1) {
 			v[i]->already = 1;
 			continue;
 		}
@@ -954,23 +997,13 @@ static void reflink_batch(struct worker *w, struct merge *m,
 				map[nc] = i, call[nc++] = dst[i];
 		if (!nc || hln_signal_pending())
 			break;
+		/* BATCH <= HLN_DEDUPE_MAX_DEST: one call takes them all */
 		int rc = hln_file_dedupe(m->kf, off, len, call, nc, done);
 		for (size_t c = 0; c < nc; c++) {
 			size_t i = map[c];
-			int64_t got = rc < 0 ? rc : done[c];
-			if (got == -ECANCELED) {
-				/* it changed since our comparison */
-				live[i] = 0;
-				if (!dv[i]->shared)
-					dv[i]->apart = DUPES_CHANGED;
-			} else if (got < 0) {
-				live[i] = 0;
-				fail(g, dv[i]->shared ? NULL : dv[i],
-				     dv[i]->names[0].path, (int)-got);
-			} else {
-				/* checked: a short answer is what it is */
-				dv[i]->shared += (uint64_t)got;
-			}
+			live[i] = reflink_answer(g, m, dv[i], dst[i],
+						 rc < 0 ? rc : done[c], rest,
+						 nrest);
 		}
 		off += len;
 	}
@@ -1007,7 +1040,8 @@ static void compare_batch(struct worker *w, struct merge *m,
 		same[i] = open_inode(w, v[i], &f[i], &st[i]) == 0;
 	}
 	uint64_t size = m->k->size;
-	for (uint64_t off = 0; off < size;) {
+	/* --reflink where the kernel compares: nothing to read here */
+	for (uint64_t off = 0; off < size && !m->kcmp;) {
 		size_t want = size - off < CHUNK ? (size_t)(size - off) : CHUNK;
 		int any = 0;
 		for (size_t i = 0; i < n; i++)
@@ -1046,7 +1080,7 @@ static void compare_batch(struct worker *w, struct merge *m,
 		off += want;
 	}
 	if (g->o->reflink && !g->o->find_only) {
-		reflink_batch(w, m, v, f, same, n);
+		reflink_batch(w, m, v, f, same, n, rest, nrest);
 		for (size_t i = 0; i < n; i++)
 			hln_file_close(f[i]);
 		return;
@@ -1061,6 +1095,23 @@ static void compare_batch(struct worker *w, struct merge *m,
 		}
 		hln_file_close(f[i]);
 	}
+}
+
+/*
+ * How a --reflink set with the keeper open as M->kf is shared: M->own
+ * when no other file shares the keeper's blocks (then none shares them
+ * already: no destination is asked); M->kcmp, when the kernel's
+ * comparison can be the only one: it compares (Linux), the keeper's
+ * blocks are its own (so nothing already shares them, and none is
+ * inline: no blocks to share, not to be counted), each file fits in one
+ * call (no part of a file that differs further on is shared), and it is
+ * not a dry run (which compares, and shares nothing).
+ */
+static void reflink_mode(struct engine *g, struct merge *m)
+{
+	m->own = hln_file_shared_blocks(m->kf) == 0;
+	m->kcmp = m->own && hln_file_dedupe_compares() && !g->o->dry_run &&
+		  m->k->size <= HLN_DEDUPE_MAX_LEN;
 }
 
 static void record_set(struct engine *g, struct merge *m)
@@ -1119,6 +1170,8 @@ static void resolve(struct worker *w, struct dupes_inode **v, size_t n,
 			hln_file_close(m.kf);
 			return;
 		}
+		if (w->g->o->reflink && !w->g->o->find_only)
+			reflink_mode(w->g, &m);
 		add_member(&m, m.k, &w->g->nomem);
 		struct dupes_inode *first = m.k;
 		size_t left = 0;

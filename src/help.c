@@ -148,7 +148,7 @@ void cmd_dedupe_help(void)
 	      "  -j, --json             print JSON\n"
 	      "      --reflink          share data blocks copy-on-write instead of\n"
 	      "                         linking (Btrfs, XFS): every file stays\n"
-	      "                         independent\n"
+	      "                         independent; the kernel compares the bytes\n"
 	      "      --min-size=SIZE    ignore files smaller than SIZE (default 1;\n"
 	      "                         suffixes K, M, G, T: powers of 1024)\n"
 	      "      --max-size=SIZE    ignore files larger than SIZE\n"

@@ -547,6 +547,26 @@ int hln_file_dedupe(struct hln_file *src, uint64_t off, uint64_t len,
 int hln_file_same_extents(struct hln_file *a, struct hln_file *b);
 
 /*
+ * Whether another file may share some data block of F (Linux FIEMAP, as
+ * hln_file_same_extents asks it: an extent flagged shared, or one it
+ * cannot place: delayed, unknown, encrypted; failpoint "extents").  One
+ * question about F alone, cheaper than asking hln_file_same_extents of
+ * each file of a set: where the keeper's blocks are its own, no other
+ * file already shares them.  Returns 0 (every block is F's own, or F has
+ * none), 1 (some may be shared), 2 when F's data is stored inline in its
+ * metadata, -ENOSYS where the OS cannot say, or -errno.
+ */
+int hln_file_shared_blocks(struct hln_file *f);
+
+/*
+ * Whether hln_file_dedupe itself compares the bytes, under the kernel's
+ * locks, and shares nothing of a destination that differs (Linux
+ * FIDEDUPERANGE: -ECANCELED in DONE): 1; or 0 where the caller must
+ * compare them first (Windows).
+ */
+int hln_file_dedupe_compares(void);
+
+/*
  * Advise the OS how F's data will be read (failpoint-free): HOW
  * HLN_ADV_SEQUENTIAL before reading it through once, HLN_ADV_DONTNEED
  * for a range that will not be read again (posix_fadvise).  Returns 0,

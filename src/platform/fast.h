@@ -122,6 +122,9 @@ int fast_dedupe(int src, uint64_t off, uint64_t len, const int *dst, size_t n,
 /* FIEMAP: as hln_file_same_extents, or -ENOSYS. */
 int fast_same_extents(int a, int b);
 
+/* FIEMAP: as hln_file_shared_blocks, or -ENOSYS. */
+int fast_shared_blocks(int fd);
+
 /* posix_fadvise, as hln_file_advise: 0 or -ENOSYS. */
 int fast_advise(int fd, uint64_t off, uint64_t len, int how);
 

@@ -635,6 +635,43 @@ out:
 	return rc;
 }
 
+int fast_shared_blocks(int fd)
+{
+	enum { MAX = 64 };
+	struct fiemap *m =
+		malloc(sizeof *m + MAX * sizeof(struct fiemap_extent));
+	if (!m)
+		return -ENOMEM;
+	const unsigned maybe = FIEMAP_EXTENT_SHARED | FIEMAP_EXTENT_UNKNOWN |
+			       FIEMAP_EXTENT_DELALLOC |
+			       FIEMAP_EXTENT_NOT_ALIGNED |
+			       FIEMAP_EXTENT_DATA_ENCRYPTED;
+	uint64_t off = 0;
+	int rc;
+	for (;;) {
+		int n = fiemap_at(fd, off, m, MAX);
+		if (n <= 0) {
+			rc = n; /* 0: no (more) extents */
+			break;
+		}
+		rc = -1;
+		for (int i = 0; i < n && rc < 0; i++) {
+			const struct fiemap_extent *x = &m->fm_extents[i];
+			if (x->fe_flags & FIEMAP_EXTENT_DATA_INLINE)
+				rc = 2;
+			else if (x->fe_flags & maybe)
+				rc = 1;
+			else if (x->fe_flags & FIEMAP_EXTENT_LAST)
+				rc = 0;
+			off = x->fe_logical + x->fe_length;
+		}
+		if (rc >= 0)
+			break;
+	}
+	free(m);
+	return rc;
+}
+
 int fast_advise(int fd, uint64_t off, uint64_t len, int how)
 {
 	int advice = how == HLN_ADV_SEQUENTIAL ? POSIX_FADV_SEQUENTIAL

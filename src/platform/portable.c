@@ -87,6 +87,8 @@ int fast_dedupe(int src, uint64_t off, uint64_t len, const int *dst, size_t n,
 
 int fast_same_extents(int a, int b) { return -ENOSYS; }
 
+int fast_shared_blocks(int fd) { return -ENOSYS; }
+
 int fast_advise(int fd, uint64_t off, uint64_t len, int how) { return -ENOSYS; }
 
 int fast_exchange(int dirfd, const char *a, const char *b) { return -ENOSYS; }

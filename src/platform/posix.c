@@ -918,6 +918,15 @@ int hln_file_same_extents(struct hln_file *a, struct hln_file *b)
 	return fast_same_extents(a->fd, b->fd);
 }
 
+int hln_file_shared_blocks(struct hln_file *f)
+{
+	HLN_FAILPOINT("extents");
+	return fast_shared_blocks(f->fd);
+}
+
+/* FIDEDUPERANGE compares; elsewhere fast_dedupe shares nothing at all. */
+int hln_file_dedupe_compares(void) { return 1; }
+
 int hln_file_advise(struct hln_file *f, uint64_t off, uint64_t len, int how)
 {
 	return fast_advise(f->fd, off, len, how);

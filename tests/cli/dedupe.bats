@@ -730,6 +730,62 @@ reflink_on() {
 	reflink_on btrfs
 }
 
+# Files of one call (<= 16 MiB), whose blocks nobody shares yet: the
+# kernel's comparison is the only one; a decoy that differs in its last
+# byte must come back apart, sharing nothing, and make a set of its own.
+reflink_kernel_compares() {
+	dd_image m "$1" 300
+	mkdir m/d
+	head -c $((1024 * 1024)) /dev/urandom >m/d/a
+	cp --reflink=never m/d/a m/d/b
+	cp --reflink=never m/d/a m/d/c
+	cp --reflink=never m/d/a m/d/x
+	printf 'Z' | dd of=m/d/x bs=1 seek=$((1024 * 1024 - 1)) conv=notrunc status=none
+	cp --reflink=never m/d/x m/d/y
+	sync
+	local sa sx metas
+	sa=$(md5sum <m/d/a)
+	sx=$(md5sum <m/d/x)
+	metas=$(stat -c '%i %a %u %Y %h' m/d/a m/d/b m/d/c m/d/x m/d/y)
+	hrun dedupe --reflink -n --bytes m/d
+	expect_status 0
+	expect_out_has "sets: 2"
+	expect_out_has "merged: 3"
+	[ "$(filefrag -v m/d/b | grep -c shared)" = 0 ] || fail "-n shared blocks"
+	hrun dedupe --reflink -v --bytes m/d
+	expect_status 0
+	expect_out_has "'m/d/b' => 'm/d/a' (clone)"
+	expect_out_has "'m/d/c' => 'm/d/a' (clone)"
+	expect_out_has "'m/d/y' => 'm/d/x' (clone)"
+	expect_out_has "sets: 2"
+	expect_out_has "merged: 3"
+	expect_out_has "freed: $((3 * 1024 * 1024))"
+	sync
+	[ "$(stat -c '%i %a %u %Y %h' m/d/a m/d/b m/d/c m/d/x m/d/y)" = "$metas" ] || fail "inodes, modes or times changed"
+	for f in a b c; do
+		[ "$(md5sum <m/d/$f)" = "$sa" ] || fail "$f changed"
+	done
+	for f in x y; do
+		[ "$(md5sum <m/d/$f)" = "$sx" ] || fail "$f changed"
+	done
+	# the decoy shares nothing with a: its first block is not a's
+	[ "$(filefrag -v m/d/x | awk '$1 == "0:" { print $4 }')" != \
+		"$(filefrag -v m/d/a | awk '$1 == "0:" { print $4 }')" ] || fail "the decoy shares a's blocks"
+	hrun dedupe --reflink --bytes m/d
+	expect_status 0
+	expect_out_has "sets: 2"
+	expect_out_has "merged: 0"
+	expect_out_has "freed: 0"
+}
+
+@test "--reflink on Btrfs: the kernel's comparison alone; a decoy differing in its last byte is its own set" {
+	reflink_kernel_compares btrfs
+}
+
+@test "--reflink on XFS: the kernel's comparison alone; a decoy differing in its last byte is its own set" {
+	reflink_kernel_compares xfs
+}
+
 @test "--reflink on Btrfs: small files kept inline (no blocks to share) are not counted" {
 	dd_image m btrfs 300
 	mkdir m/d

@@ -487,6 +487,16 @@ int hln_file_same_extents(struct hln_file *a, struct hln_file *b)
 	return -ENOSYS;
 }
 
+int hln_file_shared_blocks(struct hln_file *f)
+{
+	HLN_FAILPOINT("extents");
+	(void)f;
+	return -ENOSYS;
+}
+
+/* FSCTL_DUPLICATE_EXTENTS_TO_FILE clones what it is given, unread. */
+int hln_file_dedupe_compares(void) { return 0; }
+
 /* FILE_FLAG_SEQUENTIAL_SCAN, given at the open, is the advice here. */
 int hln_file_advise(struct hln_file *f, uint64_t off, uint64_t len, int how)
 {
