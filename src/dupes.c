@@ -39,6 +39,7 @@
 #define PREFIX 4096 /* bytes of the first hash */
 #define CHUNK (128 * 1024) /* bytes read at a time */
 #define BATCH 32 /* files compared with one keeper at a time, at most */
+_Static_assert(BATCH <= HLN_DEDUPE_MAX_DEST, "a batch is one dedupe call");
 #define FD_BUDGET 384 /* files all the readers may hold open at once */
 #define SHRINK_STEP 16384 /* records given back at a time */
 #define COLD_READERS 32 /* readers when the walk waited on the disk */
@@ -1104,14 +1105,15 @@ static void compare_batch(struct worker *w, struct merge *m,
  * comparison can be the only one: it compares (Linux), the keeper's
  * blocks are its own (so nothing already shares them, and none is
  * inline: no blocks to share, not to be counted), each file fits in one
- * call (no part of a file that differs further on is shared), and it is
- * not a dry run (which compares, and shares nothing).
+ * call (no part of a file that differs further on is shared; an empty
+ * one needs none), and it is not a dry run (which compares, and shares
+ * nothing).
  */
 static void reflink_mode(struct engine *g, struct merge *m)
 {
 	m->own = hln_file_shared_blocks(m->kf) == 0;
 	m->kcmp = m->own && hln_file_dedupe_compares() && !g->o->dry_run &&
-		  m->k->size <= HLN_DEDUPE_MAX_LEN;
+		  m->k->size > 0 && m->k->size <= HLN_DEDUPE_MAX_LEN;
 }
 
 static void record_set(struct engine *g, struct merge *m)

@@ -776,6 +776,14 @@ reflink_kernel_compares() {
 	expect_out_has "sets: 2"
 	expect_out_has "merged: 0"
 	expect_out_has "freed: 0"
+	# empty files (--min-size=0): one set, no call, nothing shared
+	mkdir m/e
+	: >m/e/a
+	: >m/e/b
+	hrun dedupe --reflink --min-size=0 --bytes m/e
+	expect_status 0
+	expect_out_has "sets: 1"
+	expect_out_has "merged: 0"
 }
 
 @test "--reflink on Btrfs: the kernel's comparison alone; a decoy differing in its last byte is its own set" {
