@@ -14,7 +14,11 @@
 #   dedupe_link        dedupe (hard links) on a fresh copy vs hardlink -c,
 #                      jdupes -r -L, rdfind -makehardlinks true; bytes freed
 #   dedupe_reflink     dedupe --reflink on Btrfs and XFS images vs
-#                      duperemove -dr, jdupes -r -B (root)
+#                      duperemove -dr, jdupes -r -B (root); also
+#                      duperemove -dr -b 4k, which shares the files
+#                      smaller than 128 KiB too (-dr's default block
+#                      skips them: 99% of this tree); the bytes each
+#                      freed and shared
 #   dedupe_rss         peak RSS of dedupe --list vs jdupes -r's
 
 # The rows are called by name from run.sh:
@@ -191,8 +195,27 @@ dd_image() {
 	esac && mount -o loop "$2.img" "$2"
 }
 
+# dd_shared FS MNT CMD: on a fresh copy MNT/t, the MiB CMD freed (df,
+# after a sync) and, on Btrfs, the MiB shared (btrfs filesystem du:
+# "Set shared"), as "freed N MiB[, shared N MiB]"
+dd_shared() {
+	rm -rf "$2/t" && cp -a --reflink=never dtree "$2/t" && sync
+	local before after out
+	before=$(df -B1 --output=used "$2" | tail -n 1)
+	sh -c "$3" >/dev/null 2>&1 || true
+	sync
+	after=$(df -B1 --output=used "$2" | tail -n 1)
+	out="freed $(((before - after) / 1048576)) MiB"
+	if [ "$1" = btrfs ]; then
+		local set
+		set=$(btrfs filesystem du -s --raw "$2/t" 2>/dev/null | awk 'END { print $3 }')
+		[ -n "$set" ] && out="$out, shared $((set / 1048576)) MiB"
+	fi
+	printf '%s\n' "$out"
+}
+
 row_dedupe_reflink() {
-	local fs mnt
+	local fs mnt i
 	gen_dupes
 	for fs in btrfs xfs; do
 		local label="dedupe --reflink on $fs"
@@ -201,11 +224,21 @@ row_dedupe_reflink() {
 			report_failed "$label" "needs root and a loop-mounted $fs image"
 			continue
 		fi
+		local peers=(
+			"hln dedupe --reflink" "$HLN_Q dedupe --reflink $mnt/t"
+			"duperemove -dr" "duperemove -dr -q $mnt/t > /dev/null"
+			"jdupes -r -B" "jdupes -r -B -q $mnt/t > /dev/null"
+			"duperemove -dr -b 4k" "duperemove -dr -b 4k -q $mnt/t > /dev/null"
+		)
+		local shared=()
+		for ((i = 0; i < ${#peers[@]}; i += 2)); do
+			command -v "${peers[i + 1]%% *}" >/dev/null || [ "$i" -eq 0 ] || continue
+			shared+=("${peers[i]}: $(dd_shared "$fs" "$mnt" "${peers[i + 1]}");")
+		done
+		SUMMARY+=("$label: bytes (df, btrfs fi du) ${shared[*]}")
 		local prep="rm -rf $mnt/t && cp -a --reflink=never dtree $mnt/t && sync"
 		if dd_bench "dedupe_reflink_$fs" "${DD_LINK_RUNS:-3}" "$prep" -- \
-			"hln dedupe --reflink" "$HLN_Q dedupe --reflink $mnt/t" \
-			"duperemove -dr" "duperemove -dr -q $mnt/t > /dev/null" \
-			"jdupes -r -B" "jdupes -r -B -q $mnt/t > /dev/null"; then
+			"${peers[@]}"; then
 			dd_report "$label" "dedupe_reflink_$fs" 2
 		else
 			report_failed "$label" "hyperfine failed"
