@@ -248,6 +248,58 @@ int names_fast(struct names_file *f, const char *real)
 	return 1;
 }
 
+/* ---- beside the file ---- */
+
+/* Whether the entry E of D (stat of D: DS) is a name of F. */
+static int names_here(struct names_file *f, struct hln_dir *d,
+		      const struct hln_stat *ds, int trusted,
+		      const struct hln_dirent *e)
+{
+	struct hln_stat st;
+	if (e->type == HLN_T_DIR || (trusted && e->ino && e->ino != f->st.ino))
+		return 0;
+	if (hln_dir_statat(d, e->name, HLN_WANT_MNT, &st) < 0)
+		return 0;
+	/* a file bind-mounted onto a name: another mount's, not a link */
+	if (ds->mnt_id && st.mnt_id && st.mnt_id != ds->mnt_id)
+		return 0;
+	return st.dev == f->st.dev && st.ino == f->st.ino;
+}
+
+/*
+ * The directory of REAL read alone, before any scan: a file's other names
+ * are often beside it (ln f f.orig, a copy made in place), and where they
+ * all are, the scan of the whole filesystem is not needed (under Wine,
+ * which has no FindFirstFileNameW, that scan is of every Linux mount).
+ * F keeps what was found only where it is complete.  Returns 1 if so.
+ */
+static int names_nearby(struct names_file *f, const char *real)
+{
+	char *dir = path_dir_dup(real);
+	struct hln_dir *d = NULL;
+	struct hln_stat ds;
+	if (dir && hln_dir_open(dir, 0, &d) == 0 &&
+	    hln_dir_fstat(d, HLN_WANT_MNT, &ds) == 0) {
+		int trusted = hln_dir_ino_trusted(d);
+		struct hln_dirent e;
+		while (!f->complete && hln_dir_next(d, &e) > 0) {
+			if (!names_here(f, d, &ds, trusted, &e))
+				continue;
+			char *p = path_join_dup(dir, e.name);
+			int rc = p ? names_add(f, p) : -ENOMEM;
+			free(p);
+			if (rc < 0)
+				break;
+		}
+	}
+	if (d)
+		hln_dir_close(d);
+	free(dir);
+	if (!f->complete)
+		names_clear(f);
+	return f->complete;
+}
+
 /* ---- several files ---- */
 
 int names_resolve(const char *path, int follow, char **real)
@@ -338,8 +390,8 @@ int names_start(struct names_file *f, const char *path, int follow, char **root)
 		rc = names_default_root(real, follow, root);
 	if (rc == 0 && f->st.nlink <= 1)
 		names_add(f, real); /* the only name: no scan */
-	else if (rc == 0)
-		names_fast(f, real);
+	else if (rc == 0 && !names_fast(f, real))
+		names_nearby(f, real);
 	free(real);
 	return rc;
 }

@@ -94,7 +94,9 @@ int names_default_root(const char *real, int follow, char **root);
  * names_resolve), to be searched for from the top of its filesystem: that
  * root (names_default_root) into *ROOT (malloc'd), and F's names at once
  * where no scan is needed: its only name when it has one link, else the
- * filesystem's answer when it has one (names_fast).  Returns 0, or -errno
+ * filesystem's answer when it has one (names_fast), else all of them
+ * where they are all in the directory of PATH (read alone, before any
+ * scan).  Returns 0, or -errno
  * (then *ROOT is NULL).
  */
 int names_start(struct names_file *f, const char *path, int follow,

@@ -192,6 +192,28 @@ $MP/y"
 	fi
 }
 
+@test "FILE whose every name is in its own directory: that directory alone is read" {
+	need_native "strace traces Wine's own threads"
+	command -v strace >/dev/null || skip "needs strace"
+	need_root
+	new_ext4
+	cd mnt
+	mkdir d d/sub
+	mkfile d/a data
+	ln d/a d/a.orig
+	mkfile d/sub/x
+	run env ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=getdents64,getdents \
+		-o trace "$HLN" list d/a
+	[ "$status" -eq 0 ] || fail "list failed: $output"
+	[ "$output" = "$(realpath d/a)"$'\n'"$(realpath d/a.orig)" ] || fail "not both names: $output"
+	[ "$(grep -c getdents trace)" -le 2 ] || fail "more than d was read: $(cat trace)"
+	# a name elsewhere: the whole filesystem is searched as before
+	ln d/a d/sub/a2
+	hrun list d/a
+	expect_status 0
+	expect_out "$(realpath d/a)"$'\n'"$(realpath d/a.orig)"$'\n'"$(realpath d/sub/a2)"
+}
+
 @test "several FILEs in one scan: headers, a blank line between, operand order" {
 	need_root
 	new_ext4

@@ -430,6 +430,21 @@ static void test_start(void **state)
 	assert_true(f.n == 0 || (f.n == 3 && f.complete));
 	names_clear(&f);
 	free(root);
+	/* every name beside it: found without a scan, whatever the fs */
+	char other[PATH_MAX];
+	assert_int_equal(link(unit_path(path, rd, "t/one"),
+			      unit_path(other, rd, "t/one.orig")),
+			 0);
+	want(&f, rd, "t/one");
+	assert_int_equal(
+		names_start(&f, unit_path(path, rd, "t/one"), 1, &root), 0);
+	assert_true(f.complete);
+	assert_int_equal(f.n, 2);
+	names_sort(&f);
+	assert_string_equal(f.names[0], path);
+	assert_string_equal(f.names[1], other);
+	names_clear(&f);
+	free(root);
 	root = want_root;
 	assert_true(names_start(&f, unit_path(path, rd, "nosuch/f"), 0, &root) <
 		    0);
