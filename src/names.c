@@ -271,14 +271,17 @@ static int names_here(struct names_file *f, struct hln_dir *d,
  * are often beside it (ln f f.orig, a copy made in place), and where they
  * all are, the scan of the whole filesystem is not needed (under Wine,
  * which has no FindFirstFileNameW, that scan is of every Linux mount).
- * F keeps what was found only where it is complete.  Returns 1 if so.
+ * Not where that directory is ROOT, the scan's start: the scan reads it
+ * first anyway.  F keeps what was found only where it is complete.
+ * Returns 1 if so.
  */
-static int names_nearby(struct names_file *f, const char *real)
+static int names_nearby(struct names_file *f, const char *real,
+			const char *root)
 {
 	char *dir = path_dir_dup(real);
 	struct hln_dir *d = NULL;
 	struct hln_stat ds;
-	if (dir && hln_dir_open(dir, 0, &d) == 0 &&
+	if (dir && strcmp(dir, root) != 0 && hln_dir_open(dir, 0, &d) == 0 &&
 	    hln_dir_fstat(d, HLN_WANT_MNT, &ds) == 0) {
 		int trusted = hln_dir_ino_trusted(d);
 		struct hln_dirent e;
@@ -391,7 +394,7 @@ int names_start(struct names_file *f, const char *path, int follow, char **root)
 	if (rc == 0 && f->st.nlink <= 1)
 		names_add(f, real); /* the only name: no scan */
 	else if (rc == 0 && !names_fast(f, real))
-		names_nearby(f, real);
+		names_nearby(f, real, *root);
 	free(real);
 	return rc;
 }
