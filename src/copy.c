@@ -353,12 +353,12 @@ static int changed(const struct hln_stat *a, const struct hln_stat *b)
 }
 
 /*
- * Give the new file T the data and metadata of SRC (stat ST) and flush it,
+ * Give the new file DST the data and metadata of SRC (stat ST) and flush it,
  * checking, for a break (CHECK), that SRC did not change while it was
  * copied (-EAGAIN); FLAGS as copy_to_name's (0 for a break).
  * Returns 0, or -errno (-EINTR when a signal came).
  */
-static int fill_copy(struct replace_tmp *t, struct hln_file *src,
+static int fill_copy(struct hln_file *dst, struct hln_file *src,
 		     const struct hln_stat *st, enum copy_reflink reflink,
 		     int check, int flags, struct copy_result *r)
 {
@@ -367,7 +367,7 @@ static int fill_copy(struct replace_tmp *t, struct hln_file *src,
 	    reflink != COPY_REFLINK_NEVER)
 		r->cloned = 1; /* no blocks to share, where cloning works */
 	else
-		rc = copy_data(t->f, src, st, reflink, r);
+		rc = copy_data(dst, src, st, reflink, r);
 	HLN_HOOK("copied");
 	struct hln_stat after;
 	if (rc == 0 && check && (rc = hln_file_stat(src, &after)) == 0 &&
@@ -375,10 +375,10 @@ static int fill_copy(struct replace_tmp *t, struct hln_file *src,
 		rc = -EAGAIN;
 	struct xattr_pass x = {(flags & COPY_BARE) != 0, 0, 0};
 	if (rc == 0)
-		rc = meta_copy(t->f, src, st, &x);
+		rc = meta_copy(dst, src, st, &x);
 	r->bare = x.bare_known || x.bare;
 	if (rc == 0 && !((flags & COPY_LAZY) && r->cloned))
-		rc = hln_file_sync(t->f);
+		rc = hln_file_sync(dst);
 	if (rc == 0 && hln_signal_pending())
 		rc = -EINTR;
 	return rc;
@@ -399,7 +399,7 @@ static int break_once(struct hln_dir *dir, const char *name,
 	int rc = replace_tmp_create_at(dir, name, 0600, &t);
 	if (rc < 0)
 		return rc;
-	rc = fill_copy(&t, src, st, reflink, 1, 0, r);
+	rc = fill_copy(t.f, src, st, reflink, 1, 0, r);
 	if (rc == 0) {
 		*srcp = NULL;
 		rc = hln_file_close(src);
@@ -484,12 +484,12 @@ static int copy_unseen(struct hln_file *src, const struct hln_stat *st,
 		       enum copy_reflink reflink, int flags,
 		       struct copy_result *r)
 {
-	struct replace_tmp t = {.dir = dir};
-	int rc = hln_file_createat(dir, name, st->mode, &t.f);
+	struct hln_file *f;
+	int rc = hln_file_createat(dir, name, st->mode, &f);
 	if (rc < 0)
 		return rc;
-	rc = fill_copy(&t, src, st, reflink, 0, flags, r);
-	int rc2 = hln_file_close(t.f);
+	rc = fill_copy(f, src, st, reflink, 0, flags, r);
+	int rc2 = hln_file_close(f);
 	if (rc == 0)
 		rc = rc2;
 	if (rc < 0)
@@ -510,7 +510,7 @@ int copy_to_name(struct hln_file *src, const struct hln_stat *st,
 	int rc = replace_tmp_create_at(dir, name, st->mode, &t);
 	if (rc < 0)
 		return rc;
-	rc = fill_copy(&t, src, st, reflink, 0, flags, r);
+	rc = fill_copy(t.f, src, st, reflink, 0, flags, r);
 	int lazy = (flags & COPY_LAZY) && r->cloned;
 	HLN_HOOK("before_place");
 	if (rc == 0 && !expect) {

@@ -360,13 +360,9 @@ hbatch() { run --separate-stderr "$HLN" create --batch "$@" <pairs; }
 	mkfile b old
 	HLN_FAILPOINT_TRACE=$PWD/trace "$HLN_FP" create -f a b
 	same_file a b
-	local -A calls=()
 	local -a specs=()
-	local op fp_spec old
-	while IFS= read -r op; do
-		calls[$op]=$((${calls[$op]:-0} + 1))
-		specs+=("$op=${calls[$op]}:EIO")
-	done <trace
+	local fp_spec old
+	mapfile -t specs < <(trace_specs trace)
 	[ "${#specs[@]}" -ge 3 ] || fail "only ${#specs[@]} platform calls traced"
 	for fp_spec in "${specs[@]}"; do
 		rm -f b
@@ -1603,18 +1599,14 @@ used_kib() { sync -f "$1" && df -k --output=used "$1" | tail -n 1; }
 	mount_cow m btrfs
 	mkfile m/a data
 	mkfile m/old old
-	local -A calls=()
 	local -a specs=()
-	local op spec
+	local spec
 	HLN_FAILPOINT_TRACE=$PWD/trace "$HLN_FP" create --reflink m/a m/new
 	cmp m/a m/new || fail "the traced run failed"
 	rm m/new
 	HLN_FAILPOINT_TRACE=$PWD/trace "$HLN_FP" create -f --reflink m/a m/old
 	cp m/a m/old
-	while IFS= read -r op; do
-		calls[$op]=$((${calls[$op]:-0} + 1))
-		specs+=("$op=${calls[$op]}:EIO")
-	done <trace
+	mapfile -t specs < <(trace_specs trace)
 	[ "${#specs[@]}" -ge 5 ] || fail "only ${#specs[@]} calls traced"
 	for spec in "${specs[@]}"; do
 		rm -f m/new
@@ -1675,17 +1667,13 @@ used_kib() { sync -f "$1" && df -k --output=used "$1" | tail -n 1; }
 	mkfile m/src/d/b more
 	ln m/src/a m/src/d/a2
 	ln -s a m/src/l
-	local -A calls=()
 	local -a specs=()
-	local op spec left f
+	local spec left f
 	HLN_FAILPOINT_TRACE=$PWD/trace "$HLN_FP" create -r --reflink --no-progress m/src m/dst
 	diff -r --no-dereference m/src m/dst || fail "the traced run is not the copy"
 	grep -qx create trace || fail "no file made under its own name: $(sort -u trace)"
 	! grep -qx tmpfile trace || fail "a temporary file was made in the hidden tree"
-	while IFS= read -r op; do
-		calls[$op]=$((${calls[$op]:-0} + 1))
-		specs+=("$op=${calls[$op]}:EIO")
-	done <trace
+	mapfile -t specs < <(trace_specs trace)
 	[ "${#specs[@]}" -ge 10 ] || fail "only ${#specs[@]} calls traced"
 	for spec in "${specs[@]}"; do
 		rm -rf m/dst

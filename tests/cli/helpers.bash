@@ -42,6 +42,12 @@ tty_run() {
 }
 
 # fprun SPEC ARG...: run the failpoint build with HLN_FAILPOINTS=SPEC.
+# trace_specs TRACE: a failpoint spec for every call a HLN_FAILPOINT_TRACE
+# file names, in order: "op=N:EIO" for the Nth call of op.
+trace_specs() {
+	awk '{ n[$0]++; print $0 "=" n[$0] ":EIO" }' "$1"
+}
+
 fprun() {
 	local spec=$1
 	shift
