@@ -591,4 +591,13 @@ int hln_exchange(struct hln_dir *d, const char *a, const char *b);
  */
 int hln_dir_sync(struct hln_dir *d, const char *dir);
 
+/*
+ * Flush to disk everything not yet written of the filesystem that holds
+ * the directory DIR, once (Linux syncfs; failpoint "fs_sync"): what
+ * hln_dir_sync of each directory made there would do, at the cost of one
+ * journal commit.  Returns 0, -ENOSYS where the OS has no such call (then
+ * flush directory by directory), or -errno.
+ */
+int hln_fs_sync(const char *dir);
+
 #endif

@@ -128,6 +128,9 @@ int fast_shared_blocks(int fd);
 /* posix_fadvise, as hln_file_advise: 0 or -ENOSYS. */
 int fast_advise(int fd, uint64_t off, uint64_t len, int how);
 
+/* syncfs of the filesystem holding FD, as hln_fs_sync: 0, -ENOSYS, -errno */
+int fast_syncfs(int fd);
+
 /* renameat2 RENAME_EXCHANGE of A and B in DIRFD: 0, -ENOSYS, -errno. */
 int fast_exchange(int dirfd, const char *a, const char *b);
 

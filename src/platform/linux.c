@@ -672,6 +672,8 @@ int fast_shared_blocks(int fd)
 	return rc;
 }
 
+int fast_syncfs(int fd) { return syncfs(fd) == 0 ? 0 : -errno; }
+
 int fast_advise(int fd, uint64_t off, uint64_t len, int how)
 {
 	int advice = how == HLN_ADV_SEQUENTIAL ? POSIX_FADV_SEQUENTIAL

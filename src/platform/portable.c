@@ -91,5 +91,7 @@ int fast_shared_blocks(int fd) { return -ENOSYS; }
 
 int fast_advise(int fd, uint64_t off, uint64_t len, int how) { return -ENOSYS; }
 
+int fast_syncfs(int fd) { return -ENOSYS; }
+
 int fast_exchange(int dirfd, const char *a, const char *b) { return -ENOSYS; }
 int fast_rename_new(int dirfd, const char *a, const char *b) { return -ENOSYS; }

@@ -938,6 +938,17 @@ int hln_exchange(struct hln_dir *d, const char *a, const char *b)
 	return fast_exchange(fd_of(d), a, b);
 }
 
+int hln_fs_sync(const char *dir)
+{
+	HLN_FAILPOINT("fs_sync");
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return NEG_ERRNO();
+	int rc = fast_syncfs(fd);
+	close(fd);
+	return rc;
+}
+
 int hln_dir_sync(struct hln_dir *d, const char *dir)
 {
 	HLN_FAILPOINT("dir_sync");

@@ -1658,6 +1658,75 @@ used_kib() { sync -f "$1" && df -k --output=used "$1" | tail -n 1; }
 	no_temp_left m
 }
 
+@test "-r --reflink: directories get their modes, owners and times, also made with them" {
+	need_linux_path "the portable path cannot clone"
+	need_root
+	mount_cow m xfs
+	local d
+	for d in 755 555 700 2775 1777 nobody; do
+		mkdir -p "m/src/$d/in"
+		mkfile "m/src/$d/in/f"
+	done
+	chmod 0555 m/src/555
+	chmod 0700 m/src/700
+	chmod 2775 m/src/2775
+	chmod 1777 m/src/1777
+	chown "$NOBODY:$NOBODY" m/src/nobody m/src/nobody/in
+	chmod 0750 m/src/nobody
+	find m/src -type d -exec touch -d @1000000000.25 {} +
+	umask 077
+	# a new DEST: made in the hidden tree, with their modes at once
+	hrun create -r --reflink --no-progress m/src m/dst
+	expect_status 0
+	expect_no_err
+	# an existing DEST: made open to the owner alone, given the mode after
+	mkdir m/dst2
+	hrun create -r -T --reflink --no-progress m/src m/dst2
+	expect_status 0
+	expect_no_err
+	umask 022
+	local top
+	for top in m/dst m/dst2; do
+		while IFS= read -r d; do
+			[ "$(stat -c '%a %u %g %.9Y' "m/src/$d")" = "$(stat -c '%a %u %g %.9Y' "$top/$d")" ] ||
+				fail "$top/$d: $(stat -c '%a %u %g %.9Y' "m/src/$d" "$top/$d")"
+		done < <(cd m/src && find . -mindepth 1 -type d)
+	done
+}
+
+@test "-r --reflink: a copy of many directories is flushed at once (syncfs), a few one by one" {
+	need_linux_path "the portable path has no syncfs"
+	need_native "strace traces Wine's own threads"
+	command -v strace >/dev/null || skip "needs strace"
+	mount_cow m xfs
+	local d
+	for d in $(seq 70); do
+		mkdir -p "m/many/$d"
+		mkfile "m/many/$d/f" "$d"
+	done
+	mkdir -p m/few/a m/few/b
+	mkfile m/few/a/f
+	run env ASAN_OPTIONS=detect_leaks=0 strace -f -e trace=fsync,syncfs -o trace "$HLN" create -r --reflink --no-progress m/many m/dst
+	[ "$status" -eq 0 ] || fail "strace run failed: $output"
+	diff -r m/many m/dst || fail "not the copy"
+	# one syncfs; one fsync: of the directory the copy was renamed in
+	[ "$(grep -c 'syncfs(' trace)" = 1 ] || fail "$(cat trace)"
+	[ "$(grep -c 'fsync(' trace)" = 1 ] || fail "$(cat trace)"
+	run env ASAN_OPTIONS=detect_leaks=0 strace -f -e trace=fsync,syncfs -o trace "$HLN" create -r --reflink --no-progress m/few m/dst3
+	[ "$status" -eq 0 ] || fail "strace run failed: $output"
+	! grep -q 'syncfs(' trace || fail "$(cat trace)"
+	# the copy's root and its two directories, then its parent
+	[ "$(grep -c 'fsync(' trace)" = 4 ] || fail "$(cat trace)"
+	if [ -n "$HLN_FP" ] && [ -x "$HLN_FP" ]; then
+		rm -rf m/dst
+		fprun fs_sync=1:EIO create -r --reflink --no-progress m/many m/dst
+		expect_status 1
+		expect_err "hln: create: m/dst: input/output error (the device failed)"
+		diff -r m/many m/dst || fail "not the copy"
+		no_temp_left m
+	fi
+}
+
 @test "-r --reflink: a failure at any step leaves no .hln- but the whole copy it names" {
 	need_linux_path "the portable path cannot clone"
 	need_fp

@@ -320,11 +320,17 @@ case_dedupe_reflink_setup() { case_dedupe_setup "$@"; }
 case_dedupe_reflink_args() { printf '%s\n' dedupe --reflink "$1"; }
 
 # create_r_reflink: a tree replicated with copy-on-write copies (-r
-# --reflink): 3 directories of 4 files of 256 KiB.
+# --reflink): 3 directories of 4 files of 256 KiB, and 70 of one small
+# file each, so that the copy is flushed by one syncfs (64 directories or
+# more), not directory by directory.
 case_create_r_reflink_ok() { case_create_reflink_ok "$@"; }
 case_create_r_reflink_setup() {
 	mkdir "$1/src"
 	local d i
+	for i in $(seq 70); do
+		mkdir -p "$1/src/m/$i"
+		tail -c +$((i * 512)) "$T/data" | head -c 4096 >"$1/src/m/$i/f"
+	done
 	for d in a b c; do
 		mkdir "$1/src/$d"
 		for i in 1 2 3 4; do

@@ -304,6 +304,16 @@ static void test_mkdir(void **state)
 	assert_int_equal(st.mode, 0751 & ~022);
 }
 
+/* The whole filesystem flushed, where the OS can; else -ENOSYS. */
+static void test_fs_sync(void **state)
+{
+	struct fixture *f = *state;
+	int rc = hln_fs_sync(f->dir);
+	assert_true(rc == 0 || rc == -ENOSYS);
+	if (rc == 0)
+		assert_int_equal(hln_fs_sync(P(f, "nodir")), -ENOENT);
+}
+
 /* hln_readlink and hln_dir_readlinkat answer the same. */
 static int readlink_both(struct fixture *f, const char *name, char *buf,
 			 size_t size)
@@ -995,6 +1005,12 @@ static int op_random(struct fixture *f)
 	return hln_random(buf, sizeof buf);
 }
 
+static int op_fs_sync(struct fixture *f)
+{
+	int rc = hln_fs_sync(f->dir);
+	return rc == -ENOSYS ? 0 : rc; /* no such call: nothing to fail */
+}
+
 static int op_dir_open(struct fixture *f)
 {
 	struct hln_dir *d;
@@ -1100,6 +1116,7 @@ static void test_failpoints(void **state)
 		{"readlink", op_readlink, NULL},
 		{"readlink", NULL, at_readlinkat},
 		{"random", op_random, NULL},
+		{"fs_sync", op_fs_sync, NULL},
 		{"dir_open", op_dir_open, NULL},
 		{"dir_open", NULL, at_openat},
 		{"dir_next", NULL, at_next},
@@ -1149,6 +1166,7 @@ int main(void)
 		T(test_rename),
 		T(test_unlink),
 		T(test_mkdir),
+		T(test_fs_sync),
 		T(test_readlink),
 		T(test_mount_point_root),
 		T(test_mount_point_tmpfs),

@@ -490,3 +490,11 @@ int hln_dir_sync(struct hln_dir *d, const char *dir)
 	(void)dir;
 	return 0;
 }
+
+/* A volume is flushed only through a handle administrators may open. */
+int hln_fs_sync(const char *dir)
+{
+	HLN_FAILPOINT("fs_sync");
+	(void)dir;
+	return -ENOSYS;
+}
