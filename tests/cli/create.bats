@@ -1727,6 +1727,30 @@ used_kib() { sync -f "$1" && df -k --output=used "$1" | tail -n 1; }
 	fi
 }
 
+@test "-r --reflink: one thread on Btrfs (its b-tree takes one insert at a time), a thread a CPU on XFS" {
+	need_linux_path "the portable path cannot clone"
+	need_native "strace traces Wine's own threads"
+	command -v strace >/dev/null || skip "needs strace"
+	[ "$(nproc)" -ge 2 ] || skip "one CPU: one thread everywhere"
+	local fs d threads
+	for fs in btrfs xfs; do
+		mount_cow "m$fs" "$fs"
+		for d in $(seq 20); do
+			mkdir -p "m$fs/src/$d"
+			mkfile "m$fs/src/$d/f" "$d"
+		done
+		run env ASAN_OPTIONS=detect_leaks=0 strace -f -e trace=clone,clone3 -o trace "$HLN" create -r --reflink --no-progress "m$fs/src" "m$fs/dst"
+		[ "$status" -eq 0 ] || fail "strace run failed: $output"
+		diff -r "m$fs/src" "m$fs/dst" || fail "not the copy"
+		threads=$(grep -c 'clone' trace || true)
+		if [ "$fs" = btrfs ]; then
+			[ "$threads" = 0 ] || fail "btrfs: $threads threads started: $(cat trace)"
+		else
+			[ "$threads" = $(($(nproc) - 1)) ] || fail "xfs: $threads threads started, not $(($(nproc) - 1)): $(cat trace)"
+		fi
+	done
+}
+
 @test "-r --reflink: a failure at any step leaves no .hln- but the whole copy it names" {
 	need_linux_path "the portable path cannot clone"
 	need_fp
