@@ -593,14 +593,14 @@ static int sync_copy_dir(const struct tree *t, const char *path)
 static void flush_made_dirs(struct tree *t, const char *src, const char *dest)
 {
 	int rc = t->ndirs >= FS_SYNC_DIRS ? hln_fs_sync(t->dest) : -ENOSYS;
-	if (rc < 0 && rc != -ENOSYS && rc != -ENAMETOOLONG) {
+	/* no such flush here, or no path the OS takes: each on its own */
+	int each = rc == -ENOSYS || rc == -ENAMETOOLONG;
+	if (rc < 0 && !each)
 		fail(t, NULL, t->dest, LINKTREE_ERRNO, rc);
-		rc = 0; /* said once, for the copy's root */
-	}
 	for (size_t i = 0; i < t->ndirs; i++) {
-		int drc = rc < 0 ? sync_copy_dir(t, t->made_dirs[i]) : 0;
-		if (drc < 0)
-			fail(t, NULL, t->made_dirs[i], LINKTREE_ERRNO, drc);
+		rc = each ? sync_copy_dir(t, t->made_dirs[i]) : 0;
+		if (rc < 0)
+			fail(t, NULL, t->made_dirs[i], LINKTREE_ERRNO, rc);
 		free(t->made_dirs[i]);
 	}
 	free(t->made_dirs);
